@@ -1,0 +1,127 @@
+/**
+ * Discriminator Rejection Sampling math (Azadi et al., ICLR 2019), in logit space.
+ *
+ * With D(x) = sigmoid(D~(x)) and logM the largest logit seen so far:
+ *   F(x) = D~(x) - logM - log(1 - exp(D~(x) - logM - eps)) - gamma,   p(x) = sigmoid(F(x)).
+ * Every form here stays finite for finite inputs (log1p / expm1, no exp of large numbers).
+ *
+ * @module
+ */
+
+/** The paper's and mh-gan's epsilon. */
+export const DEFAULT_EPSILON = 1e-6;
+
+/** Options for {@linkcode computeF}. */
+export interface DrsOptions {
+  /** Keeps log(1 - exp(.)) finite at the argmax. @default {1e-6} */
+  epsilon?: number;
+  /** Shifts F, trading acceptance for quality. @default {0} */
+  gamma?: number;
+}
+
+/** log(1 - exp(a)) for a < 0, accurate everywhere (Maechler's log1mexp). */
+export function log1mexp(a: number): number {
+  return a > -Math.LN2 ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
+}
+
+/** Numerically stable logistic function. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+function checkFinite(name: string, value: number): void {
+  if (!Number.isFinite(value)) {
+    throw new RangeError(
+      `Cannot compute DRS as '${name}' must be finite: current value is ${value}`,
+    );
+  }
+}
+
+/**
+ * F(x) for one logit. `logit` must not exceed `logM` (raise logM first, see
+ * {@linkcode DrsState}); `-Infinity` gives `-Infinity`, NaN gives NaN.
+ */
+export function computeF(logit: number, logM: number, options: DrsOptions = {}): number {
+  const epsilon = options.epsilon ?? DEFAULT_EPSILON;
+  const gamma = options.gamma ?? 0;
+  checkFinite("logM", logM);
+  checkFinite("gamma", gamma);
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
+    throw new RangeError(
+      `Cannot compute DRS as 'epsilon' must be positive and finite: current value is ${epsilon}`,
+    );
+  }
+  if (logit > logM) {
+    throw new RangeError(
+      `Cannot compute F as 'logit' must not exceed 'logM': ${logit} > ${logM}; raise logM first`,
+    );
+  }
+  if (logit === -Infinity) return -Infinity;
+  const delta = logit - logM;
+  return delta - log1mexp(delta - epsilon) - gamma;
+}
+
+/** Acceptance probability sigmoid(F(x)) for one logit not above logM. */
+export function acceptProbability(logit: number, logM: number, options: DrsOptions = {}): number {
+  const f = computeF(logit, logM, options);
+  return Number.isNaN(f) ? 0 : sigmoid(f);
+}
+
+/** Mutable state of one sampling run: the online max and its counters. */
+export interface DrsState {
+  /** Current max logit; raised online when a proposal exceeds it. */
+  logM: number;
+  /** Times logM was raised during this run. */
+  logMRaises: number;
+  /** Proposals rejected because D returned NaN or +Infinity. */
+  nonFiniteLogits: number;
+  /** Proposals seen. */
+  proposals: number;
+  /** Proposals accepted. */
+  accepted: number;
+}
+
+/** A fresh run state starting from the calibrated logM. */
+export function createDrsState(logM: number): DrsState {
+  checkFinite("logM", logM);
+  return { logM, logMRaises: 0, nonFiniteLogits: 0, proposals: 0, accepted: 0 };
+}
+
+/**
+ * Decides a batch of proposals in index order: for each, raise logM when the logit exceeds it,
+ * then keep it when `u < sigmoid(F)`. NaN and +Infinity logits are rejected and counted (they
+ * never raise logM). Returns the indices kept, in order. Processing order is proposal order, so
+ * results do not depend on how proposals were split into batches.
+ */
+export function decideBatch(
+  logits: ArrayLike<number>,
+  draws: ArrayLike<number>,
+  state: DrsState,
+  options: DrsOptions = {},
+): number[] {
+  if (draws.length < logits.length) {
+    throw new RangeError(
+      `Cannot decide as 'draws' must hold one draw per logit: ${draws.length} < ${logits.length}`,
+    );
+  }
+  const kept: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    const logit = logits[i];
+    state.proposals++;
+    if (Number.isNaN(logit) || logit === Infinity) {
+      state.nonFiniteLogits++;
+      continue;
+    }
+    if (logit > state.logM) {
+      state.logM = logit;
+      state.logMRaises++;
+    }
+    if (draws[i] < acceptProbability(logit, state.logM, options)) {
+      kept.push(i);
+      state.accepted++;
+    }
+  }
+  return kept;
+}
