@@ -18,14 +18,49 @@ export const STREAM_LATENT = 0;
 /** Stream of the uniform draws that decide acceptance. */
 export const STREAM_ACCEPT = 1;
 
-function mulHiLo(a: number, b: number, out: Uint32Array, at: number): void {
-  // 32x32 -> 64 bit product from 16-bit halves (exact in float64).
-  const aHi = a >>> 16, aLo = a & 0xffff, bHi = b >>> 16, bLo = b & 0xffff;
-  const lo = Math.imul(a, b) >>> 0;
-  const mid = aHi * bLo + aLo * bHi; // < 2^33, so mid * 2^16 + aLo * bLo is exact in float64
-  const hi = aHi * bHi + Math.floor((mid * 65536 + aLo * bLo) / TWO_POW_32);
-  out[at] = lo;
-  out[at + 1] = hi >>> 0;
+const M0_HI = M0 >>> 16, M0_LO = M0 & 0xffff;
+const M1_HI = M1 >>> 16, M1_LO = M1 & 0xffff;
+
+/**
+ * The high 32 bits of `mHi:mLo * b` (b a uint32) from 16-bit limbs: every partial product is
+ * below 2^32 and every sum below 2^34, so plain integer arithmetic stays exact.
+ */
+function mulHi(mHi: number, mLo: number, b: number): number {
+  const bHi = b >>> 16, bLo = b & 0xffff;
+  const ll = mLo * bLo, lh = mLo * bHi, hl = mHi * bLo;
+  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (mHi * bHi + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
+}
+
+/**
+ * Philox4x32-10 into `out[0..3]` without allocating: the hot path of {@linkcode normals} and
+ * {@linkcode uniforms} (one call per four latent values or per uniform).
+ */
+function philoxInto(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): void {
+  for (let round = 0; round < 10; round++) {
+    const hi0 = mulHi(M0_HI, M0_LO, c0), lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulHi(M1_HI, M1_LO, c2), lo1 = Math.imul(M1, c2) >>> 0;
+    const n0 = (hi1 ^ c1 ^ k0) >>> 0;
+    const n2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c1 = lo1;
+    c3 = lo0;
+    c0 = n0;
+    c2 = n2;
+    k0 = (k0 + W0) >>> 0;
+    k1 = (k1 + W1) >>> 0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
 }
 
 const scratch = new Uint32Array(4);
@@ -35,21 +70,17 @@ const scratch = new Uint32Array(4);
  * Matches the Random123 known-answer vectors.
  */
 export function philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>): Uint32Array {
-  let c0 = counter[0] >>> 0, c1 = counter[1] >>> 0, c2 = counter[2] >>> 0, c3 = counter[3] >>> 0;
-  let k0 = key[0] >>> 0, k1 = key[1] >>> 0;
-  for (let round = 0; round < 10; round++) {
-    mulHiLo(M0, c0, scratch, 0); // scratch[0] = lo0, scratch[1] = hi0
-    mulHiLo(M1, c2, scratch, 2); // scratch[2] = lo1, scratch[3] = hi1
-    const n0 = (scratch[3] ^ c1 ^ k0) >>> 0;
-    const n2 = (scratch[1] ^ c3 ^ k1) >>> 0;
-    c1 = scratch[2];
-    c3 = scratch[0];
-    c0 = n0;
-    c2 = n2;
-    k0 = (k0 + W0) >>> 0;
-    k1 = (k1 + W1) >>> 0;
-  }
-  return Uint32Array.of(c0, c1, c2, c3);
+  const out = new Uint32Array(4);
+  philoxInto(
+    counter[0] >>> 0,
+    counter[1] >>> 0,
+    counter[2] >>> 0,
+    counter[3] >>> 0,
+    key[0] >>> 0,
+    key[1] >>> 0,
+    out,
+  );
+  return out;
 }
 
 function checkSeed(seed: number): void {
@@ -77,16 +108,14 @@ export function normals(
 ): Float32Array {
   checkSeed(seed);
   const { start, count, dim } = rows;
-  const key = [seed, options.stream ?? STREAM_LATENT];
+  const k1 = (options.stream ?? STREAM_LATENT) >>> 0;
   const out = new Float32Array(count * dim);
-  const ctr = [0, 0, 0, 0];
+  const w = scratch;
   for (let r = 0; r < count; r++) {
     const row = start + r;
-    ctr[0] = row >>> 0;
-    ctr[1] = Math.floor(row / TWO_POW_32) >>> 0;
+    const c0 = row >>> 0, c1 = Math.floor(row / TWO_POW_32) >>> 0;
     for (let block = 0; block * 4 < dim; block++) {
-      ctr[2] = block;
-      const w = philox4x32(ctr, key);
+      philoxInto(c0, c1, block, 0, seed, k1, w);
       // Box-Muller on two pairs of 32-bit uniforms: u1 in (0, 1], u2 in [0, 1).
       for (let pair = 0; pair < 2; pair++) {
         const u1 = (w[2 * pair] + 1) / TWO_POW_32;
@@ -111,14 +140,12 @@ export function uniforms(
   options: { stream?: number } = {},
 ): Float64Array {
   checkSeed(seed);
-  const key = [seed, options.stream ?? STREAM_ACCEPT];
+  const k1 = (options.stream ?? STREAM_ACCEPT) >>> 0;
   const out = new Float64Array(range.count);
-  const ctr = [0, 0, 0, 0];
+  const w = scratch;
   for (let r = 0; r < range.count; r++) {
     const index = range.start + r;
-    ctr[0] = index >>> 0;
-    ctr[1] = Math.floor(index / TWO_POW_32) >>> 0;
-    const w = philox4x32(ctr, key);
+    philoxInto(index >>> 0, Math.floor(index / TWO_POW_32) >>> 0, 0, 0, seed, k1, w);
     out[r] = ((w[0] >>> 5) * 67108864 + (w[1] >>> 6)) / 9007199254740992;
   }
   return out;
