@@ -1,0 +1,143 @@
+/**
+ * The TF.js WASM backend: the TF.js layers models (`tfjs/generator`, `tfjs/discriminator`) on
+ * `@tensorflow/tfjs-backend-wasm`. Web APIs only (no `Deno.*`, no `node:`), so it can run in
+ * Workers; the caller says where the `.wasm` binaries are (see `wasm_paths.ts` for Deno).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
+import { checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
+import { loadLayersModelFromBytes } from "./_tfjs_load.ts";
+
+/** Options for {@linkcode openWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Folder URL (ending in `/`) holding `tfjs-backend-wasm*.wasm`, or a map from file name to
+   * URL, passed to `setWasmPaths` before the backend first starts. Ignored once the WASM
+   * backend runs. @default {undefined} (TF.js's own default, next to the script)
+   */
+  wasmPaths?: string | Record<string, string>;
+}
+
+let ready: Promise<void> | undefined;
+
+/** Starts the WASM backend once per process and makes it the active TF.js backend. */
+export function ensureWasmBackend(options: WasmBackendOptions = {}): Promise<void> {
+  if (!ready) {
+    if (options.wasmPaths !== undefined) {
+      setWasmPaths(options.wasmPaths as string);
+    }
+    ready = tf.setBackend("wasm").then((ok) => {
+      if (!ok) throw new Error("Cannot start the TF.js WASM backend: tf.setBackend('wasm') failed");
+    }).catch((error) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  }
+  return ready.then(async () => {
+    if (tf.getBackend() !== "wasm") await tf.setBackend("wasm");
+  });
+}
+
+function valuesOf(model: tf.LayersModel, name: string): GraphValue[] {
+  return [{ name, shape: model.inputs[0].shape.map((d) => d ?? -1) }];
+}
+
+function outputsOf(model: tf.LayersModel, name: string): GraphValue[] {
+  return [{ name, shape: model.outputs[0].shape.map((d) => d ?? -1) }];
+}
+
+async function loadRole(init: BackendInit, role: "generator" | "discriminator") {
+  const names = {
+    modelJson: `tfjs/${role}/model.json`,
+    weights: `tfjs/${role}/weights.bin`,
+  };
+  const [modelJson, weights] = await Promise.all([
+    init.readFile(names.modelJson),
+    init.readFile(names.weights),
+  ]);
+  return await loadLayersModelFromBytes({ modelJson, weights }, names);
+}
+
+/** Opens the TF.js pair on the WASM backend; checks input and output shapes on open. */
+export async function openWasmBackend(
+  init: BackendInit,
+  options: WasmBackendOptions = {},
+): Promise<Backend> {
+  await ensureWasmBackend(options);
+  const g = await loadRole(init, "generator");
+  const d = await loadRole(init, "discriminator");
+  const expect = pairExpectations(init, {
+    generator: "tfjs/generator/model.json",
+    discriminator: "tfjs/discriminator/model.json",
+  });
+  try {
+    // TF.js models have no value names: check shapes under the expected names.
+    checkGraph({ inputs: valuesOf(g, "z"), outputs: outputsOf(g, "x") }, expect.generator);
+    checkGraph({ inputs: valuesOf(d, "x"), outputs: outputsOf(d, "logit") }, expect.discriminator);
+  } catch (error) {
+    g.dispose();
+    d.dispose();
+    throw error;
+  }
+  const latentDim = init.latentDim;
+  const sampleShape = [...init.sampleShape];
+  const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
+  let open = true;
+
+  function check(what: string, values: Float32Array, n: number, per: number): void {
+    if (!open) throw new Error("Cannot run the model as the WASM backend is disposed");
+    if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
+      throw new RangeError(
+        `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
+          `got ${values.length}`,
+      );
+    }
+  }
+
+  async function read(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+    try {
+      return await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+    } finally {
+      tensors.forEach((t) => t.dispose());
+    }
+  }
+
+  return {
+    name: "wasm",
+    async run(z: Float32Array, n: number): Promise<BackendOutput> {
+      check("z", z, n, latentDim);
+      const [x, logits] = await read(tf.tidy(() => {
+        const x = g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor; // [n, ...sampleShape]
+        return [x, d.predict(x) as tf.Tensor]; // logits [n, 1]
+      }));
+      return { x, logits };
+    },
+    async generate(z: Float32Array, n: number): Promise<Float32Array> {
+      check("z", z, n, latentDim);
+      const [x] = await read([
+        tf.tidy(() => g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor),
+      ]);
+      return x;
+    },
+    async discriminate(x: Float32Array, n: number): Promise<Float32Array> {
+      check("x", x, n, sampleSize);
+      const [logits] = await read([
+        tf.tidy(() => d.predict(tf.tensor(x, [n, ...sampleShape])) as tf.Tensor),
+      ]);
+      return logits;
+    },
+    dispose(): Promise<void> {
+      if (open) {
+        open = false;
+        g.dispose();
+        d.dispose();
+      }
+      return Promise.resolve();
+    },
+  };
+}

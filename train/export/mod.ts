@@ -1,0 +1,85 @@
+/**
+ * Writes a trained G/D pair in both formats the edge reads and returns the manifest's `files`
+ * block (path, sha256, bytes per file):
+ *
+ * ```
+ * generator.onnx                 z [N, latent] -> x [N, ...sampleShape]
+ * discriminator.onnx             x [N, ...sampleShape] -> logit [N, 1]
+ * tfjs/generator/model.json      + weights.bin
+ * tfjs/discriminator/model.json  + weights.bin
+ * ```
+ *
+ * @module
+ */
+
+import type * as tf from "@tensorflow/tfjs";
+import type { FileEntry } from "../../shared/manifest.ts";
+import { sha256Hex } from "../../shared/hash.ts";
+import { GRAPH_NAMES } from "../../edge/backends/_graph_check.ts";
+import { exportOnnx } from "./onnx.ts";
+import { tfjsModelFiles } from "./tfjs.ts";
+
+export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
+export { saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
+
+/** A manifest file entry for bytes stored at `path` (relative to the model folder). */
+export async function fileEntry(path: string, bytes: Uint8Array): Promise<FileEntry> {
+  return { path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+}
+
+/** Manifest entries for files already in `dir`, keyed by their relative names. */
+export async function hashFiles(
+  dir: string,
+  names: readonly string[],
+): Promise<Record<string, FileEntry>> {
+  const entries: Record<string, FileEntry> = {};
+  for (const name of names) {
+    entries[name] = await fileEntry(name, await Deno.readFile(`${dir}/${name}`));
+  }
+  return entries;
+}
+
+/** Options for {@linkcode exportModelPair}. */
+export interface ExportModelPairOptions {
+  /** Also write the TF.js models for the WASM backend. @default {true} */
+  tfjs?: boolean;
+}
+
+/**
+ * Exports G and D into `outDir` (created if missing) and returns the manifest `files` block,
+ * hashed from the bytes written.
+ */
+export async function exportModelPair(
+  generator: tf.LayersModel,
+  discriminator: tf.LayersModel,
+  outDir: string,
+  options: ExportModelPairOptions = {},
+): Promise<Record<string, FileEntry>> {
+  const outputs: Record<string, Uint8Array> = {
+    "generator.onnx": exportOnnx(generator, {
+      inputName: GRAPH_NAMES.latent,
+      outputName: GRAPH_NAMES.sample,
+    }),
+    "discriminator.onnx": exportOnnx(discriminator, {
+      inputName: GRAPH_NAMES.sample,
+      outputName: GRAPH_NAMES.logit,
+    }),
+  };
+  if (options.tfjs ?? true) {
+    for (
+      const [role, model] of [["generator", generator], ["discriminator", discriminator]] as const
+    ) {
+      const files = await tfjsModelFiles(model);
+      outputs[`tfjs/${role}/model.json`] = files.modelJson;
+      outputs[`tfjs/${role}/weights.bin`] = files.weights;
+    }
+  }
+  const entries: Record<string, FileEntry> = {};
+  for (const [name, bytes] of Object.entries(outputs)) {
+    const path = `${outDir}/${name}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeFile(path, bytes);
+    entries[name] = await fileEntry(name, bytes);
+  }
+  return entries;
+}
