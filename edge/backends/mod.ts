@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Names of the available backends. */
+/** Names of the serving backends. */
 export type BackendName = "onnx" | "wasm";
 
 /** Output of one G+D pass over a batch. */
@@ -18,7 +18,8 @@ export interface BackendOutput {
 
 /** An open model pair (generator and discriminator) on one runtime. */
 export interface Backend {
-  readonly name: BackendName;
+  /** A serving backend's name, or `tfjs` for train-time models held in memory. */
+  readonly name: BackendName | "tfjs";
   /** `// [n, latentDim] -> x [n, ...sampleShape], logits [n]` */
   run(z: Float32Array, n: number): Promise<BackendOutput>;
   /** Generator only (raw samples, no D pass): `// [n, latentDim] -> [n, ...sampleShape]`. */
