@@ -1,0 +1,69 @@
+/**
+ * The Hono app of the edge sample service. Web-standard APIs only: the same app runs under
+ * Deno.serve, Deno Deploy and Cloudflare Workers.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { SigningKey } from "../shared/signing.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { notFound, onError } from "./errors.ts";
+import { createLimiter, type LimiterOptions } from "./limiter.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import type { Registry } from "./registry.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { modelRoutes } from "./routes/models.ts";
+import { sampleRoutes } from "./routes/samples.ts";
+import { signRoutes } from "./routes/sign.ts";
+import { signedRoutes } from "./routes/signed.ts";
+import type { SamplerOptions } from "./sampler.ts";
+
+/** Options for {@linkcode createApp}. */
+export interface AppOptions {
+  registry: Registry;
+  /** Keys that verify signed URLs; the first one signs. */
+  keys: readonly SigningKey[];
+  /** Sampler budget, deadline and batch bounds. @default {{}} */
+  limits?: SamplerOptions & LimiterOptions;
+  /** Bearer token of `POST /v1/sign`; absent disables the route. */
+  adminToken?: string;
+  /** Metrics store. @default {createMetrics()} */
+  metrics?: Metrics;
+  /** Unix seconds. @default {() => Math.floor(Date.now() / 1000)} */
+  nowSeconds?: () => number;
+}
+
+/** Builds the app: health, models, samples, signed samples, signing and metrics. */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  if (options.keys.length === 0) {
+    throw new RangeError("Cannot create the app as 'keys' must hold at least one signing key");
+  }
+  const { concurrency, queue, ...sampler } = options.limits ?? {};
+  const deps: AppDeps = {
+    registry: options.registry,
+    keys: options.keys,
+    limiter: createLimiter({ concurrency, queue }),
+    metrics: options.metrics ?? createMetrics(),
+    sampler,
+    adminToken: options.adminToken,
+    nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)),
+  };
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const start = performance.now();
+    c.set("route", "unmatched");
+    await next();
+    deps.metrics.request(c.get("route"), c.res.status, (performance.now() - start) / 1000);
+  });
+  app.route("/", healthRoutes(deps));
+  app.route("/", modelRoutes(deps));
+  app.route("/", sampleRoutes(deps));
+  app.route("/", signedRoutes(deps));
+  app.route("/", signRoutes(deps));
+  app.route("/", metricsRoutes(deps));
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

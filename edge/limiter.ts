@@ -1,0 +1,71 @@
+/**
+ * Bounded concurrency: at most `concurrency` tasks run, at most `queue` wait; anything beyond
+ * is refused at once so a burst cannot pile up work and memory.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode createLimiter}. */
+export interface LimiterOptions {
+  /** Tasks running at once. @default {2} */
+  concurrency?: number;
+  /** Tasks waiting at once; more are refused with {@linkcode OverloadedError}. @default {64} */
+  queue?: number;
+}
+
+/** The limiter refused a task because the queue is full. */
+export class OverloadedError extends Error {
+  constructor(queued: number) {
+    super(`Cannot sample now as ${queued} requests are already queued: retry shortly`);
+    this.name = "OverloadedError";
+  }
+}
+
+/** A bounded queue in front of async work. */
+export interface Limiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+  readonly active: number;
+  readonly queued: number;
+}
+
+/** Creates a limiter. */
+export function createLimiter(options: LimiterOptions = {}): Limiter {
+  const concurrency = options.concurrency ?? 2;
+  const limit = options.queue ?? 64;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new RangeError(
+      `Cannot create limiter as 'concurrency' must be a positive integer: current value is ${concurrency}`,
+    );
+  }
+  const waiting: (() => void)[] = [];
+  let active = 0;
+  const release = () => {
+    active--;
+    const next = waiting.shift();
+    if (next) {
+      active++;
+      next();
+    }
+  };
+  return {
+    get active() {
+      return active;
+    },
+    get queued() {
+      return waiting.length;
+    },
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (active >= concurrency) {
+        if (waiting.length >= limit) throw new OverloadedError(waiting.length);
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      } else {
+        active++;
+      }
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** `GET /v1/models/:id/samples`: DRS (or raw) samples as JSON or PNG. @module */
+
+import { Hono } from "hono";
+import { randomSeed } from "../../shared/rng.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { parseSampleQuery } from "../query.ts";
+import { etagMatches, sampleBody, sampleEtag, sampleHeaders } from "../sample_response.ts";
+import { findModel } from "./models.ts";
+
+/** The sample route. */
+export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/v1/models/:id/samples", async (c) => {
+    c.set("route", "/v1/models/:id/samples");
+    const model = findModel(deps, c.req.param("id"));
+    const parsed = parseSampleQuery(new URL(c.req.url).searchParams);
+    const seeded = parsed.seed !== undefined;
+    const q = { ...parsed, seed: parsed.seed ?? randomSeed() };
+    const etag = await sampleEtag(model, q);
+    // A seeded request always gives the same bytes; an unseeded one is a fresh draw.
+    const cache = seeded ? "public, max-age=86400" : "no-store";
+    if (seeded && etagMatches(c.req.header("if-none-match"), etag)) {
+      return c.body(null, 304, { ...sampleHeaders(q, etag), "cache-control": cache });
+    }
+    const { body, contentType, result } = await sampleBody(deps, model, q);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      ...sampleHeaders(q, etag, result),
+      "content-type": contentType,
+      "cache-control": cache,
+    });
+  });
+  return app;
+}

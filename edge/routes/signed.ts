@@ -1,0 +1,66 @@
+/**
+ * `GET /v1/s/:model.png` (or `.json`): signed, immutable sample URLs a page on any origin can
+ * put in `<img src>`. Tampered or unsigned -> 403, expired -> 410, valid -> cacheable bytes.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { SIGNATURE_PARAMS, verifyUrl } from "../../shared/signing.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { HttpError } from "../errors.ts";
+import { parseSampleQuery } from "../query.ts";
+import { etagMatches, sampleBody, sampleEtag, sampleHeaders } from "../sample_response.ts";
+import { findModel } from "./models.ts";
+
+const CROSS_ORIGIN = {
+  "access-control-allow-origin": "*",
+  "cross-origin-resource-policy": "cross-origin",
+};
+
+/** The signed sample route. */
+export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/v1/s/:file", async (c) => {
+    c.set("route", "/v1/s/:file");
+    const url = new URL(c.req.url);
+    const now = deps.nowSeconds();
+    const verdict = await verifyUrl(url, deps.keys, { now });
+    if (!verdict.ok) {
+      throw new HttpError(verdict.status, verdict.code, verdict.message, { headers: CROSS_ORIGIN });
+    }
+    const match = /^([a-z0-9][a-z0-9_-]{0,63})\.(png|json)$/.exec(c.req.param("file"));
+    if (!match) {
+      throw new HttpError(
+        404,
+        "not_found",
+        "Cannot serve as signed paths look like '/v1/s/<model>.png'",
+        {
+          headers: CROSS_ORIGIN,
+        },
+      );
+    }
+    const model = findModel(deps, match[1]);
+    const parsed = parseSampleQuery(url.searchParams, {
+      forbid: ["format"],
+      require: ["seed"],
+      ignore: SIGNATURE_PARAMS,
+    });
+    const q = { ...parsed, seed: parsed.seed!, format: match[2] as "png" | "json" };
+    const etag = await sampleEtag(model, q);
+    const headers = {
+      ...CROSS_ORIGIN,
+      "cache-control": `public, max-age=${verdict.expiresAt - now}, immutable`,
+    };
+    if (etagMatches(c.req.header("if-none-match"), etag)) {
+      return c.body(null, 304, { ...headers, ...sampleHeaders(q, etag) });
+    }
+    const { body, contentType, result } = await sampleBody(deps, model, q);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      ...headers,
+      ...sampleHeaders(q, etag, result),
+      "content-type": contentType,
+    });
+  });
+  return app;
+}

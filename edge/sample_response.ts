@@ -1,0 +1,123 @@
+/**
+ * From a validated query to response bytes: gamma resolution, the strong ETag, the limited
+ * sampler run and rendering. Shared by the plain and the signed sample routes.
+ *
+ * @module
+ */
+
+import { gammaForAcceptance } from "../shared/calibration.ts";
+import { sha256Hex } from "../shared/hash.ts";
+import type { AppDeps } from "./deps.ts";
+import { HttpError } from "./errors.ts";
+import { OverloadedError } from "./limiter.ts";
+import { canonicalQuery, type SampleQuery } from "./query.ts";
+import type { LoadedModel } from "./registry.ts";
+import { renderPng, samplesToArrays } from "./render/mod.ts";
+import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
+
+/** A query whose seed has been chosen. */
+export type SeededQuery = SampleQuery & { seed: number };
+
+/** Bytes and headers of one sample response. */
+export interface SampleBody {
+  body: Uint8Array;
+  contentType: string;
+  result: SampleResult;
+}
+
+/** gamma for a request: explicit, from a target acceptance, or the manifest's. */
+export function resolveGamma(model: LoadedModel, q: SampleQuery): number {
+  if (q.gamma !== undefined) return q.gamma;
+  if (q.acceptance !== undefined) {
+    return gammaForAcceptance(q.acceptance, model.manifest.drs.fQuantiles);
+  }
+  return model.manifest.drs.gamma;
+}
+
+/**
+ * Strong ETag of a response, known before sampling: the body is a function of the model bytes
+ * (pinned by the manifest hash), the backend and the canonical query.
+ */
+export async function sampleEtag(model: LoadedModel, q: SeededQuery): Promise<string> {
+  const key = `${model.id}\n${model.manifestSha256}\n${model.backend.name}\n${canonicalQuery(q)}`;
+  return `"${(await sha256Hex(new TextEncoder().encode(key))).slice(0, 32)}"`;
+}
+
+/** True when an `If-None-Match` header matches `etag`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").map((t) => t.trim().replace(/^W\//, "")).some((t) =>
+    t === etag || t === "*"
+  );
+}
+
+/** Samples under the limiter and renders; maps overload and budget exhaustion to 503. */
+export async function sampleBody(
+  deps: AppDeps,
+  model: LoadedModel,
+  q: SeededQuery,
+): Promise<SampleBody> {
+  const { manifest, backend } = model;
+  let result: SampleResult;
+  try {
+    result = await deps.limiter.run(() =>
+      sample(
+        {
+          backend,
+          latentDim: manifest.latentDim,
+          sampleShape: manifest.sampleShape,
+          drs: manifest.drs,
+        },
+        { seed: q.seed, n: q.n, drs: q.drs, gamma: resolveGamma(model, q) },
+        deps.sampler,
+      )
+    );
+  } catch (error) {
+    if (error instanceof OverloadedError) {
+      deps.metrics.overloaded();
+      throw new HttpError(503, "overloaded", error.message, { headers: { "retry-after": "1" } });
+    }
+    if (error instanceof BudgetExhaustedError) {
+      deps.metrics.budgetExhausted(model.id, error.reason);
+      deps.metrics.sampled(model.id, { ...error.stats, evaluated: error.evaluated });
+      throw new HttpError(503, "budget_exhausted", error.message, {
+        headers: { "retry-after": "1" },
+        details: { reason: error.reason, evaluated: error.evaluated, stats: error.stats },
+      });
+    }
+    throw error;
+  }
+  deps.metrics.sampled(model.id, { ...result.stats, evaluated: result.evaluated });
+  if (q.format === "png") {
+    return {
+      body: renderPng(manifest, result.x, q.n, { scale: q.scale }),
+      contentType: "image/png",
+      result,
+    };
+  }
+  const json = {
+    model: model.id,
+    backend: backend.name,
+    seed: q.seed,
+    n: q.n,
+    drs: q.drs,
+    samples: samplesToArrays(result.x, q.n, manifest.sampleShape),
+    stats: result.stats,
+  };
+  return {
+    body: new TextEncoder().encode(JSON.stringify(json)),
+    contentType: "application/json; charset=utf-8",
+    result,
+  };
+}
+
+/** Headers that describe how a body was made (not part of the body, so bodies stay identical). */
+export function sampleHeaders(
+  q: SeededQuery,
+  etag: string,
+  result?: SampleResult,
+): Record<string, string> {
+  const headers: Record<string, string> = { etag, "x-drs-seed": String(q.seed) };
+  if (result) headers["x-drs-batches"] = result.batches.join(",");
+  return headers;
+}

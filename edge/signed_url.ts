@@ -1,0 +1,61 @@
+/**
+ * Minting signed sample URLs (`/v1/s/<model>.png?...&exp=&kid=&sig=`), shared by
+ * `POST /v1/sign` and `deno task sign`.
+ *
+ * @module
+ */
+
+import { type SigningKey, signUrl } from "../shared/signing.ts";
+import { parseSampleQuery } from "./query.ts";
+
+/** What a signed URL pins (seed is required so the image is immutable). */
+export interface SignedSampleParams {
+  model: string;
+  seed: number;
+  /** @default {1} */
+  n?: number;
+  /** File extension of the path. @default {"png"} */
+  format?: "png" | "json";
+  /** @default {true} */
+  drs?: boolean;
+  gamma?: number;
+  acceptance?: number;
+  /** @default {1} */
+  scale?: number;
+}
+
+/** Options for {@linkcode signedSampleUrl}. */
+export interface SignedSampleOptions {
+  /** Expiry, unix seconds. */
+  expiresAt: number;
+}
+
+/** Path prefix of signed sample URLs. */
+export const SIGNED_PREFIX = "/v1/s/";
+
+/**
+ * A signed URL for `params` on `base` (its origin; the path is replaced). Throws the same
+ * 400 `HttpError` as the server would if a parameter is invalid.
+ */
+export async function signedSampleUrl(
+  base: string | URL,
+  params: SignedSampleParams,
+  key: SigningKey,
+  options: SignedSampleOptions,
+): Promise<URL> {
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(params.model)) {
+    throw new RangeError(
+      `Cannot sign as 'model' must be a model id like 'grid25': current value is '${params.model}'`,
+    );
+  }
+  const url = new URL(`${SIGNED_PREFIX}${params.model}.${params.format ?? "png"}`, base);
+  const q = url.searchParams;
+  q.set("n", String(params.n ?? 1));
+  q.set("seed", String(params.seed));
+  if (params.drs === false) q.set("drs", "false");
+  if (params.gamma !== undefined) q.set("gamma", String(params.gamma));
+  if (params.acceptance !== undefined) q.set("acceptance", String(params.acceptance));
+  if (params.scale !== undefined) q.set("scale", String(params.scale));
+  parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
+  return await signUrl(url, key, { expiresAt: options.expiresAt });
+}
