@@ -1,0 +1,87 @@
+/**
+ * A tiny end-to-end run of the trainer CLI: train -> D-only -> export -> calibrate -> evaluate
+ * -> manifest, and the CLI's one-line errors.
+ */
+import { join } from "node:path";
+import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { parseManifestText } from "../shared/manifest.ts";
+import { verifyFileBytes } from "../shared/hash.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+async function trainer(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "train/main.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 model", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drs-train-" });
+  try {
+    const args = ["train", "--dataset", "ring8", "--out", dir, "--steps", "120", "--d-steps", "60"];
+    const run = await trainer([
+      ...args,
+      "--burn-in",
+      "1000",
+      "--eval-samples",
+      "1000",
+      "--seed",
+      "5",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const text = await Deno.readTextFile(join(dir, "manifest.json"));
+    const manifest = parseManifestText(text);
+    assertEquals(manifest.kind, "points2d");
+    assertEquals(manifest.sampleShape, [2]);
+    assertEquals(manifest.training?.seed, 5);
+    assertEquals(manifest.training?.config.dataset, "ring8");
+    assertEquals(manifest.drs.burnInSamples, 1000);
+    assertEquals(manifest.drs.percentile, 95);
+    assertOk(manifest.drs.expectedAcceptance > 0 && manifest.drs.expectedAcceptance <= 1);
+    for (const key of ["highQuality", "modesCovered", "kl", "hqStd"]) {
+      assertOk(key in manifest.metrics!.raw && key in manifest.metrics!.drs, key);
+    }
+    for (
+      const name of [
+        "generator.onnx",
+        "discriminator.onnx",
+        "tfjs/generator/model.json",
+        "report.png",
+      ]
+    ) {
+      const entry = manifest.files[name];
+      assertOk(entry, `missing ${name}`);
+      await verifyFileBytes(name, await Deno.readFile(join(dir, entry.path)), entry);
+    }
+    const png = await Deno.readFile(join(dir, "report.png"));
+    assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+    assertOk(run.stdout.includes("| highQuality"), "prints the metrics table");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train CLI answers a bad flag with one line naming it, exit code 2", async () => {
+  const cases: [string[], string][] = [
+    [["train", "--out", "/tmp/x", "--steps", "abc"], "'--steps' as it must be an integer"],
+    [
+      ["train", "--out", "/tmp/x", "--dataset", "cifar"],
+      "'--dataset' as it must be one of grid25, ring8",
+    ],
+    [["train", "--dataset", "grid25"], "'--out' is required"],
+    [["train", "--out", "/tmp/x", "--stepz", "3"], "--stepz"],
+    [["fly"], "Cannot run 'fly' as it is not a command"],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await trainer(args);
+    assertEquals(run.code, 2, args.join(" "));
+    const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
+    assertEquals(lines.length, 1, run.stderr);
+    assertOk(lines[0].includes(expected), `${lines[0]} should include ${expected}`);
+  }
+});
