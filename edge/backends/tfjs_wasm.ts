@@ -27,7 +27,8 @@ let ready: Promise<void> | undefined;
 /** Starts the WASM backend once per process and makes it the active TF.js backend. */
 export function ensureWasmBackend(options: WasmBackendOptions = {}): Promise<void> {
   if (!ready) {
-    if (options.wasmPaths !== undefined) {
+    // Paths only matter before the WASM backend first starts (e.g. the trainer may have).
+    if (options.wasmPaths !== undefined && !tf.findBackend("wasm")) {
       setWasmPaths(options.wasmPaths as string);
     }
     ready = tf.setBackend("wasm").then((ok) => {

@@ -1,0 +1,168 @@
+/**
+ * Bring your own ONNX: a G/D pair written directly with onnx-proto (not by the trainer) is
+ * calibrated by the CLI in a subprocess; bad graphs, bad flags and bad files are refused with
+ * clear messages.
+ */
+
+import {
+  deepStrictEqual as assertEquals,
+  match as assertMatch,
+  ok as assert,
+} from "node:assert/strict";
+import { parseManifestText } from "../shared/manifest.ts";
+import { sha256Hex } from "../shared/hash.ts";
+import { normals } from "../shared/rng.ts";
+import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+
+const LATENT = 4;
+const SAMPLES = 1000;
+const G_LAYERS = [denseWeights({ in: LATENT, out: 16 }, 1), denseWeights({ in: 16, out: 2 }, 2)];
+const D_LAYERS = [denseWeights({ in: 2, out: 16 }, 3, 2), denseWeights({ in: 16, out: 1 }, 4, 2)];
+const CLI = new URL("../train/calibrate_cli.ts", import.meta.url).pathname;
+
+async function calibrate(args: string[], via: "file" | "task" = "file") {
+  const command = via === "task" ? ["task", "calibrate", ...args] : ["run", "-A", CLI, ...args];
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: command,
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+async function writePair(dir: string, g: Uint8Array, d: Uint8Array) {
+  await Deno.writeFile(`${dir}/g.onnx`, g);
+  await Deno.writeFile(`${dir}/d.onnx`, d);
+  return ["--generator", `${dir}/g.onnx`, "--discriminator", `${dir}/d.onnx`];
+}
+
+const goodG = () => mlpOnnx(G_LAYERS, { input: "z", output: "x" });
+const goodD = (options: { head?: string[] } = {}) =>
+  mlpOnnx(D_LAYERS, { input: "x", output: "logit", ...options });
+
+Deno.test("calibrateCli() writes a valid manifest for an ONNX pair built outside the trainer", async () => {
+  const dir = await Deno.makeTempDir();
+  const pair = await writePair(dir, goodG(), goodD());
+  const out = `${dir}/models/byo1`;
+  const run = await calibrate(
+    [
+      ...pair,
+      "--latent",
+      `${LATENT}`,
+      "--out",
+      out,
+      "--samples",
+      `${SAMPLES}`,
+      "--percentile",
+      "90",
+    ],
+    "task",
+  );
+  assertEquals(run.code, 0, run.stderr);
+  const manifest = parseManifestText(await Deno.readTextFile(`${out}/manifest.json`));
+  assertEquals([manifest.id, manifest.kind, manifest.sampleShape], ["byo1", "points2d", [2]]);
+  assertEquals([manifest.drs.percentile, manifest.drs.burnInSamples], [90, SAMPLES]);
+  for (const entry of Object.values(manifest.files)) {
+    const bytes = await Deno.readFile(`${out}/${entry.path}`);
+    assertEquals([entry.sha256, entry.bytes], [await sha256Hex(bytes), bytes.byteLength]);
+  }
+  // Independent reference: the same burn-in latents through the MLPs in float64 JS.
+  const z = normals(0x5eed, { start: 0, count: SAMPLES, dim: LATENT });
+  const x = mlpReference(G_LAYERS, z);
+  const logits = mlpReference(D_LAYERS, Float32Array.from(x));
+  assertAlmostEquals(manifest.drs.logM, Math.max(...logits), 1e-4);
+  assertAlmostEquals(manifest.outputRange[0], Math.min(...x), 1e-4);
+  assertAlmostEquals(manifest.outputRange[1], Math.max(...x), 1e-4);
+});
+
+Deno.test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
+  const dir = await Deno.makeTempDir();
+  const g = mlpOnnx(G_LAYERS, { input: "noise", output: "sample" });
+  const d = mlpOnnx(D_LAYERS, { input: "image", output: "score" });
+  const pair = await writePair(dir, g, d);
+  const args = [...pair, "--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
+  const refused = await calibrate(args);
+  assertEquals(refused.code, 1);
+  assertMatch(refused.stderr, /input must be named 'z': got 'noise'/);
+  const run = await calibrate([
+    ...args,
+    "--input-names",
+    "noise,image",
+    "--output-names",
+    "sample,score",
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  const { openOnnxBackend } = await import("../edge/backends/onnx_node.ts");
+  const backend = await openOnnxBackend({
+    latentDim: LATENT,
+    sampleShape: [2],
+    readFile: (name) => Deno.readFile(`${dir}/m/${name}`),
+  });
+  const z = normals(7, { start: 0, count: 3, dim: LATENT });
+  const { logits } = await backend.run(z, 3);
+  const expected = mlpReference(D_LAYERS, Float32Array.from(mlpReference(G_LAYERS, z)));
+  logits.forEach((v, i) => assertAlmostEquals(v, expected[i], 1e-4));
+  await backend.dispose();
+});
+
+Deno.test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", async () => {
+  const dir = await Deno.makeTempDir();
+  const base = ["--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
+  const cases: [string, Uint8Array, Uint8Array, RegExp][] = [
+    [
+      "rank",
+      goodG(),
+      mlpOnnx(D_LAYERS, { input: "x", output: "logit", inputShape: ["N", 2, 1] }),
+      /input 'x' must have rank 2 and shape \[N, 2\]: got \[N, 2, 1\]/,
+    ],
+    [
+      "sigmoid node",
+      goodG(),
+      goodD({ head: ["Sigmoid"] }),
+      /Sigmoid node: it returns probabilities/,
+    ],
+    // sigmoid(y) = exp(-softplus(-y)), with no Sigmoid node: caught on the burn-in's values.
+    [
+      "sigmoid math",
+      goodG(),
+      goodD({ head: ["Neg", "Softplus", "Neg", "Exp"] }),
+      /outputs all lie in \[0, 1\].*returns probabilities/,
+    ],
+    ["truncated", goodG().slice(0, 150), goodD(), /g\.onnx/],
+  ];
+  for (const [label, g, d, message] of cases) {
+    const run = await calibrate([...(await writePair(dir, g, d)), ...base]);
+    assertEquals(run.code, 1, `${label}: ${run.stdout}`);
+    assertMatch(run.stderr, message, label);
+    assertEquals(run.stderr.trim().split("\n").length, 1, `${label}: one line`);
+  }
+});
+
+Deno.test("calibrateCli() names the bad flag and exits with code 2", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--latent", "abc"], /'--latent' as it must be an integer/],
+    [[
+      "--generator",
+      "g",
+      "--discriminator",
+      "d",
+      "--latent",
+      "4",
+      "--out",
+      "o",
+      "--sample-shape",
+      "2,x",
+    ], /'--sample-shape'/],
+    [["--generator", "g", "--latent", "4", "--out", "o"], /'--discriminator' is required/],
+    [["--percentile", "0.95x"], /'--percentile'/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await calibrate(args);
+    assertEquals(run.code, 2, args.join(" "));
+    assertMatch(run.stderr, message);
+    assert(run.stderr.trim().split("\n").length === 1);
+  }
+});
