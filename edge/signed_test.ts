@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { decode } from "fast-png";
+import { signUrl } from "../shared/signing.ts";
+import { signedSampleUrl } from "./signed_url.ts";
+import { testKey } from "./testing/fake_models.ts";
+import { makeTestApp } from "./testing/test_app.ts";
+
+const NOW = 1_700_000_000;
+
+async function setup(adminToken?: string) {
+  const t = await makeTestApp({ nowSeconds: () => NOW, adminToken });
+  const url = await signedSampleUrl("http://localhost", { model: "grid", seed: 7, n: 16 }, t.key, {
+    expiresAt: NOW + 600,
+  });
+  return { ...t, url };
+}
+
+const pathOf = (url: URL) => url.pathname + url.search;
+
+Deno.test("GET /v1/s/:model.png serves a valid signed URL as a cacheable cross-origin PNG", async () => {
+  const { app, url } = await setup();
+  assert.equal(url.pathname, "/v1/s/grid.png");
+  const res = await app.request(pathOf(url));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "image/png");
+  assert.equal(res.headers.get("cache-control"), "public, max-age=600, immutable");
+  assert.match(res.headers.get("etag")!, /^"[0-9a-f]{32}"$/);
+  assert.equal(res.headers.get("access-control-allow-origin"), "*");
+  assert.equal(res.headers.get("cross-origin-resource-policy"), "cross-origin");
+  const png = decode(new Uint8Array(await res.arrayBuffer()));
+  assert.equal(png.width, 256);
+});
+
+Deno.test("GET /v1/s/:model.png gives the same bytes as the plain PNG route", async () => {
+  const { app, url } = await setup();
+  const signed = new Uint8Array(await (await app.request(pathOf(url))).arrayBuffer());
+  const plain = await app.request("/v1/models/grid/samples?n=16&seed=7&format=png");
+  assert.deepEqual(signed, new Uint8Array(await plain.arrayBuffer()));
+});
+
+Deno.test("GET /v1/s/:model.png answers 304 to a matching If-None-Match", async () => {
+  const { app, url } = await setup();
+  const etag = (await app.request(pathOf(url))).headers.get("etag")!;
+  const res = await app.request(pathOf(url), { headers: { "if-none-match": etag } });
+  assert.equal(res.status, 304);
+  assert.equal(res.headers.get("cache-control"), "public, max-age=600, immutable");
+});
+
+Deno.test("GET /v1/s/:model.png refuses tampered and unsigned URLs with 403 JSON", async () => {
+  const { app, url } = await setup();
+  const tampered = new URL(url);
+  tampered.searchParams.set("n", "17");
+  const unsigned = new URL(url);
+  unsigned.searchParams.delete("sig");
+  const otherModel = new URL(url);
+  otherModel.pathname = "/v1/s/tiles.png";
+  for (const bad of [tampered, unsigned, otherModel]) {
+    const res = await app.request(pathOf(bad));
+    assert.equal(res.status, 403, pathOf(bad));
+    assert.match(res.headers.get("content-type")!, /^application\/json/);
+    const { error } = await res.json();
+    assert.ok(["bad_signature", "unsigned"].includes(error.code));
+  }
+});
+
+Deno.test("GET /v1/s/:model.png answers 410 once the URL has expired", async () => {
+  const { app, key } = await setup();
+  const url = await signedSampleUrl("http://localhost", { model: "grid", seed: 7 }, key, {
+    expiresAt: NOW - 1,
+  });
+  const res = await app.request(pathOf(url));
+  assert.equal(res.status, 410);
+  assert.equal((await res.json()).error.code, "expired");
+});
+
+Deno.test("GET /v1/s/:model.png accepts every configured key (rotation)", async () => {
+  const old = await testKey("old");
+  const { app } = await makeTestApp({ nowSeconds: () => NOW, keys: [await testKey("new"), old] });
+  const url = await signedSampleUrl("http://x", { model: "grid", seed: 1 }, old, {
+    expiresAt: NOW + 5,
+  });
+  assert.equal((await app.request(pathOf(url))).status, 200);
+  const stranger = await testKey("gone");
+  const bad = await signedSampleUrl("http://x", { model: "grid", seed: 1 }, stranger, {
+    expiresAt: NOW + 5,
+  });
+  assert.equal((await app.request(pathOf(bad))).status, 403);
+});
+
+Deno.test("GET /v1/s/ validates the signed query and the model", async () => {
+  const { app, key } = await setup();
+  const noSeed = await signUrl(new URL("http://x/v1/s/grid.png?n=2"), key, { expiresAt: NOW + 60 });
+  const res = await app.request(pathOf(noSeed));
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error.message, /'seed' is required/);
+  const unknown = await signUrl(new URL("http://x/v1/s/nope.png?seed=1"), key, {
+    expiresAt: NOW + 60,
+  });
+  assert.equal((await app.request(pathOf(unknown))).status, 404);
+  const json = await signedSampleUrl("http://x", { model: "grid", seed: 1, format: "json" }, key, {
+    expiresAt: NOW + 60,
+  });
+  const body = await (await app.request(pathOf(json))).json();
+  assert.equal(body.seed, 1);
+});
+
+Deno.test("POST /v1/sign mints a URL that the server accepts", async () => {
+  const { app } = await setup("admin-token");
+  const res = await app.request("http://edge.example/v1/sign", {
+    method: "POST",
+    headers: { authorization: "Bearer admin-token", "content-type": "application/json" },
+    body: JSON.stringify({ model: "grid", seed: 7, n: 16, ttl: 120 }),
+  });
+  assert.equal(res.status, 200);
+  const { url, expiresAt, kid } = await res.json();
+  assert.equal(expiresAt, NOW + 120);
+  assert.equal(kid, "k1");
+  assert.match(url, /^http:\/\/edge\.example\/v1\/s\/grid\.png\?/);
+  const served = await app.request(pathOf(new URL(url)));
+  assert.equal(served.status, 200);
+  assert.equal(served.headers.get("cache-control"), "public, max-age=120, immutable");
+});
+
+Deno.test("POST /v1/sign refuses bad tokens, bad bodies and unknown models", async () => {
+  const { app } = await setup("admin-token");
+  const post = (body: unknown, token = "admin-token") =>
+    app.request("/v1/sign", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  assert.equal((await post({ model: "grid", seed: 1 }, "wrong")).status, 401);
+  const noSeed = await post({ model: "grid" });
+  assert.equal(noSeed.status, 400);
+  assert.match((await noSeed.json()).error.message, /'seed'/);
+  const extra = await post({ model: "grid", seed: 1, colour: "red" });
+  assert.equal(extra.status, 400);
+  assert.match((await extra.json()).error.message, /'colour'/);
+  assert.equal((await post("{not json")).status, 400);
+  assert.equal((await post({ model: "nope", seed: 1 })).status, 404);
+  assert.equal((await post({ model: "grid", seed: 1, ttl: 0 })).status, 400);
+});
+
+Deno.test("POST /v1/sign is disabled without an admin token", async () => {
+  const { app } = await setup();
+  const res = await app.request("/v1/sign", {
+    method: "POST",
+    headers: { authorization: "Bearer anything" },
+    body: JSON.stringify({ model: "grid", seed: 1 }),
+  });
+  assert.equal(res.status, 404);
+});
