@@ -1,0 +1,76 @@
+/**
+ * Server configuration from environment variables, as a plain typed object. Pure: the entry
+ * point passes `Deno.env.toObject()` in.
+ *
+ * @module
+ */
+
+/** Which runtime opens the models (`auto`: onnx when native addons load, else wasm). */
+export type BackendChoice = "onnx" | "wasm" | "auto";
+
+/** Everything `edge/main.ts` needs. */
+export interface ServerConfig {
+  /** `PORT`; 0 picks a free port. @default {8000} */
+  port: number;
+  /** `HOSTNAME`. @default {"0.0.0.0"} */
+  hostname: string;
+  /** `DRS_BACKEND`. @default {"auto"} */
+  backend: BackendChoice;
+  /** `DRS_MODELS_DIR`. @default {"models"} */
+  modelsDir: string;
+  /** `DRS_SIGNING_KEYS` (`kid:secret,...`); absent means an ephemeral dev key. */
+  signingKeys?: string;
+  /** `DRS_ADMIN_TOKEN` for `POST /v1/sign`; absent disables the route. */
+  adminToken?: string;
+  /** `DRS_CONCURRENCY`: sampling requests run at once. @default {2} */
+  concurrency: number;
+  /** `DRS_QUEUE`: requests allowed to wait. @default {64} */
+  queue: number;
+  /** `DRS_BUDGET`: most proposals per request. @default {100000} */
+  budget: number;
+  /** `DRS_DEADLINE_MS`: wall-clock limit per request. @default {10000} */
+  deadlineMs: number;
+}
+
+function intFrom(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min)) {
+    throw new RangeError(
+      `Cannot start as '${name}' must be an integer >= ${min}: current value is '${raw}'`,
+    );
+  }
+  return value;
+}
+
+/** Reads the config; throws a RangeError naming the variable on a bad value. */
+export function configFromEnv(env: Record<string, string | undefined>): ServerConfig {
+  const backend = env.DRS_BACKEND || "auto";
+  if (backend !== "onnx" && backend !== "wasm" && backend !== "auto") {
+    throw new RangeError(
+      `Cannot start as 'DRS_BACKEND' must be 'onnx', 'wasm' or 'auto': current value is '${backend}'`,
+    );
+  }
+  const port = intFrom(env, "PORT", 8000, 0);
+  if (port > 65535) {
+    throw new RangeError(`Cannot start as 'PORT' must be in 0..65535: current value is '${port}'`);
+  }
+  return {
+    port,
+    hostname: env.HOSTNAME || "0.0.0.0",
+    backend,
+    modelsDir: env.DRS_MODELS_DIR || "models",
+    signingKeys: env.DRS_SIGNING_KEYS || undefined,
+    adminToken: env.DRS_ADMIN_TOKEN || undefined,
+    concurrency: intFrom(env, "DRS_CONCURRENCY", 2, 1),
+    queue: intFrom(env, "DRS_QUEUE", 64, 0),
+    budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
+    deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
+  };
+}
