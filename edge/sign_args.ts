@@ -1,0 +1,101 @@
+/**
+ * Flags of `deno task sign`, parsed and validated without `Deno.*` so they can be tested.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import type { SignedSampleParams } from "./signed_url.ts";
+import { MAX_TTL_SECONDS } from "./routes/sign.ts";
+
+/** Parsed `deno task sign` flags. */
+export interface SignArgs {
+  params: SignedSampleParams;
+  /** Seconds until expiry. @default {3600} */
+  ttl: number;
+  /** Origin of the printed URL. @default {"http://localhost:8000"} */
+  baseUrl: string;
+}
+
+/** Usage line printed with `--help`. */
+export const SIGN_USAGE =
+  "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
+  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8]";
+
+const int = (min: number, max: number) =>
+  z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
+const num = z.string().regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/).transform(Number)
+  .pipe(z.number().refine(Number.isFinite));
+
+const flags = {
+  model: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+    expected: "a model id like 'grid25'",
+  },
+  seed: { schema: int(0, 0xffffffff), expected: "a uint32" },
+  n: { schema: int(1, 256), expected: "an integer in 1..256" },
+  ttl: { schema: int(1, MAX_TTL_SECONDS), expected: `seconds in 1..${MAX_TTL_SECONDS}` },
+  "base-url": { schema: z.url({ protocol: /^https?$/ }), expected: "an http(s) URL" },
+  format: { schema: z.enum(["png", "json"]), expected: "'png' or 'json'" },
+  drs: { schema: z.enum(["true", "false"]), expected: "'true' or 'false'" },
+  gamma: { schema: num, expected: "a finite number" },
+  acceptance: {
+    schema: num.pipe(z.number().gt(0).lt(1)),
+    expected: "a number strictly between 0 and 1",
+  },
+  scale: { schema: int(1, 8), expected: "an integer in 1..8" },
+} as const;
+
+type Flag = keyof typeof flags;
+
+/** Parses `--flag value` / `--flag=value` pairs; throws a one-line RangeError naming the flag. */
+export function parseSignArgs(args: readonly string[]): SignArgs {
+  const values = new Map<Flag, unknown>();
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      throw new RangeError(`Cannot sign as '${args[i]}' is not a flag: expected --name value`);
+    }
+    const name = m[1] as Flag;
+    if (!(name in flags)) {
+      throw new RangeError(`Cannot sign as '--${m[1]}' is not a known flag: ${SIGN_USAGE}`);
+    }
+    if (values.has(name)) throw new RangeError(`Cannot sign as '--${name}' is repeated`);
+    const raw = m[2] ?? args[++i];
+    if (raw === undefined) {
+      throw new RangeError(`Cannot sign as '--${name}' needs a value: ${flags[name].expected}`);
+    }
+    const parsed = flags[name].schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new RangeError(
+        `Cannot sign as '--${name}' must be ${flags[name].expected}: current value is '${raw}'`,
+      );
+    }
+    values.set(name, parsed.data);
+  }
+  for (const required of ["model", "seed"] as const) {
+    if (!values.has(required)) {
+      throw new RangeError(
+        `Cannot sign as '--${required}' is required: ${flags[required].expected}`,
+      );
+    }
+  }
+  if (values.has("gamma") && values.has("acceptance")) {
+    throw new RangeError("Cannot sign as '--gamma' and '--acceptance' are exclusive: give one");
+  }
+  const get = <T>(name: Flag) => values.get(name) as T | undefined;
+  return {
+    params: {
+      model: get<string>("model")!,
+      seed: get<number>("seed")!,
+      n: get<number>("n") ?? 1,
+      format: get<"png" | "json">("format"),
+      drs: get<string>("drs") === undefined ? undefined : get<string>("drs") === "true",
+      gamma: get<number>("gamma"),
+      acceptance: get<number>("acceptance"),
+      scale: get<number>("scale"),
+    },
+    ttl: get<number>("ttl") ?? 3600,
+    baseUrl: get<string>("base-url") ?? "http://localhost:8000",
+  };
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { parseSignArgs } from "./sign_args.ts";
+
+Deno.test("parseSignArgs() reads the documented flags", () => {
+  const args = parseSignArgs([
+    "--model",
+    "grid25",
+    "--seed",
+    "7",
+    "--n",
+    "16",
+    "--ttl=3600",
+    "--base-url",
+    "https://x.dev",
+  ]);
+  assert.deepEqual(args.params, {
+    model: "grid25",
+    seed: 7,
+    n: 16,
+    format: undefined,
+    drs: undefined,
+    gamma: undefined,
+    acceptance: undefined,
+    scale: undefined,
+  });
+  assert.equal(args.ttl, 3600);
+  assert.equal(args.baseUrl, "https://x.dev");
+  assert.equal(parseSignArgs(["--model", "a", "--seed", "0", "--drs", "false"]).params.drs, false);
+});
+
+Deno.test("parseSignArgs() names the bad flag in one line", () => {
+  const cases: [string[], RegExp][] = [
+    [["--seed", "1"], /'--model' is required/],
+    [["--model", "grid25"], /'--seed' is required/],
+    [["--model", "grid25", "--seed", "-1"], /'--seed' must be a uint32/],
+    [["--model", "grid25", "--seed", "1", "--n", "300"], /'--n' must be an integer in 1\.\.256/],
+    [["--model", "grid25", "--seed", "1", "--ttl", "0"], /'--ttl' must be seconds/],
+    [["--model", "grid25", "--seed", "1", "--colour", "red"], /'--colour' is not a known flag/],
+    [["--model", "grid25", "--seed"], /'--seed' needs a value/],
+    [["--model", "Grid!", "--seed", "1"], /'--model' must be a model id/],
+    [
+      ["--model", "a", "--seed", "1", "--base-url", "ftp://x"],
+      /'--base-url' must be an http\(s\) URL/,
+    ],
+    [["model=a"], /'model=a' is not a flag/],
+  ];
+  for (const [argv, pattern] of cases) {
+    assert.throws(() => parseSignArgs(argv), (e: Error) => {
+      assert.match(e.message, pattern);
+      assert.ok(!e.message.includes("\n"));
+      return true;
+    });
+  }
+});
