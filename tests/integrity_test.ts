@@ -1,0 +1,89 @@
+/**
+ * Loaders refuse a model file whose bytes do not match the manifest (truncated or altered),
+ * naming the file and both hashes: the edge registry's load path and the re-calibration path.
+ */
+
+import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
+import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { fsModelSource } from "../edge/fs_source.ts";
+import { loadModel } from "../edge/registry.ts";
+import { sha256Hex } from "../shared/hash.ts";
+import { recalibrateModel } from "../train/_recalibrate.ts";
+import { calibrateOnnxPair } from "../train/byo.ts";
+import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+
+async function modelFolder(): Promise<{ root: string; dir: string }> {
+  const root = await Deno.makeTempDir();
+  const g = mlpOnnx([denseWeights({ in: 3, out: 8 }, 1), denseWeights({ in: 8, out: 2 }, 2)], {
+    input: "z",
+    output: "x",
+  });
+  const d = mlpOnnx([denseWeights({ in: 2, out: 8 }, 3), denseWeights({ in: 8, out: 1 }, 4)], {
+    input: "x",
+    output: "logit",
+  });
+  await Deno.writeFile(`${root}/g.onnx`, g);
+  await Deno.writeFile(`${root}/d.onnx`, d);
+  const dir = `${root}/models/pair`;
+  await calibrateOnnxPair({
+    generator: `${root}/g.onnx`,
+    discriminator: `${root}/d.onnx`,
+    latentDim: 3,
+    out: dir,
+    samples: 200,
+  });
+  return { root, dir };
+}
+
+/** Rewrites `file` with `change` applied; returns the expected and the new sha256. */
+async function corrupt(file: string, change: (bytes: Uint8Array) => Uint8Array) {
+  const bytes = await Deno.readFile(file);
+  const changed = change(bytes.slice());
+  await Deno.writeFile(file, changed);
+  return { expected: await sha256Hex(bytes), actual: await sha256Hex(changed) };
+}
+
+const changes: [string, (b: Uint8Array) => Uint8Array][] = [
+  ["truncated", (b) => b.slice(0, b.length - 10)],
+  ["altered", (b) => (b[b.length - 5] ^= 1, b)],
+];
+
+Deno.test("loadModel() refuses a truncated or altered file, naming it and both hashes", async () => {
+  for (const [label, change] of changes) {
+    const { dir } = await modelFolder();
+    const hashes = await corrupt(`${dir}/generator.onnx`, change);
+    const source = fsModelSource(`${dir}/..`);
+    await rejects(loadModel(source, "pair", (init) => openOnnxBackend(init)), (error: Error) => {
+      match(error.message, /^Cannot load 'pair\/generator\.onnx' as its contents do not match/);
+      match(
+        error.message,
+        new RegExp(`expected sha256 ${hashes.expected} .*got sha256 ${hashes.actual}`),
+      );
+      return true;
+    }, label);
+  }
+});
+
+Deno.test("recalibrateModel() refuses a truncated file, naming it and both hashes", async () => {
+  const { dir } = await modelFolder();
+  const hashes = await corrupt(`${dir}/discriminator.onnx`, changes[0][1]);
+  await rejects(recalibrateModel(dir), (error: Error) => {
+    match(error.message, /discriminator\.onnx' as its contents do not match the manifest/);
+    match(
+      error.message,
+      new RegExp(`expected sha256 ${hashes.expected} .*got sha256 ${hashes.actual}`),
+    );
+    return true;
+  });
+});
+
+Deno.test("recalibrateModel() reproduces the drs block and keeps the other fields", async () => {
+  const { dir } = await modelFolder();
+  const before = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+  const after = await recalibrateModel(dir);
+  deepStrictEqual(after, before);
+  const changed = await recalibrateModel(dir, { percentile: 50 });
+  deepStrictEqual({ ...changed, drs: before.drs }, before);
+  ok(changed.drs.gamma < before.drs.gamma, "a lower percentile gives a lower gamma");
+  deepStrictEqual(changed.drs.logM, before.drs.logM);
+});
