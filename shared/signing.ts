@@ -46,7 +46,10 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
     const bin = atob(
       text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - text.length % 4) % 4),
     );
-    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    // atob ignores the unused low bits of the last character, so several spellings decode to
+    // the same bytes (a 32-byte MAC has 4); only the canonical one is a valid signature.
+    return toBase64Url(bytes) === text ? bytes : null;
   } catch {
     return null;
   }
