@@ -39,11 +39,8 @@ function checkFinite(name: string, value: number): void {
   }
 }
 
-/**
- * F(x) for one logit. `logit` must not exceed `logM` (raise logM first, see
- * {@linkcode DrsState}); `-Infinity` gives `-Infinity`, NaN gives NaN.
- */
-export function computeF(logit: number, logM: number, options: DrsOptions = {}): number {
+/** Validates logM, gamma and epsilon; returns the options with their defaults. */
+function checkOptions(logM: number, options: DrsOptions): { epsilon: number; gamma: number } {
   const epsilon = options.epsilon ?? DEFAULT_EPSILON;
   const gamma = options.gamma ?? 0;
   checkFinite("logM", logM);
@@ -53,6 +50,15 @@ export function computeF(logit: number, logM: number, options: DrsOptions = {}):
       `Cannot compute DRS as 'epsilon' must be positive and finite: current value is ${epsilon}`,
     );
   }
+  return { epsilon, gamma };
+}
+
+/**
+ * F(x) for one logit. `logit` must not exceed `logM` (raise logM first, see
+ * {@linkcode DrsState}); `-Infinity` gives `-Infinity`, NaN gives NaN.
+ */
+export function computeF(logit: number, logM: number, options: DrsOptions = {}): number {
+  const { epsilon, gamma } = checkOptions(logM, options);
   if (logit > logM) {
     throw new RangeError(
       `Cannot compute F as 'logit' must not exceed 'logM': ${logit} > ${logM}; raise logM first`,
@@ -106,6 +112,9 @@ export function decideBatch(
       `Cannot decide as 'draws' must hold one draw per logit: ${draws.length} < ${logits.length}`,
     );
   }
+  // Up front, so bad options throw whatever the logits (even all NaN) and before any counter
+  // or logM of the run has moved.
+  checkOptions(state.logM, options);
   const kept: number[] = [];
   for (let i = 0; i < logits.length; i++) {
     const logit = logits[i];
