@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { createRegistry, loadModel } from "./registry.ts";
+import type { FakeBackend } from "./testing/fake_backend.ts";
+import { fakeModelFiles, fakeOpener, memorySource } from "./testing/fake_models.ts";
+
+Deno.test("createRegistry() loads every model and hands verified bytes to the opener", async () => {
+  const grid = await fakeModelFiles("grid", "points2d");
+  const seen: string[] = [];
+  const registry = createRegistry(memorySource({ grid }), async (init) => {
+    seen.push(new TextDecoder().decode(await init.readFile("generator.onnx")));
+    await assert.rejects(() => init.readFile("tfjs/generator/model.json"), /does not list it/);
+    return await fakeOpener()(
+      init,
+      JSON.parse(new TextDecoder().decode(grid.get("manifest.json"))),
+    );
+  });
+  assert.equal(registry.loaded, false);
+  await registry.load();
+  assert.equal(registry.loaded, true);
+  assert.deepEqual(registry.models().map((m) => m.id), ["grid"]);
+  assert.deepEqual(seen, ["fake generator of grid"]);
+  assert.match(registry.get("grid")!.manifestSha256, /^[0-9a-f]{64}$/);
+});
+
+Deno.test("createRegistry() refuses a corrupt or broken model and keeps the others", async () => {
+  const truncated = await fakeModelFiles("truncated", "points2d");
+  truncated.set("generator.onnx", truncated.get("generator.onnx")!.slice(0, 3));
+  const badManifest = await fakeModelFiles("badjson", "image");
+  badManifest.set("manifest.json", new TextEncoder().encode("{"));
+  const missing = await fakeModelFiles("missing", "image");
+  missing.delete("discriminator.onnx");
+  const renamed = await fakeModelFiles("other", "image");
+  const registry = createRegistry(
+    memorySource({
+      ok: await fakeModelFiles("ok", "image"),
+      truncated,
+      badjson: badManifest,
+      missing,
+      renamed,
+    }),
+    fakeOpener(),
+  );
+  await registry.load();
+  assert.deepEqual(registry.models().map((m) => m.id), ["ok"]);
+  const byId = Object.fromEntries(registry.errors().map((e) => [e.id, e.message]));
+  assert.match(
+    byId.truncated,
+    /'truncated\/generator\.onnx'.*expected sha256 [0-9a-f]{64} \(\d+ bytes\), got sha256 [0-9a-f]{64} \(3 bytes\)/,
+  );
+  assert.match(byId.badjson, /'badjson\/manifest\.json' as it is not valid JSON/);
+  assert.match(byId.missing, /'missing\/discriminator\.onnx' as it cannot be read/);
+  assert.match(byId.renamed, /manifest 'id' is 'other'/);
+});
+
+Deno.test("createRegistry() records an opener failure and disposes replaced backends", async () => {
+  const grid = await fakeModelFiles("grid", "points2d");
+  const opened: FakeBackend[] = [];
+  let fail = true;
+  const open = fakeOpener(opened);
+  const registry = createRegistry(memorySource({ grid }), (init, manifest) => {
+    if (fail) return Promise.reject(new Error("Cannot open 'generator.onnx': bad graph"));
+    return open(init, manifest);
+  });
+  await registry.load();
+  assert.deepEqual(registry.errors(), [{
+    id: "grid",
+    message: "Cannot open 'generator.onnx': bad graph",
+  }]);
+  fail = false;
+  await registry.load();
+  await registry.load();
+  assert.equal(opened.length, 2);
+  assert.equal(opened[0].disposed, true);
+  await registry.dispose();
+  assert.equal(opened[1].disposed, true);
+});
+
+Deno.test("loadModel() names the field of an invalid manifest", async () => {
+  const grid = await fakeModelFiles("grid", "points2d");
+  const manifest = JSON.parse(new TextDecoder().decode(grid.get("manifest.json")));
+  manifest.drs.gamma = "high";
+  grid.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
+  await assert.rejects(
+    () => loadModel(memorySource({ grid }), "grid", fakeOpener()),
+    /'drs\.gamma' is invalid/,
+  );
+});

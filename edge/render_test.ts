@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { decode } from "fast-png";
+import { float32Number, gridPng, imageLayout, samplesToArrays, scatterPng } from "./render/mod.ts";
+
+Deno.test("float32Number() gives the shortest decimal that round-trips the float32", () => {
+  for (const v of [0.1, -1.2345678, 3e-8, 123456.7, 2]) {
+    const f = Math.fround(v);
+    const short = float32Number(f);
+    assert.equal(Math.fround(short), f);
+    assert.ok(String(short).length <= 12, String(short));
+  }
+  assert.equal(float32Number(Math.fround(0.1)), 0.1);
+});
+
+Deno.test("samplesToArrays() nests samples by shape", () => {
+  const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(samplesToArrays(x, 4, [2]), [[1, 2], [3, 4], [5, 6], [7, 8]]);
+  assert.deepEqual(samplesToArrays(x, 2, [2, 2]), [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+});
+
+Deno.test("scatterPng() draws points where they are and skips points outside the extent", () => {
+  const png = decode(scatterPng(Float32Array.from([0, 0, 99, 99]), 2, { extent: [-5, 5] }));
+  assert.deepEqual([png.width, png.height, png.channels], [256, 256, 3]);
+  const at = (x: number, y: number) =>
+    Array.from(png.data.subarray((y * 256 + x) * 3, (y * 256 + x) * 3 + 3));
+  assert.deepEqual(at(128, 127), [31, 78, 160]);
+  assert.deepEqual(at(250, 5), [255, 255, 255]);
+});
+
+Deno.test("gridPng() tiles images with nearest-neighbour scaling", () => {
+  const x = new Float32Array(2 * 4).fill(-1);
+  x[4] = 1; // second image, top-left pixel white
+  const png = decode(gridPng(x, 2, [2, 2], { scale: 2 }));
+  assert.deepEqual([png.width, png.height], [2 * 4 + 3 * 2, 4 + 2 * 2]);
+  const at = (px: number, py: number) => png.data[(py * png.width + px) * 3];
+  assert.equal(at(2, 2), 0);
+  assert.equal(at(8, 2), 255);
+  assert.equal(at(9, 3), 255);
+  assert.equal(at(10, 2), 0);
+});
+
+Deno.test("imageLayout() reads channel-last, channel-first and flat shapes", () => {
+  assert.deepEqual(imageLayout([28, 28, 1]), { h: 28, w: 28, c: 1, chw: false });
+  assert.deepEqual(imageLayout([3, 8, 8]), { h: 8, w: 8, c: 3, chw: true });
+  assert.deepEqual(imageLayout([784]), { h: 28, w: 28, c: 1, chw: false });
+  assert.throws(() => imageLayout([5, 7, 9]), /'sampleShape' must be/);
+});
