@@ -1,0 +1,306 @@
+import {
+  calibrateDrs,
+  estimateLogM,
+  expectedAcceptance,
+  gammaForAcceptance,
+  percentile,
+} from "./calibration.ts";
+import { createDrsState, decideBatch } from "./drs.ts";
+import { drsSchema } from "./manifest.ts";
+import { normals, uniforms } from "./rng.ts";
+import {
+  assertAlmostEquals,
+  assertClose,
+  assertEquals,
+  assertNotEquals,
+  assertOk,
+  assertThrows,
+} from "./_test_utils.ts";
+
+/** Expected values from numpy 2.4 `np.percentile(values, q)` (default linear method). */
+const NUMPY_CASES: { values: number[]; q: number[]; expected: number[] }[] = [
+  {
+    values: [1, 2, 3, 4],
+    q: [0, 25, 50, 75, 95, 100, 0.8, 0.95, 80, 33.3],
+    expected: [1, 1.75, 2.5, 3.25, 3.85, 4, 1.024, 1.0285, 3.4, 1.999],
+  },
+  {
+    values: [3.5, -1, 10, 2, 2, 7],
+    q: [0, 10, 50, 90, 95, 100, 0.95, 62.5],
+    expected: [-1, 0.5, 2.75, 8.5, 9.25, 10, -0.8575, 3.9375],
+  },
+  {
+    values: [0.1, 0.7, -3.2, 5.5, 1e-3, 2.25, -0.4, 9.75, 4.0],
+    q: [1, 5, 12.5, 37.5, 50, 80, 95, 99, 0.8, 0.95],
+    expected: [
+      -2.976,
+      -2.08,
+      -0.4,
+      0.1,
+      0.7,
+      4.6000000000000005,
+      8.049999999999999,
+      9.41,
+      -3.0208000000000004,
+      -2.9872,
+    ],
+  },
+];
+
+Deno.test("percentile() matches numpy's linear interpolation on known cases", () => {
+  for (const { values, q, expected } of NUMPY_CASES) {
+    q.forEach((qq, i) => {
+      assertClose(percentile(values, qq), expected[i], { rel: 1e-13, abs: 1e-15 }, `q ${qq}`);
+    });
+  }
+  assertEquals(percentile([42], 0), 42);
+  assertEquals(percentile([42], 73.5), 42);
+  assertEquals(percentile([42], 100), 42);
+  assertEquals(percentile(new Float32Array([2, 1]), 50), 1.5);
+});
+
+Deno.test("percentile() sorts numerically and leaves its input alone", () => {
+  // A lexicographic sort would put 10 before 9 and -2 before -10.
+  const values = [10, 9, -2, -10, 100];
+  assertEquals(percentile(values, 0), -10);
+  assertEquals(percentile(values, 25), -2);
+  assertEquals(percentile(values, 50), 9);
+  assertEquals(percentile(values, 75), 10);
+  assertEquals(percentile(values, 100), 100);
+  assertEquals(values, [10, 9, -2, -10, 100]);
+});
+
+Deno.test("percentile() takes q in percent: 95 and 0.95 differ, and 0.80 is the 0.8th percentile", () => {
+  const values = Array.from({ length: 101 }, (_, i) => i); // 0, 1, ..., 100
+  assertEquals(percentile(values, 95), 95);
+  assertAlmostEquals(percentile(values, 0.95), 0.95, 1e-12);
+  assertNotEquals(percentile(values, 95), percentile(values, 0.95));
+  // The classic bug: passing 0.80 meaning "the 80th percentile" silently gives the 0.8th.
+  assertAlmostEquals(percentile(values, 0.8), 0.8, 1e-12);
+  assertEquals(percentile(values, 80), 80);
+});
+
+Deno.test("percentile() rejects q outside 0..100 and empty input", () => {
+  for (const q of [-1, -1e-9, 100.0001, 1e3, NaN, Infinity, -Infinity]) {
+    assertThrows(
+      () => percentile([1, 2, 3], q),
+      RangeError,
+      `Cannot take a percentile as 'q' must be in 0..100: current value is ${q}`,
+    );
+  }
+  assertThrows(() => percentile([], 50), RangeError, "Cannot take a percentile of no values");
+});
+
+Deno.test("estimateLogM() is the largest finite logit, ignoring NaN and +-Infinity", () => {
+  assertEquals(estimateLogM([NaN, 1, Infinity, -Infinity, 3, 2]), 3);
+  assertEquals(estimateLogM([-5, NaN, -7]), -5);
+  assertEquals(estimateLogM(new Float32Array([Infinity, 0.25])), 0.25);
+  for (const logits of [[], [NaN], [Infinity, -Infinity, NaN]]) {
+    assertThrows(
+      () => estimateLogM(logits),
+      RangeError,
+      "Cannot estimate logM as no burn-in logit is finite",
+    );
+  }
+});
+
+Deno.test("expectedAcceptance() is the mean of sigmoid(F0 - gamma) on closed-form cases", () => {
+  const ln3 = Math.log(3);
+  assertEquals(expectedAcceptance([0, 0], 0), 0.5);
+  assertAlmostEquals(expectedAcceptance([ln3], 0), 0.75, 1e-15);
+  assertAlmostEquals(expectedAcceptance([0], ln3), 0.25, 1e-15);
+  // sigmoid(ln 3) = 3/4, sigmoid(-ln 3) = 1/4, sigmoid(0) = 1/2.
+  assertAlmostEquals(expectedAcceptance([ln3, -ln3, 0], 0), 0.5, 1e-15);
+  // Shifted by gamma = -ln 3: sigmoid(ln 9) = 9/10, sigmoid(0) = 1/2, sigmoid(ln 3) = 3/4.
+  assertAlmostEquals(expectedAcceptance([ln3, -ln3, 0], -ln3), (0.9 + 0.5 + 0.75) / 3, 1e-15);
+  // Saturation does not overflow.
+  assertEquals(expectedAcceptance([1e6, -1e6], 0), 0.5);
+});
+
+/** Burn-in logits: a seeded spread with NaN / +-Infinity mixed in (as a flaky D might give). */
+function burnIn(n: number, seed: number): Float64Array {
+  const z = normals(seed, { start: 0, count: n, dim: 1 });
+  const logits = Float64Array.from(z, (v) => 1.3 * v - 0.4);
+  logits[17] = NaN;
+  logits[18] = Infinity;
+  logits[19] = -Infinity;
+  return logits;
+}
+
+/** Naive F and independent sorting/percentile, for cross-checks. */
+function naiveF(logit: number, logM: number, eps: number): number {
+  const d = logit - logM;
+  return d - Math.log(1 - Math.exp(d - eps));
+}
+function naivePercentile(sortedAsc: number[], q: number): number {
+  const pos = (q / 100) * (sortedAsc.length - 1);
+  const i = Math.floor(pos);
+  if (i === sortedAsc.length - 1) return sortedAsc[i];
+  return sortedAsc[i] * (1 - (pos - i)) + sortedAsc[i + 1] * (pos - i);
+}
+
+Deno.test("calibrateDrs() sets gamma to the 95th percentile of F and expectedAcceptance to mean sigmoid(F - gamma)", () => {
+  const logits = burnIn(5000, 3);
+  const c = calibrateDrs(logits);
+  const finite = Array.from(logits).filter(Number.isFinite);
+  assertEquals(finite.length, 4997); // NaN, +Infinity and -Infinity left out
+  const logM = Math.max(...finite);
+  assertEquals(c.logM, logM);
+  assertEquals(c.epsilon, 1e-6);
+  assertEquals(c.percentile, 95);
+  assertEquals(c.burnInSamples, 5000);
+  const f = finite.map((l) => naiveF(l, logM, 1e-6)).sort((a, b) => a - b);
+  const gamma = naivePercentile(f, 95);
+  assertClose(c.gamma, gamma, { rel: 1e-9 });
+  const mean = f.reduce((s, v) => s + 1 / (1 + Math.exp(-(v - gamma))), 0) / f.length;
+  assertClose(c.expectedAcceptance, mean, { rel: 1e-9 });
+  // Gamma at the 95th percentile: few candidates have F above gamma, so acceptance is low.
+  assertOk(c.expectedAcceptance > 0.01 && c.expectedAcceptance < 0.2, `${c.expectedAcceptance}`);
+});
+
+Deno.test("calibrateDrs() fQuantiles has 101 non-decreasing F values with fQuantiles[95] == gamma", () => {
+  const c = calibrateDrs(burnIn(5000, 4));
+  assertEquals(c.fQuantiles.length, 101);
+  for (let k = 1; k <= 100; k++) {
+    assertOk(c.fQuantiles[k] >= c.fQuantiles[k - 1], `fQuantiles[${k}] decreases`);
+  }
+  assertOk(c.fQuantiles[100] > c.fQuantiles[0]);
+  assertEquals(c.fQuantiles[95], c.gamma);
+  // The top quantile is F at the argmax: -log(1 - exp(-eps)).
+  assertClose(c.fQuantiles[100], -Math.log(-Math.expm1(-1e-6)), { rel: 1e-14 });
+  const c80 = calibrateDrs(burnIn(5000, 4), { percentile: 80, epsilon: 1e-8 });
+  assertEquals(c80.fQuantiles[80], c80.gamma);
+  assertEquals(c80.percentile, 80);
+  assertEquals(c80.epsilon, 1e-8);
+  assertClose(c80.fQuantiles[100], -Math.log(-Math.expm1(-1e-8)), { rel: 1e-14 });
+  assertOk(c80.gamma < c.gamma); // a lower percentile is a smaller shift
+  assertOk(c80.expectedAcceptance > c.expectedAcceptance);
+});
+
+Deno.test("calibrateDrs() output satisfies the manifest drs schema", () => {
+  const c = calibrateDrs(burnIn(2000, 5));
+  assertEquals(drsSchema.parse(c), c);
+});
+
+Deno.test("calibrateDrs() rejects a percentile outside 0..100 and a burn-in with no finite logit", () => {
+  for (const q of [-1, 100.5, NaN]) {
+    assertThrows(
+      () => calibrateDrs([0, 1, 2], { percentile: q }),
+      RangeError,
+      `Cannot calibrate as 'percentile' must be in 0..100: current value is ${q}`,
+    );
+  }
+  assertThrows(() => calibrateDrs([NaN, Infinity]), RangeError, "no burn-in logit is finite");
+});
+
+Deno.test("gammaForAcceptance() inverts expectedAcceptance over the quantile table within 1e-6", () => {
+  const table = calibrateDrs(burnIn(5000, 6)).fQuantiles;
+  let previous = Infinity;
+  for (const target of [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999]) {
+    const gamma = gammaForAcceptance(target, table);
+    assertAlmostEquals(expectedAcceptance(table, gamma), target, 1e-6, `target ${target}`);
+    // Monotone: more acceptance needs a smaller gamma.
+    assertOk(gamma < previous, `gamma(${target}) = ${gamma} is not below ${previous}`);
+    previous = gamma;
+  }
+  for (const gamma of [-3, 0, 2.5, 10]) {
+    const back = gammaForAcceptance(expectedAcceptance(table, gamma), table);
+    assertAlmostEquals(back, gamma, 1e-6, `gamma ${gamma}`);
+  }
+});
+
+Deno.test("gammaForAcceptance() solves a closed-form table exactly", () => {
+  // One value F0 = 0: sigmoid(-gamma) = t  =>  gamma = log((1 - t) / t).
+  for (const t of [0.1, 0.5, 0.8]) {
+    assertAlmostEquals(gammaForAcceptance(t, [0]), Math.log((1 - t) / t), 1e-9);
+  }
+});
+
+Deno.test("gammaForAcceptance() rejects a target outside (0, 1)", () => {
+  for (const t of [0, 1, -0.5, 1.5, NaN]) {
+    assertThrows(
+      () => gammaForAcceptance(t, [0, 1]),
+      RangeError,
+      `Cannot pick gamma as 'acceptance' must be in (0, 1): current value is ${t}`,
+    );
+  }
+});
+
+// Monte Carlo: p_g = N(0, 1) (the "generator"), p_data = N(0.5, 0.5^2). The exact logit of the
+// optimal discriminator is D~(x) = log p_data(x) - log p_g(x) = ln 2 - 2 (x - 1/2)^2 + x^2 / 2,
+// maximal at x = 2/3 with logM = ln 2 + 1/6. With s = exp(D~ - logM) = r(x) / M and gamma = 0,
+//   sigmoid(F) = s / (1 + s (1 - e^-eps)) = s (1 - O(eps)),
+// so DRS at gamma = 0 is rejection sampling with acceptance r / M: the kept samples follow
+// p_data exactly up to O(eps) = 1e-6, and the acceptance rate is E_g[r] / M = 1 / M.
+const MU = 0.5, SIGMA = 0.5;
+const TRUE_LOGM = Math.LN2 + 1 / 6;
+function exactLogit(x: number): number {
+  return Math.LN2 - 2 * (x - MU) ** 2 + (x * x) / 2;
+}
+
+function runDrs(
+  n: number,
+  gamma: number,
+  logM: number,
+  seed = 11,
+): { kept: number[]; raises: number } {
+  const x = normals(seed, { start: 0, count: n, dim: 1 });
+  const logits = Float64Array.from(x, exactLogit);
+  const draws = uniforms(seed, { start: 0, count: n });
+  const state = createDrsState(logM);
+  const idx = decideBatch(logits, draws, state, { gamma });
+  return { kept: idx.map((i) => x[i]), raises: state.logMRaises };
+}
+
+function moments(xs: number[]): { mean: number; variance: number } {
+  const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
+  const variance = xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1);
+  return { mean, variance };
+}
+
+Deno.test("decideBatch() with the exact density-ratio logit and gamma = 0 recovers p_data", () => {
+  const n = 200_000;
+  const { kept, raises } = runDrs(n, 0, TRUE_LOGM);
+  assertEquals(raises, 0); // the analytic max is never exceeded
+  // Acceptance 1 / M = e^-(ln 2 + 1/6) / ... = 0.5 e^(-1/6) = 0.4232; binomial sd 0.0011.
+  assertAlmostEquals(kept.length / n, 0.5 * Math.exp(-1 / 6), 0.006);
+  const { mean, variance } = moments(kept);
+  // ~85k kept: sd of the mean 0.0017, of the variance 0.0012 (tolerances ~6 sd).
+  assertAlmostEquals(mean, MU, 0.01);
+  assertAlmostEquals(variance, SIGMA * SIGMA, 0.008);
+  // P(0 < x < 1) under N(0.5, 0.5^2) is P(|z| < 1) = 0.6827.
+  const inside = kept.filter((v) => v > 0 && v < 1).length / kept.length;
+  assertAlmostEquals(inside, 0.6827, 0.01);
+});
+
+Deno.test("decideBatch() with logM from a burn-in and online raises still lands near p_data", () => {
+  const burn = normals(12, { start: 0, count: 10_000, dim: 1 });
+  const logM = estimateLogM(Float64Array.from(burn, exactLogit));
+  assertOk(logM <= TRUE_LOGM && logM > TRUE_LOGM - 0.01);
+  const { kept } = runDrs(100_000, 0, logM);
+  const { mean, variance } = moments(kept);
+  assertAlmostEquals(mean, MU, 0.015);
+  assertAlmostEquals(variance, SIGMA * SIGMA, 0.012);
+});
+
+Deno.test("decideBatch() gamma trades acceptance for concentration: gamma > 0 tightens, gamma < 0 loosens", () => {
+  const n = 100_000;
+  const c = calibrateDrs(
+    Float64Array.from(normals(13, { start: 0, count: 10_000, dim: 1 }), exactLogit),
+  );
+  assertOk(c.gamma > 0);
+  const exact = runDrs(n, 0, c.logM);
+  const tight = runDrs(n, c.gamma, c.logM);
+  const loose = runDrs(n, -3, c.logM);
+  const vTight = moments(tight.kept).variance;
+  const vExact = moments(exact.kept).variance;
+  const vLoose = moments(loose.kept).variance;
+  assertOk(tight.kept.length < exact.kept.length && exact.kept.length < loose.kept.length);
+  // The realised acceptance matches the calibrated expectation (sd ~0.0007 at n = 100k).
+  assertAlmostEquals(tight.kept.length / n, c.expectedAcceptance, 0.005);
+  // The generator's variance is 1 and the target's 0.25; DRS moves all the way at gamma = 0,
+  // further (tighter around the ratio's mode) for gamma > 0, part of the way for gamma < 0.
+  assertOk(vTight < vExact - 0.05, `gamma > 0: ${vTight} vs ${vExact}`);
+  assertAlmostEquals(vExact, 0.25, 0.012);
+  assertOk(vLoose > vExact + 0.05 && vLoose < 0.6, `gamma < 0: ${vLoose}`);
+});

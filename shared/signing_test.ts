@@ -1,0 +1,340 @@
+import {
+  canonicalString,
+  importSigningKey,
+  parseSigningKeys,
+  SIGNATURE_PARAMS,
+  type SigningKey,
+  signUrl,
+  type VerifyResult,
+  verifyUrl,
+} from "./signing.ts";
+import { createHmac } from "node:crypto";
+import { assertEquals, assertOk, assertRejects } from "./_test_utils.ts";
+
+const SECRET = "test-secret-0123456789-abcdefghijklmnop"; // 39 bytes
+const OLD_SECRET = "old-secret-zyxwvutsrqponmlkjihgfedcba-9876";
+const NOW = 1_800_000_000;
+const EXP = NOW + 600;
+const BASE = "https://edge.example/v1/models/grid25/samples?n=16&seed=42&format=png&note=a%20b";
+
+async function signed(
+  key?: SigningKey,
+  url = BASE,
+  expiresAt = EXP,
+): Promise<{ key: SigningKey; url: URL }> {
+  const k = key ?? await importSigningKey("k1", SECRET);
+  return { key: k, url: await signUrl(new URL(url), k, { expiresAt }) };
+}
+
+function denied(result: VerifyResult, status: 403 | 410, code: string, includes?: string): void {
+  if (result.ok) throw new Error(`expected ${status} ${code}, the URL verified`);
+  assertEquals([result.status, result.code], [status, code], result.message);
+  if (includes) assertOk(result.message.includes(includes), result.message);
+}
+
+Deno.test("signUrl() and verifyUrl() round-trip", async () => {
+  const { key, url } = await signed();
+  assertEquals(url.origin, "https://edge.example");
+  assertEquals(url.pathname, "/v1/models/grid25/samples");
+  assertEquals(url.searchParams.get("n"), "16");
+  assertEquals(url.searchParams.get("note"), "a b");
+  assertEquals(url.searchParams.get("exp"), String(EXP));
+  assertEquals(url.searchParams.get("kid"), "k1");
+  assertOk(/^[A-Za-z0-9_-]{43}$/.test(url.searchParams.get("sig")!));
+  assertEquals(await verifyUrl(url, [key], { now: NOW }), { ok: true, expiresAt: EXP, kid: "k1" });
+  // Through text and back, as a client would send it.
+  assertEquals((await verifyUrl(new URL(url.href), [key], { now: NOW })).ok, true);
+  // Without `now`, the wall clock is used.
+  const live = await signUrl(new URL(BASE), key, {
+    expiresAt: Math.floor(Date.now() / 1000) + 60,
+  });
+  assertEquals((await verifyUrl(live, [key])).ok, true);
+});
+
+Deno.test("signUrl() signs HMAC-SHA256 over the documented canonical string", async () => {
+  const { url } = await signed();
+  const canonical = "GET\n/v1/models/grid25/samples\n" +
+    `exp=${EXP}&format=png&kid=k1&n=16&note=a%20b&seed=42`;
+  assertEquals(canonicalString("GET", url.pathname, url.searchParams), canonical);
+  // Independent HMAC (node:crypto), base64url without padding.
+  const expected = createHmac("sha256", SECRET).update(canonical).digest("base64url");
+  assertEquals(url.searchParams.get("sig"), expected);
+});
+
+Deno.test("signUrl() replaces existing exp, kid and sig and validates expiresAt", async () => {
+  const key = await importSigningKey("k1", SECRET);
+  const stale = "https://edge.example/p?a=1&exp=5&kid=zz&sig=AAAA&exp=6";
+  const url = await signUrl(new URL(stale), key, { expiresAt: EXP });
+  assertEquals(url.searchParams.getAll("exp"), [String(EXP)]);
+  assertEquals(url.searchParams.getAll("kid"), ["k1"]);
+  assertEquals(url.searchParams.getAll("sig").length, 1);
+  assertEquals((await verifyUrl(url, [key], { now: NOW })).ok, true);
+  for (const expiresAt of [0, -1, 1.5, NaN, Infinity, 2 ** 53]) {
+    await assertRejects(
+      () => signUrl(new URL(BASE), key, { expiresAt }),
+      RangeError,
+      `Cannot sign as 'expiresAt' must be positive unix seconds: current value is ${expiresAt}`,
+    );
+  }
+});
+
+/** What the server acts on: the path and the multiset of decoded query pairs. */
+function sameRequest(a: URL, b: URL): boolean {
+  const pairs = (u: URL) => JSON.stringify([...u.searchParams].sort());
+  return a.pathname === b.pathname && pairs(a) === pairs(b);
+}
+
+Deno.test("verifyUrl() rejects every single-character change to the path and query (403)", async () => {
+  const { key, url } = await signed();
+  const href = url.href;
+  // From the first character after the path's leading '/' (changing that '/' changes the host).
+  const from = url.origin.length + 1;
+  const alphabet = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i));
+  let tried = 0, equivalent = 0;
+  const accepted: string[] = [];
+  for (let pos = from; pos < href.length; pos++) {
+    for (const c of alphabet) {
+      if (c === href[pos]) continue;
+      const mutated = href.slice(0, pos) + c + href.slice(pos + 1);
+      const target = URL.parse(mutated);
+      if (target === null) continue; // not a URL at all: no request to verify
+      if (sameRequest(target, url)) {
+        // The only URL-parser equivalence here: '\' reads as '/' in an http path.
+        assertOk(c === "\\" && href[pos] === "/", `unexpected equivalent URL ${mutated}`);
+        equivalent++;
+        continue;
+      }
+      tried++;
+      const result = await verifyUrl(target, [key], { now: NOW });
+      if (result.ok || result.status !== 403) accepted.push(`${pos}:${c} ${mutated}`);
+    }
+  }
+  assertEquals(accepted, [], `${accepted.length} changed URLs were not rejected with 403`);
+  assertOk(tried > 100 * 90, `only ${tried} mutations tried`);
+  assertOk(equivalent < tried / 50, `${equivalent} equivalent of ${tried}`);
+});
+
+Deno.test("verifyUrl() rejects every other character in the last position of sig", async () => {
+  // The last base64url character of a 32-byte MAC carries 4 bits; the 2 unused bits must not
+  // give other spellings of the same signature.
+  const { key, url } = await signed();
+  const sig = url.searchParams.get("sig")!;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (const c of alphabet) {
+    if (c === sig[42]) continue;
+    const other = new URL(url.href);
+    other.searchParams.set("sig", sig.slice(0, 42) + c);
+    denied(await verifyUrl(other, [key], { now: NOW }), 403, "bad_signature");
+  }
+});
+
+Deno.test("verifyUrl() answers 403 'unsigned' when sig, kid or exp is missing", async () => {
+  const { key, url } = await signed();
+  for (const p of SIGNATURE_PARAMS) {
+    const stripped = new URL(url.href);
+    stripped.searchParams.delete(p);
+    denied(
+      await verifyUrl(stripped, [key], { now: NOW }),
+      403,
+      "unsigned",
+      `Cannot serve as the URL is not signed: '${p}' is missing`,
+    );
+  }
+  denied(await verifyUrl(new URL(BASE), [key], { now: NOW }), 403, "unsigned");
+});
+
+Deno.test("verifyUrl() answers 403 for an unknown kid or a malformed sig", async () => {
+  const other = await importSigningKey("k9", OLD_SECRET);
+  const { key, url } = await signed(other);
+  denied(
+    await verifyUrl(url, [key.id === "k9" ? await importSigningKey("k1", SECRET) : key], {
+      now: NOW,
+    }),
+    403,
+    "unknown_key",
+  );
+  // A kid that exists but did not sign: the signature fails.
+  const relabelled = new URL(url.href);
+  relabelled.searchParams.set("kid", "k1");
+  denied(
+    await verifyUrl(relabelled, [await importSigningKey("k1", SECRET)], { now: NOW }),
+    403,
+    "bad_signature",
+  );
+  for (const sig of ["", "abc", "A".repeat(42), "A".repeat(44), "+".repeat(43), "%3D"]) {
+    const bad = new URL(url.href);
+    bad.searchParams.set("sig", sig);
+    denied(await verifyUrl(bad, [other], { now: NOW }), 403, "bad_signature");
+  }
+});
+
+Deno.test("verifyUrl() answers 410 for a valid but expired URL, at and after exp", async () => {
+  const { key, url } = await signed();
+  assertEquals((await verifyUrl(url, [key], { now: EXP - 1 })).ok, true);
+  for (const now of [EXP, EXP + 1, EXP + 1e6]) {
+    denied(
+      await verifyUrl(url, [key], { now }),
+      410,
+      "expired",
+      `Cannot serve as the URL expired at ${EXP}`,
+    );
+  }
+});
+
+Deno.test("verifyUrl() checks the signature before the expiry: tampered and expired is 403", async () => {
+  const { key, url } = await signed();
+  const tampered = new URL(url.href);
+  tampered.searchParams.set("n", "17");
+  denied(await verifyUrl(tampered, [key], { now: EXP + 10 }), 403, "bad_signature");
+  // Extending the expiry is tampering too.
+  const extended = new URL(url.href);
+  extended.searchParams.set("exp", String(EXP + 3600));
+  denied(await verifyUrl(extended, [key], { now: EXP + 10 }), 403, "bad_signature");
+});
+
+Deno.test("verifyUrl() rejects duplicated parameters", async () => {
+  const { key, url } = await signed();
+  for (const p of SIGNATURE_PARAMS) {
+    const twice = new URL(url.href);
+    twice.searchParams.append(p, url.searchParams.get(p)!); // same value again
+    denied(
+      await verifyUrl(twice, [key], { now: NOW }),
+      403,
+      "bad_signature",
+      `'${p}' appears 2 times`,
+    );
+  }
+  for (const [k, v] of [["n", "16"], ["n", "1000"], ["seed", "42"]]) {
+    const twice = new URL(url.href);
+    twice.searchParams.append(k, v);
+    denied(await verifyUrl(twice, [key], { now: NOW }), 403, "bad_signature");
+  }
+});
+
+Deno.test("verifyUrl() binds the method", async () => {
+  const key = await importSigningKey("k1", SECRET);
+  const url = await signUrl(new URL(BASE), key, { expiresAt: EXP, method: "post" });
+  assertEquals((await verifyUrl(url, [key], { now: NOW, method: "POST" })).ok, true);
+  denied(await verifyUrl(url, [key], { now: NOW }), 403, "bad_signature");
+  const get = (await signed(key)).url;
+  denied(await verifyUrl(get, [key], { now: NOW, method: "HEAD" }), 403, "bad_signature");
+});
+
+Deno.test("verifyUrl() accepts the query in any order", async () => {
+  const { key, url } = await signed();
+  const pairs = [...url.searchParams].reverse();
+  const reordered = new URL(url.origin + url.pathname + "?" + new URLSearchParams(pairs));
+  assertOk(reordered.search !== url.search);
+  assertEquals((await verifyUrl(reordered, [key], { now: NOW })).ok, true);
+});
+
+Deno.test("verifyUrl() refuses a correctly signed exp that is not unix seconds", async () => {
+  const key = await importSigningKey("k1", SECRET);
+  for (const exp of ["soon", "-5", "1e12", "1234567890123456"]) {
+    const url = new URL("https://edge.example/p?n=1");
+    url.searchParams.set("exp", exp);
+    url.searchParams.set("kid", "k1");
+    const canonical = canonicalString("GET", url.pathname, url.searchParams);
+    url.searchParams.set("sig", createHmac("sha256", SECRET).update(canonical).digest("base64url"));
+    denied(
+      await verifyUrl(url, [key], { now: NOW }),
+      403,
+      "bad_signature",
+      "'exp' must be unix seconds",
+    );
+  }
+});
+
+Deno.test("key rotation: an old-key URL verifies while both keys are loaded, not after", async () => {
+  const keys = await parseSigningKeys(`new:${SECRET}, old:${OLD_SECRET}`);
+  assertEquals(keys.map((k) => k.id), ["new", "old"]); // the first key signs
+  const fromOld = (await signed(keys[1])).url;
+  assertEquals(await verifyUrl(fromOld, keys, { now: NOW }), {
+    ok: true,
+    expiresAt: EXP,
+    kid: "old",
+  });
+  const fromNew = (await signed(keys[0])).url;
+  assertEquals((await verifyUrl(fromNew, keys, { now: NOW })).ok, true);
+  const afterRotation = await parseSigningKeys(`new:${SECRET}`);
+  denied(await verifyUrl(fromOld, afterRotation, { now: NOW }), 403, "unknown_key");
+  assertEquals((await verifyUrl(fromNew, afterRotation, { now: NOW })).ok, true);
+  // Same id, different secret (a leaked key replaced): old URLs stop verifying.
+  const replaced = await parseSigningKeys(`old:${SECRET}`);
+  denied(await verifyUrl(fromOld, replaced, { now: NOW }), 403, "bad_signature");
+});
+
+Deno.test("parseSigningKeys() errors never include the secret", async () => {
+  const short = "tooshort-secret";
+  const cases: [string, string][] = [
+    [
+      `k1:${short}`,
+      "Cannot import signing key 'k1' as its secret must be at least 32 bytes: it has 15",
+    ],
+    [SECRET, "Cannot parse signing keys as entry 1 must look like 'kid:secret'"],
+    [`:${SECRET}`, "Cannot parse signing keys as entry 1 must look like 'kid:secret'"],
+    [`k1:${SECRET},${OLD_SECRET}`, "entry 2 must look like 'kid:secret'"],
+    [`bad id!:${SECRET}`, "its id must match [A-Za-z0-9_-]{1,32}"],
+    ["", "Cannot parse signing keys as none were given"],
+    [" , ,", "Cannot parse signing keys as none were given"],
+  ];
+  for (const [spec, message] of cases) {
+    const error = await assertRejects(() => parseSigningKeys(spec), RangeError, message);
+    for (const secret of [SECRET, OLD_SECRET, short]) {
+      assertOk(!error.message.includes(secret), `leaks a secret: ${error.message}`);
+    }
+  }
+});
+
+Deno.test("parseSigningKeys() trims entries and keeps colons inside secrets", async () => {
+  const keys = await parseSigningKeys(` a:${SECRET} ,b:x:${OLD_SECRET}, `);
+  assertEquals(keys.map((k) => k.id), ["a", "b"]);
+  // b's secret is everything after the first colon, colons included.
+  const url = await signUrl(new URL(BASE), keys[1], { expiresAt: EXP });
+  const canonical = canonicalString("GET", url.pathname, url.searchParams);
+  assertEquals(
+    url.searchParams.get("sig"),
+    createHmac("sha256", `x:${OLD_SECRET}`).update(canonical).digest("base64url"),
+  );
+});
+
+Deno.test("importSigningKey() rejects short secrets and bad ids", async () => {
+  await assertRejects(
+    () => importSigningKey("k1", "x".repeat(31)),
+    RangeError,
+    "Cannot import signing key 'k1' as its secret must be at least 32 bytes: it has 31",
+  );
+  assertEquals((await importSigningKey("k1", "x".repeat(32))).id, "k1");
+  // Bytes, not characters: 11 euro signs are 33 bytes of UTF-8.
+  assertEquals((await importSigningKey("k1", "\u20ac".repeat(11))).id, "k1");
+  await assertRejects(() => importSigningKey("k1", "\u20ac".repeat(10)), RangeError, "it has 30");
+  for (const id of ["", "a b", "k/1", "k".repeat(33), "k:1"]) {
+    await assertRejects(
+      () => importSigningKey(id, SECRET),
+      RangeError,
+      "Cannot import signing key as its id must match [A-Za-z0-9_-]{1,32}",
+    );
+  }
+});
+
+Deno.test("canonicalString() ignores query order and sig, sorts by key then value", () => {
+  const a = canonicalString("get", "/p", new URLSearchParams("b=2&a=1&sig=xyz&a=0"));
+  const b = canonicalString("GET", "/p", new URLSearchParams("a=0&sig=other&a=1&b=2"));
+  assertEquals(a, "GET\n/p\na=0&a=1&b=2");
+  assertEquals(b, a);
+  assertEquals(canonicalString("GET", "/p", new URLSearchParams()), "GET\n/p\n");
+});
+
+Deno.test("canonicalString() percent-encodes keys and values (RFC 3986) so pairs cannot collide", () => {
+  const q = new URLSearchParams();
+  q.set("a b", "x&y=z");
+  q.set("c", "!'()*~-._");
+  assertEquals(
+    canonicalString("GET", "/p", q),
+    "GET\n/p\na%20b=x%26y%3Dz&c=%21%27%28%29%2A~-._",
+  );
+  // "a=1&b=2" as one value differs from two pairs.
+  const one = canonicalString("GET", "/p", new URLSearchParams([["a", "1&b=2"]]));
+  const two = canonicalString("GET", "/p", new URLSearchParams([["a", "1"], ["b", "2"]]));
+  assertOk(one !== two);
+});
