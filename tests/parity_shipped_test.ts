@@ -1,0 +1,131 @@
+/**
+ * Parity over every shipped model (`models/<id>/manifest.json`): hashes match the manifest;
+ * the TF.js export on the cpu backend (the train-time code path), ONNX Runtime and
+ * tfjs-backend-wasm agree within 1e-5 on fixed inputs; DRS decisions with the manifest's
+ * constants agree on at least 99.9% of proposals across the two serving runtimes.
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { ok as assert } from "node:assert/strict";
+import { BACKEND_FILES, type BackendInit } from "../edge/backends/mod.ts";
+import { openBackend } from "../edge/backends/open.ts";
+import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { verifyFileBytes } from "../shared/hash.ts";
+import { type Manifest, parseManifestText } from "../shared/manifest.ts";
+import { normals } from "../shared/rng.ts";
+import { decisionAgreement, maxAbsDiff, proposalLogits } from "./_parity.ts";
+
+const TOLERANCE = 1e-5;
+/** `models/` of this checkout; `PARITY_MODELS_DIR` points the test elsewhere. */
+const MODELS = (Deno.env.get("PARITY_MODELS_DIR") ?? new URL("../models", import.meta.url).pathname)
+  .replace(/\/*$/, "/");
+
+async function shippedModels(): Promise<{ dir: string; manifest: Manifest }[]> {
+  const found: { dir: string; manifest: Manifest }[] = [];
+  try {
+    for await (const entry of Deno.readDir(MODELS)) {
+      const source = `${MODELS}${entry.name}/manifest.json`;
+      if (!entry.isDirectory) continue;
+      const text = await Deno.readTextFile(source).catch(() => undefined);
+      if (text !== undefined) {
+        found.push({
+          dir: `${MODELS}${entry.name}`,
+          manifest: parseManifestText(text, { source }),
+        });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return found.sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+}
+
+/** G and D on the cpu backend from the TF.js export: the train-time layers code. */
+async function cpuReference(init: BackendInit, z: Float32Array, n: number) {
+  await tf.setBackend("cpu");
+  const load = async (role: string) => {
+    const names = { modelJson: `tfjs/${role}/model.json`, weights: `tfjs/${role}/weights.bin` };
+    const files = {
+      modelJson: await init.readFile(names.modelJson),
+      weights: await init.readFile(names.weights),
+    };
+    return await loadLayersModelFromBytes(files, names);
+  };
+  const [g, d] = [await load("generator"), await load("discriminator")];
+  const [x, logits] = tf.tidy(() => {
+    const xt = g.predict(tf.tensor2d(z, [n, init.latentDim])) as tf.Tensor;
+    return [xt.dataSync() as Float32Array, (d.predict(xt) as tf.Tensor).dataSync() as Float32Array];
+  });
+  g.dispose();
+  d.dispose();
+  return { x, logits };
+}
+
+const models = await shippedModels();
+
+if (models.length === 0) {
+  Deno.test({
+    name: "shipped models: none under models/*/manifest.json yet, parity skipped",
+    ignore: true,
+    fn() {},
+  });
+}
+
+for (const { dir, manifest } of models) {
+  Deno.test(`shipped model '${manifest.id}': hashes, cpu/onnx/wasm parity, DRS agreement`, async () => {
+    const bytes = new Map<string, Uint8Array>();
+    for (const [name, entry] of Object.entries(manifest.files)) {
+      const data = await Deno.readFile(`${dir}/${entry.path}`);
+      await verifyFileBytes(`${manifest.id}/${entry.path}`, data, entry);
+      bytes.set(name, data);
+    }
+    // Models trained here ship both formats; a bring-your-own pair (no `training`) may ship ONNX only.
+    const hasTfjs = BACKEND_FILES.wasm.every((name) => bytes.has(name));
+    const required = [
+      ...BACKEND_FILES.onnx,
+      ...(manifest.training || hasTfjs ? BACKEND_FILES.wasm : []),
+    ];
+    for (const name of required) assert(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
+    const init: BackendInit = {
+      latentDim: manifest.latentDim,
+      sampleShape: manifest.sampleShape,
+      readFile: (name) => Promise.resolve(bytes.get(name)!),
+    };
+    const n = 256;
+    const z = normals(42, { start: 0, count: n, dim: manifest.latentDim });
+    if (!hasTfjs) {
+      console.log(`  '${manifest.id}' ships no TF.js export: checking that ONNX Runtime opens it`);
+      const backend = await openBackend("onnx", init);
+      const out = await backend.run(z, n);
+      await backend.dispose();
+      assert(out.logits.every(Number.isFinite), "finite logits");
+      return;
+    }
+    const reference = await cpuReference(init, z, n);
+    const count = 20_000, seed = 7;
+    const logits: Float32Array[] = [];
+    for (const name of ["onnx", "wasm"] as const) {
+      const backend = await openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } });
+      try {
+        const out = await backend.run(z, n);
+        const dx = maxAbsDiff(out.x, reference.x), dl = maxAbsDiff(out.logits, reference.logits);
+        console.log(
+          `  ${name} vs tfjs cpu: max |dx| ${dx.toExponential(2)}, max |dlogit| ${
+            dl.toExponential(2)
+          }`,
+        );
+        assert(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
+        logits.push(await proposalLogits(backend, manifest.latentDim, { seed, count }));
+      } finally {
+        await backend.dispose();
+      }
+    }
+    const result = decisionAgreement(logits[0], logits[1], { ...manifest.drs, seed });
+    console.log(
+      `  DRS decisions agree on ${(result.agreement * 100).toFixed(3)}% of ${count} proposals ` +
+        `(accepted ${result.acceptedA} onnx, ${result.acceptedB} wasm)`,
+    );
+    assert(result.agreement >= 0.999, `agreement ${result.agreement} < 0.999`);
+  });
+}
