@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { float32Number, gridPng, imageLayout, samplesToArrays, scatterPng } from "./render/mod.ts";
 
-Deno.test("float32Number() gives the shortest decimal that round-trips the float32", () => {
+Deno.test("float32Number() gives a short decimal that round-trips the float32", () => {
   for (const v of [0.1, -1.2345678, 3e-8, 123456.7, 2]) {
     const f = Math.fround(v);
     const short = float32Number(f);

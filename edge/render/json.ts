@@ -1,13 +1,15 @@
 /** Samples as JSON: `points2d` rows as `[x, y]`, images as nested arrays by shape. @module */
 
-/** Shortest decimal that round-trips a float32 (so bodies are compact and deterministic). */
+/**
+ * A short decimal that round-trips a float32 (so bodies are compact and deterministic): the
+ * first of 7, 8 or 9 significant digits that reads back as the same float32.
+ */
 export function float32Number(value: number): number {
   if (!Number.isFinite(value)) return value;
-  for (let digits = 6; digits < 9; digits++) {
-    const short = Number(value.toPrecision(digits));
-    if (Math.fround(short) === value) return short;
-  }
-  return Number(value.toPrecision(9));
+  const d7 = Number(value.toPrecision(7));
+  if (Math.fround(d7) === value) return d7;
+  const d8 = Number(value.toPrecision(8));
+  return Math.fround(d8) === value ? d8 : Number(value.toPrecision(9));
 }
 
 function nest(data: Float32Array, offset: number, shape: readonly number[]): unknown {

@@ -1,0 +1,45 @@
+/**
+ * The floor of a sample request: the same G+D batches run straight on the backend, with the
+ * latents made before the clock starts.
+ *
+ * @module
+ */
+
+import { normals } from "../shared/rng.ts";
+import type { Backend } from "../edge/backends/mod.ts";
+
+/** Batch sizes from an `X-DRS-Batches` header (`1445` or `1445,310`). */
+export function parseBatches(header: string | null): number[] {
+  if (!header || !/^\d+(,\d+)*$/.test(header)) {
+    throw new Error(`Cannot replay as 'x-drs-batches' is missing or malformed: '${header}'`);
+  }
+  return header.split(",").map(Number);
+}
+
+/** Seconds the backend spends on G+D for `batches` of request `seed` (latents made untimed). */
+export async function floorSeconds(
+  backend: Backend,
+  latentDim: number,
+  seed: number,
+  batches: readonly number[],
+  drs = true,
+): Promise<number> {
+  let start = 0;
+  const inputs = batches.map((count) => {
+    const z = normals(seed, { start, count, dim: latentDim });
+    start += count;
+    return { z, count };
+  });
+  const t0 = performance.now();
+  for (const { z, count } of inputs) {
+    if (drs) await backend.run(z, count);
+    else await backend.generate(z, count);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** The q-quantile (0..1) of `values` (nearest rank). */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
