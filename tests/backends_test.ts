@@ -3,6 +3,7 @@
  * the file, the value and both shapes; bad calls and disposed backends are refused too.
  */
 
+import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual, match, rejects } from "node:assert/strict";
 import type { BackendInit } from "../edge/backends/mod.ts";
@@ -10,8 +11,11 @@ import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
 import { openBackend, pickBackendName } from "../edge/backends/open.ts";
 import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
 import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { fuseOnnxPair } from "../train/export/fuse.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
 import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+
+const test = isolatedTest(import.meta.url);
 
 const G = [denseWeights({ in: 3, out: 8 }, 1), denseWeights({ in: 8, out: 2 }, 2)];
 const D = [denseWeights({ in: 2, out: 8 }, 3), denseWeights({ in: 8, out: 1 }, 4)];
@@ -28,7 +32,7 @@ function pairInit(
 const goodG = () => mlpOnnx(G, { input: "z", output: "x" });
 const goodD = () => mlpOnnx(D, { input: "x", output: "logit" });
 
-Deno.test("openOnnxBackend() runs G then D and matches a float64 reference", async () => {
+test("openOnnxBackend() runs G then D and matches a float64 reference", async () => {
   const backend = await openOnnxBackend(pairInit(goodG(), goodD()));
   const z = Float32Array.of(0.5, -1, 2, 0, 0.25, -0.75); // [2, 3]
   const out = await backend.run(z, 2);
@@ -44,7 +48,7 @@ Deno.test("openOnnxBackend() runs G then D and matches a float64 reference", asy
   await rejects(backend.run(z, 2), /disposed/);
 });
 
-Deno.test("openOnnxBackend() refuses wrong names, ranks, sizes and fixed batches on open", async () => {
+test("openOnnxBackend() refuses wrong names, ranks, sizes and fixed batches on open", async () => {
   const cases: [BackendInit, RegExp][] = [
     [
       pairInit(mlpOnnx(G, { input: "noise", output: "x" }), goodD()),
@@ -74,7 +78,39 @@ Deno.test("openOnnxBackend() refuses wrong names, ranks, sizes and fixed batches
   for (const [init, message] of cases) await rejects(openOnnxBackend(init), message);
 });
 
-Deno.test("openBackend() dispatches by name and pickBackendName() prefers onnx", async () => {
+test("openOnnxBackend() runs sampler.onnx when the model has one, matching G then D", async () => {
+  const files: Record<string, Uint8Array> = {
+    "generator.onnx": goodG(),
+    "discriminator.onnx": goodD(),
+    "sampler.onnx": fuseOnnxPair(goodG(), goodD()),
+  };
+  const requested: string[] = [];
+  const init: BackendInit = {
+    latentDim: 3,
+    sampleShape: [2],
+    readFile: (name) => (requested.push(name), Promise.resolve(files[name])),
+  };
+  const fused = await openOnnxBackend(init);
+  const separate = await openOnnxBackend(init, { fused: false });
+  deepStrictEqual(requested, [
+    "generator.onnx",
+    "discriminator.onnx",
+    "sampler.onnx",
+    "generator.onnx",
+    "discriminator.onnx",
+  ]);
+  const z = Float32Array.from({ length: 5 * 3 }, (_, i) => Math.cos(i)); // [5, 3]
+  const [a, b] = [await fused.run(z, 5), await separate.run(z, 5)];
+  deepStrictEqual([Array.from(a.x), Array.from(a.logits)], [Array.from(b.x), Array.from(b.logits)]);
+  await Promise.all([fused.dispose(), separate.dispose()]);
+  files["sampler.onnx"] = fuseOnnxPair(goodG(), mlpOnnx(D, { input: "x", output: "prob" }));
+  await rejects(
+    openOnnxBackend(init),
+    /Cannot open 'sampler\.onnx' as its outputs must be logit, x: got prob, x/,
+  );
+});
+
+test("openBackend() dispatches by name and pickBackendName() prefers onnx", async () => {
   deepStrictEqual(await pickBackendName(), "onnx");
   const backend = await openBackend("onnx", pairInit(goodG(), goodD()));
   deepStrictEqual(backend.name, "onnx");
@@ -85,7 +121,7 @@ Deno.test("openBackend() dispatches by name and pickBackendName() prefers onnx",
   );
 });
 
-Deno.test("openWasmBackend() refuses a sample shape the TF.js model does not have", async () => {
+test("openWasmBackend() refuses a sample shape the TF.js model does not have", async () => {
   await tf.setBackend("cpu");
   const g = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
   const d = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
@@ -110,7 +146,7 @@ Deno.test("openWasmBackend() refuses a sample shape the TF.js model does not hav
   await backend.dispose();
 });
 
-Deno.test("loadLayersModelFromBytes() refuses short weights and foreign weight paths", async () => {
+test("loadLayersModelFromBytes() refuses short weights and foreign weight paths", async () => {
   await tf.setBackend("cpu");
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
   const saved = await tfjsModelFiles(model);

@@ -4,6 +4,7 @@
  * clear messages.
  */
 
+import { isolatedTest } from "./_isolated.ts";
 import {
   deepStrictEqual as assertEquals,
   match as assertMatch,
@@ -13,6 +14,8 @@ import { parseManifestText } from "../shared/manifest.ts";
 import { sha256Hex } from "../shared/hash.ts";
 import { normals } from "../shared/rng.ts";
 import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+
+const test = isolatedTest(import.meta.url);
 
 const LATENT = 4;
 const SAMPLES = 1000;
@@ -43,7 +46,7 @@ const goodG = () => mlpOnnx(G_LAYERS, { input: "z", output: "x" });
 const goodD = (options: { head?: string[] } = {}) =>
   mlpOnnx(D_LAYERS, { input: "x", output: "logit", ...options });
 
-Deno.test("calibrateCli() writes a valid manifest for an ONNX pair built outside the trainer", async () => {
+test("calibrateCli() writes a valid manifest for an ONNX pair built outside the trainer", async () => {
   const dir = await Deno.makeTempDir();
   const pair = await writePair(dir, goodG(), goodD());
   const out = `${dir}/models/byo1`;
@@ -78,7 +81,7 @@ Deno.test("calibrateCli() writes a valid manifest for an ONNX pair built outside
   assertAlmostEquals(manifest.outputRange[1], Math.max(...x), 1e-4);
 });
 
-Deno.test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
+test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
   const dir = await Deno.makeTempDir();
   const g = mlpOnnx(G_LAYERS, { input: "noise", output: "sample" });
   const d = mlpOnnx(D_LAYERS, { input: "image", output: "score" });
@@ -108,7 +111,7 @@ Deno.test("calibrateCli() renames custom input and output names to z, x, logit",
   await backend.dispose();
 });
 
-Deno.test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", async () => {
+test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", async () => {
   const dir = await Deno.makeTempDir();
   const base = ["--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
   const cases: [string, Uint8Array, Uint8Array, RegExp][] = [
@@ -141,7 +144,7 @@ Deno.test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files
   }
 });
 
-Deno.test("calibrateCli() names the bad flag and exits with code 2", async () => {
+test("calibrateCli() names the bad flag and exits with code 2", async () => {
   const cases: [string[], RegExp][] = [
     [["--latent", "abc"], /'--latent' as it must be an integer/],
     [[

@@ -4,6 +4,7 @@
  * logits; DRS decisions for a fixed seed agree across the two serving runtimes.
  */
 
+import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual as assertEquals, ok as assert, throws } from "node:assert/strict";
 import type { Backend, BackendInit } from "../edge/backends/mod.ts";
@@ -14,6 +15,8 @@ import { calibrateBackend } from "../train/calibrate.ts";
 import { exportModelPair, exportOnnx } from "../train/export/mod.ts";
 import { decisionAgreement, maxAbsDiff, proposalLogits, runMicros } from "./_parity.ts";
 import { convDiscriminator, convGenerator, mlp, oddConvModel } from "./_tfjs_models.ts";
+
+const test = isolatedTest(import.meta.url);
 
 const TOLERANCE = 1e-5;
 const wasm = { wasmPaths: denoWasmPaths() };
@@ -47,7 +50,7 @@ async function checkPair(
   return { backends, init };
 }
 
-Deno.test("exportModelPair() MLP: cpu, onnx and wasm agree and DRS decisions match", async () => {
+test("exportModelPair() MLP: cpu, onnx and wasm agree and DRS decisions match", async () => {
   const shapes = { latentDim: 16, sampleShape: [2] };
   const models = { g: mlp([16, 128, 128, 128, 2], "g"), d: mlp([2, 128, 128, 128, 1], "d") };
   const { backends: [onnx, wasmBackend], init } = await checkPair(models, shapes, 256);
@@ -74,19 +77,19 @@ Deno.test("exportModelPair() MLP: cpu, onnx and wasm agree and DRS decisions mat
   for (const backend of [onnx, wasmBackend]) await backend.dispose();
 });
 
-Deno.test("exportModelPair() conv G/D with batch norm: cpu, onnx and wasm agree", async () => {
+test("exportModelPair() conv G/D with batch norm: cpu, onnx and wasm agree", async () => {
   const shapes = { latentDim: 16, sampleShape: [28, 28, 1] };
   const { backends } = await checkPair({ g: convGenerator(), d: convDiscriminator() }, shapes, 8);
   for (const backend of backends) await backend.dispose();
 });
 
-Deno.test("exportOnnx() handles odd padding, output padding, dilation and rank-2 batch norm", async () => {
+test("exportOnnx() handles odd padding, output padding, dilation and rank-2 batch norm", async () => {
   const shapes = { latentDim: 8, sampleShape: [2] };
   const { backends } = await checkPair({ g: oddConvModel(), d: mlp([2, 8, 1], "d") }, shapes, 8);
   for (const backend of backends) await backend.dispose();
 });
 
-Deno.test("exportOnnx() names the class and name of a layer it cannot export", () => {
+test("exportOnnx() names the class and name of a layer it cannot export", () => {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }),

@@ -3,6 +3,7 @@
  * naming the file and both hashes: the edge registry's load path and the re-calibration path.
  */
 
+import { isolatedTest } from "./_isolated.ts";
 import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
 import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
@@ -11,6 +12,8 @@ import { sha256Hex } from "../shared/hash.ts";
 import { recalibrateModel } from "../train/_recalibrate.ts";
 import { calibrateOnnxPair } from "../train/byo.ts";
 import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+
+const test = isolatedTest(import.meta.url);
 
 async function modelFolder(): Promise<{ root: string; dir: string }> {
   const root = await Deno.makeTempDir();
@@ -48,7 +51,7 @@ const changes: [string, (b: Uint8Array) => Uint8Array][] = [
   ["altered", (b) => (b[b.length - 5] ^= 1, b)],
 ];
 
-Deno.test("loadModel() refuses a truncated or altered file, naming it and both hashes", async () => {
+test("loadModel() refuses a truncated or altered file, naming it and both hashes", async () => {
   for (const [label, change] of changes) {
     const { dir } = await modelFolder();
     const hashes = await corrupt(`${dir}/generator.onnx`, change);
@@ -64,7 +67,7 @@ Deno.test("loadModel() refuses a truncated or altered file, naming it and both h
   }
 });
 
-Deno.test("recalibrateModel() refuses a truncated file, naming it and both hashes", async () => {
+test("recalibrateModel() refuses a truncated file, naming it and both hashes", async () => {
   const { dir } = await modelFolder();
   const hashes = await corrupt(`${dir}/discriminator.onnx`, changes[0][1]);
   await rejects(recalibrateModel(dir), (error: Error) => {
@@ -77,7 +80,7 @@ Deno.test("recalibrateModel() refuses a truncated file, naming it and both hashe
   });
 });
 
-Deno.test("recalibrateModel() reproduces the drs block and keeps the other fields", async () => {
+test("recalibrateModel() reproduces the drs block and keeps the other fields", async () => {
   const { dir } = await modelFolder();
   const before = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
   const after = await recalibrateModel(dir);

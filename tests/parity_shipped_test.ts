@@ -5,6 +5,7 @@
  * constants agree on at least 99.9% of proposals across the two serving runtimes.
  */
 
+import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { ok as assert } from "node:assert/strict";
 import { BACKEND_FILES, type BackendInit } from "../edge/backends/mod.ts";
@@ -15,6 +16,8 @@ import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { normals } from "../shared/rng.ts";
 import { decisionAgreement, maxAbsDiff, proposalLogits } from "./_parity.ts";
+
+const test = isolatedTest(import.meta.url);
 
 const TOLERANCE = 1e-5;
 /** `models/` of this checkout; `PARITY_MODELS_DIR` points the test elsewhere. */
@@ -73,7 +76,7 @@ if (models.length === 0) {
 }
 
 for (const { dir, manifest } of models) {
-  Deno.test(`shipped model '${manifest.id}': hashes, cpu/onnx/wasm parity, DRS agreement`, async () => {
+  test(`shipped model '${manifest.id}': hashes, cpu/onnx/wasm parity, DRS agreement`, async () => {
     const bytes = new Map<string, Uint8Array>();
     for (const [name, entry] of Object.entries(manifest.files)) {
       const data = await Deno.readFile(`${dir}/${entry.path}`);

@@ -1,7 +1,8 @@
 /**
  * Bring your own ONNX: calibrate DRS for a G/D pair trained elsewhere. Checks both graphs,
  * runs the burn-in with ONNX Runtime through {@linkcode calibrateBackend} (the same function
- * that calibrates trained models), copies the files and writes a validated manifest.
+ * that calibrates trained models), copies the files (plus a fused `sampler.onnx`) and writes a
+ * validated manifest.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
 import { checkGraph, GRAPH_NAMES, pairExpectations } from "../edge/backends/_graph_check.ts";
 import { type Manifest, MANIFEST_VERSION, parseManifest } from "../shared/manifest.ts";
 import { calibrateBackend } from "./calibrate.ts";
-import { fileEntry } from "./export/mod.ts";
+import { fileEntry, fuseOnnxPair } from "./export/mod.ts";
 import {
   decodeOnnx,
   encodeOnnx,
@@ -138,6 +139,7 @@ export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Prom
   const files: Record<string, Uint8Array> = {
     "generator.onnx": g.bytes,
     "discriminator.onnx": d.bytes,
+    "sampler.onnx": fuseOnnxPair(g.bytes, d.bytes),
   };
   const backend = await openOnnxBackend({
     latentDim: options.latentDim,
@@ -165,10 +167,11 @@ export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Prom
     sampleShape,
     outputRange: options.outputRange ?? (points ? [range.min, range.max] : [-1, 1]),
     drs,
-    files: {
-      "generator.onnx": await fileEntry("generator.onnx", files["generator.onnx"]),
-      "discriminator.onnx": await fileEntry("discriminator.onnx", files["discriminator.onnx"]),
-    },
+    files: Object.fromEntries(
+      await Promise.all(
+        Object.entries(files).map(async ([name, bytes]) => [name, await fileEntry(name, bytes)]),
+      ),
+    ),
     createdAt: new Date().toISOString(),
   }, { source: `${options.out}/manifest.json` });
   await Deno.mkdir(options.out, { recursive: true });

@@ -78,6 +78,28 @@ export function checkGraph(
   checkValue(expectation.file, "output", io.outputs, expectation.output);
 }
 
+/**
+ * Checks a fused sampler graph (`z -> x, logit`): the generator's input, and the two outputs
+ * by name, each against the generator's and discriminator's expectations.
+ */
+export function checkFusedGraph(
+  io: { inputs: readonly GraphValue[]; outputs: readonly GraphValue[] },
+  expectation: { file: string; generator: GraphExpectation; discriminator: GraphExpectation },
+): void {
+  const { file, generator, discriminator } = expectation;
+  checkValue(file, "input", io.inputs, generator.input);
+  const names = io.outputs.map((v) => v.name).sort().join(", ");
+  const wanted = [generator.output.name, discriminator.output.name].sort().join(", ");
+  if (names !== wanted) {
+    throw new RangeError(
+      `Cannot open '${file}' as its outputs must be ${wanted}: got ${names || "none"}`,
+    );
+  }
+  for (const want of [generator.output, discriminator.output]) {
+    checkValue(file, "output", io.outputs.filter((v) => v.name === want.name), want);
+  }
+}
+
 /** Standard names of the model pair's graph values. */
 export const GRAPH_NAMES = { latent: "z", sample: "x", logit: "logit" } as const;
 

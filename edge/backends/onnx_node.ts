@@ -7,12 +7,14 @@
 
 import * as ort from "onnxruntime-node";
 import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
-import { checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
+import { checkFusedGraph, checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
 
 /** Options for {@linkcode openOnnxBackend}. */
 export interface OnnxBackendOptions {
   /** Threads inside one operator (1 suits many concurrent small requests). @default {1} */
   intraOpThreads?: number;
+  /** Use `sampler.onnx` for `run` when the model ships one (one call instead of two). @default {true} */
+  fused?: boolean;
   /** ONNX Runtime graph optimization level. @default {"all"} */
   graphOptimization?: "disabled" | "basic" | "extended" | "all";
 }
@@ -66,29 +68,48 @@ function checkCount(what: string, values: Float32Array, n: number, per: number):
   }
 }
 
-/** Opens `generator.onnx` and `discriminator.onnx`, checking their inputs and outputs. */
+/** The fused sampler's manifest name (optional: `z -> x, logit` in one graph). */
+export const SAMPLER_FILE = "sampler.onnx";
+
+async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
+  const files = { generator: "generator.onnx", discriminator: "discriminator.onnx" };
+  const expect = pairExpectations(init, files);
+  const sessions: ort.InferenceSession[] = [];
+  const open = async (file: string, bytes: Uint8Array) => {
+    const session = await createSession(file, bytes, options);
+    sessions.push(session);
+    return session;
+  };
+  try {
+    const g = await open(files.generator, await init.readFile(files.generator));
+    checkGraph(graphValues(g), expect.generator);
+    const d = await open(files.discriminator, await init.readFile(files.discriminator));
+    checkGraph(graphValues(d), expect.discriminator);
+    // A model without a fused sampler (the manifest does not list it) runs G then D.
+    const samplerBytes = (options.fused ?? true)
+      ? await init.readFile(SAMPLER_FILE).catch(() => undefined)
+      : undefined;
+    let sampler: ort.InferenceSession | undefined;
+    if (samplerBytes) {
+      sampler = await open(SAMPLER_FILE, samplerBytes);
+      checkFusedGraph(graphValues(sampler), { file: SAMPLER_FILE, ...expect });
+    }
+    return { g, d, sampler, sessions };
+  } catch (error) {
+    await Promise.all(sessions.map((s) => s.release()));
+    throw error;
+  }
+}
+
+/**
+ * Opens `generator.onnx` and `discriminator.onnx` (and `sampler.onnx` when the model has one,
+ * used by `run`), checking every graph's inputs and outputs against the shapes in `init`.
+ */
 export async function openOnnxBackend(
   init: BackendInit,
   options: OnnxBackendOptions = {},
 ): Promise<Backend> {
-  const files = { generator: "generator.onnx", discriminator: "discriminator.onnx" };
-  const expect = pairExpectations(init, files);
-  const [gBytes, dBytes] = await Promise.all([
-    init.readFile(files.generator),
-    init.readFile(files.discriminator),
-  ]);
-  const g = await createSession(files.generator, gBytes, options);
-  const d = await createSession(files.discriminator, dBytes, options).catch(async (error) => {
-    await g.release();
-    throw error;
-  });
-  try {
-    checkGraph(graphValues(g), expect.generator);
-    checkGraph(graphValues(d), expect.discriminator);
-  } catch (error) {
-    await Promise.all([g.release(), d.release()]);
-    throw error;
-  }
+  const { g, d, sampler, sessions } = await openSessions(init, options);
   const latentDim = init.latentDim;
   const sampleShape = [...init.sampleShape];
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
@@ -109,6 +130,12 @@ export async function openOnnxBackend(
   return {
     name: "onnx",
     async run(z: Float32Array, n: number): Promise<BackendOutput> {
+      if (sampler) {
+        if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
+        checkCount("z", z, n, latentDim);
+        const out = await sampler.run({ z: new ort.Tensor("float32", z, [n, latentDim]) });
+        return { x: out.x.data as Float32Array, logits: out.logit.data as Float32Array };
+      }
       const x = await generateTensor(z, n);
       const logits = await discriminateTensor(x);
       return { x: x.data as Float32Array, logits };
@@ -124,7 +151,7 @@ export async function openOnnxBackend(
     async dispose(): Promise<void> {
       if (!open) return;
       open = false;
-      await Promise.all([g.release(), d.release()]);
+      await Promise.all(sessions.map((s) => s.release()));
     },
   };
 }

@@ -5,6 +5,7 @@
  * ```
  * generator.onnx                 z [N, latent] -> x [N, ...sampleShape]
  * discriminator.onnx             x [N, ...sampleShape] -> logit [N, 1]
+ * sampler.onnx                   z -> x, logit in one graph (one ONNX Runtime call per batch)
  * tfjs/generator/model.json      + weights.bin
  * tfjs/discriminator/model.json  + weights.bin
  * ```
@@ -16,9 +17,11 @@ import type * as tf from "@tensorflow/tfjs";
 import type { FileEntry } from "../../shared/manifest.ts";
 import { sha256Hex } from "../../shared/hash.ts";
 import { GRAPH_NAMES } from "../../edge/backends/_graph_check.ts";
+import { fuseOnnxPair } from "./fuse.ts";
 import { exportOnnx } from "./onnx.ts";
 import { tfjsModelFiles } from "./tfjs.ts";
 
+export { fuseOnnxPair } from "./fuse.ts";
 export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
 export { saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
 
@@ -43,6 +46,8 @@ export async function hashFiles(
 export interface ExportModelPairOptions {
   /** Also write the TF.js models for the WASM backend. @default {true} */
   tfjs?: boolean;
+  /** Also write `sampler.onnx`, G and D fused into one graph. @default {true} */
+  fused?: boolean;
 }
 
 /**
@@ -65,6 +70,12 @@ export async function exportModelPair(
       outputName: GRAPH_NAMES.logit,
     }),
   };
+  if (options.fused ?? true) {
+    outputs["sampler.onnx"] = fuseOnnxPair(
+      outputs["generator.onnx"],
+      outputs["discriminator.onnx"],
+    );
+  }
   if (options.tfjs ?? true) {
     for (
       const [role, model] of [["generator", generator], ["discriminator", discriminator]] as const
