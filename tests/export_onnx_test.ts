@@ -109,3 +109,28 @@ test("exportOnnx() names the class and name of a layer it cannot export", () => 
     /Cannot export 'Dense' layer 'head' as its activation 'gelu' is not supported/,
   );
 });
+
+test("exportOnnx() exports a functional chain and refuses a branching graph", async () => {
+  await tf.setBackend("cpu");
+  const input = tf.input({ shape: [4] });
+  const hidden = tf.layers.dense({ units: 8, activation: "softplus" }).apply(input);
+  const out = tf.layers.dense({ units: 2, activation: "softmax" }).apply(hidden);
+  const chain = tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
+  const { InferenceSession, Tensor } = await import("onnxruntime-node");
+  const session = await InferenceSession.create(
+    exportOnnx(chain, { inputName: "z", outputName: "x" }),
+  );
+  const z = normals(1, { start: 0, count: 5, dim: 4 }); // [5, 4]
+  const result = await session.run({ z: new Tensor("float32", z, [5, 4]) });
+  const expected = tf.tidy(() => (chain.predict(tf.tensor2d(z, [5, 4])) as tf.Tensor).dataSync());
+  assert(maxAbsDiff(result.x.data as Float32Array, expected) <= TOLERANCE);
+  await session.release();
+  const a = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  const b = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
+  throws(
+    () =>
+      exportOnnx(tf.model({ inputs: input, outputs: sum }), { inputName: "x", outputName: "y" }),
+    /as layer '.*' is not fed by '.*' alone: only chains of layers are supported/,
+  );
+});
