@@ -19,7 +19,7 @@ export interface RecalibrateOptions {
 }
 
 /**
- * Verifies the folder's ONNX files against its manifest, recomputes the `drs` block and
+ * Verifies the folder's files against its manifest, recomputes the `drs` block and
  * rewrites `manifest.json` (every other field kept). Returns the new manifest.
  */
 export async function recalibrateModel(
@@ -28,9 +28,9 @@ export async function recalibrateModel(
 ): Promise<Manifest> {
   const source = `${dir}/manifest.json`;
   const manifest = parseManifestText(await Deno.readTextFile(source), { source });
+  // Every listed file is verified, as the edge does before serving.
   const files: Record<string, Uint8Array> = {};
-  for (const name of ["generator.onnx", "discriminator.onnx"]) {
-    const entry = manifest.files[name];
+  for (const [name, entry] of Object.entries(manifest.files)) {
     const bytes = await Deno.readFile(`${dir}/${entry.path}`);
     await verifyFileBytes(`${dir}/${entry.path}`, bytes, entry);
     files[name] = bytes;
