@@ -20,10 +20,10 @@ export interface DenseWeights {
 /** Deterministic weights in [-scale, scale] from a small LCG. */
 export function denseWeights(
   dims: { in: number; out: number },
-  seed: number,
-  scale = 0.8,
+  options: { seed: number; scale?: number },
 ): DenseWeights {
-  let s = seed >>> 0;
+  const scale = options.scale ?? 0.8;
+  let s = options.seed >>> 0;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return (s / 4294967296 * 2 - 1) * scale;

@@ -17,8 +17,14 @@ import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx
 
 const test = isolatedTest(import.meta.url);
 
-const G = [denseWeights({ in: 3, out: 8 }, 1), denseWeights({ in: 8, out: 2 }, 2)];
-const D = [denseWeights({ in: 2, out: 8 }, 3), denseWeights({ in: 8, out: 1 }, 4)];
+const G = [
+  denseWeights({ in: 3, out: 8 }, { seed: 1 }),
+  denseWeights({ in: 8, out: 2 }, { seed: 2 }),
+];
+const D = [
+  denseWeights({ in: 2, out: 8 }, { seed: 3 }),
+  denseWeights({ in: 8, out: 1 }, { seed: 4 }),
+];
 
 function pairInit(
   g: Uint8Array,

@@ -19,8 +19,14 @@ const test = isolatedTest(import.meta.url);
 
 const LATENT = 4;
 const SAMPLES = 1000;
-const G_LAYERS = [denseWeights({ in: LATENT, out: 16 }, 1), denseWeights({ in: 16, out: 2 }, 2)];
-const D_LAYERS = [denseWeights({ in: 2, out: 16 }, 3, 2), denseWeights({ in: 16, out: 1 }, 4, 2)];
+const G_LAYERS = [
+  denseWeights({ in: LATENT, out: 16 }, { seed: 1 }),
+  denseWeights({ in: 16, out: 2 }, { seed: 2 }),
+];
+const D_LAYERS = [
+  denseWeights({ in: 2, out: 16 }, { seed: 3, scale: 2 }),
+  denseWeights({ in: 16, out: 1 }, { seed: 4, scale: 2 }),
+];
 const CLI = new URL("../train/calibrate_cli.ts", import.meta.url).pathname;
 
 async function calibrate(args: string[], via: "file" | "task" = "file") {
@@ -36,7 +42,8 @@ async function calibrate(args: string[], via: "file" | "task" = "file") {
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
-async function writePair(dir: string, g: Uint8Array, d: Uint8Array) {
+async function writePair(dir: string, pair: { g: Uint8Array; d: Uint8Array }) {
+  const { g, d } = pair;
   await Deno.writeFile(`${dir}/g.onnx`, g);
   await Deno.writeFile(`${dir}/d.onnx`, d);
   return ["--generator", `${dir}/g.onnx`, "--discriminator", `${dir}/d.onnx`];
@@ -48,7 +55,7 @@ const goodD = (options: { head?: string[] } = {}) =>
 
 test("calibrateCli() writes a valid manifest for an ONNX pair built outside the trainer", async () => {
   const dir = await Deno.makeTempDir();
-  const pair = await writePair(dir, goodG(), goodD());
+  const pair = await writePair(dir, { g: goodG(), d: goodD() });
   const out = `${dir}/models/byo1`;
   const run = await calibrate(
     [
@@ -85,7 +92,7 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
   const dir = await Deno.makeTempDir();
   const g = mlpOnnx(G_LAYERS, { input: "noise", output: "sample" });
   const d = mlpOnnx(D_LAYERS, { input: "image", output: "score" });
-  const pair = await writePair(dir, g, d);
+  const pair = await writePair(dir, { g, d });
   const args = [...pair, "--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
   const refused = await calibrate(args);
   assertEquals(refused.code, 1);
@@ -137,7 +144,7 @@ test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", as
     ["truncated", goodG().slice(0, 150), goodD(), /g\.onnx/],
   ];
   for (const [label, g, d, message] of cases) {
-    const run = await calibrate([...(await writePair(dir, g, d)), ...base]);
+    const run = await calibrate([...(await writePair(dir, { g, d })), ...base]);
     assertEquals(run.code, 1, `${label}: ${run.stdout}`);
     assertMatch(run.stderr, message, label);
     assertEquals(run.stderr.trim().split("\n").length, 1, `${label}: one line`);

@@ -17,11 +17,17 @@ const test = isolatedTest(import.meta.url);
 
 async function modelFolder(): Promise<{ root: string; dir: string }> {
   const root = await Deno.makeTempDir();
-  const g = mlpOnnx([denseWeights({ in: 3, out: 8 }, 1), denseWeights({ in: 8, out: 2 }, 2)], {
+  const g = mlpOnnx([
+    denseWeights({ in: 3, out: 8 }, { seed: 1 }),
+    denseWeights({ in: 8, out: 2 }, { seed: 2 }),
+  ], {
     input: "z",
     output: "x",
   });
-  const d = mlpOnnx([denseWeights({ in: 2, out: 8 }, 3), denseWeights({ in: 8, out: 1 }, 4)], {
+  const d = mlpOnnx([
+    denseWeights({ in: 2, out: 8 }, { seed: 3 }),
+    denseWeights({ in: 8, out: 1 }, { seed: 4 }),
+  ], {
     input: "x",
     output: "logit",
   });

@@ -78,7 +78,12 @@ export function producerOf(model: OnnxModel, name: string): string | undefined {
  * Renames graph values (`{ old: new }`) everywhere they appear: graph inputs and outputs,
  * node inputs and outputs, value infos. Throws when a new name is already taken.
  */
-export function renameValues(model: OnnxModel, names: Record<string, string>, file: string): void {
+export function renameValues(
+  model: OnnxModel,
+  names: Record<string, string>,
+  options: { file: string },
+): void {
+  const { file } = options;
   const graph = graphOf(model);
   const taken = new Set([
     ...graph.input.map((v) => v.name),

@@ -28,6 +28,7 @@ export interface CalibrateOnnxPairOptions {
   generator: string;
   /** Path of the discriminator ONNX file: `// [N, ...sampleShape] -> [N, 1]` logits. */
   discriminator: string;
+  /** Latent dimension of the generator's input `// [N, latentDim]`. */
   latentDim: number;
   /** Model folder to write (created if missing). */
   out: string;
@@ -64,19 +65,20 @@ async function readModel(path: string, role: string): Promise<Uint8Array> {
   }
 }
 
-function prepare(
-  bytes: Uint8Array,
-  file: string,
-  rename: Record<string, string | undefined>,
+/** Reads and decodes one file, renaming its values to the standard names when asked. */
+async function prepare(
+  path: string,
+  options: { role: string; rename: Record<string, string | undefined> },
 ) {
-  const model = decodeOnnx(bytes, file);
+  const bytes = await readModel(path, options.role);
+  const model = decodeOnnx(bytes, path);
   const names = Object.fromEntries(
-    Object.entries(rename).filter((e): e is [string, string] =>
+    Object.entries(options.rename).filter((e): e is [string, string] =>
       e[1] !== undefined && e[0] !== e[1]
     ),
   );
   if (Object.keys(names).length === 0) return { model, bytes };
-  renameValues(model, names, file);
+  renameValues(model, names, { file: path });
   return { model, bytes: encodeOnnx(model) };
 }
 
@@ -109,18 +111,20 @@ function trackRange(backend: Backend, range: { min: number; max: number }): Back
 /** Validates, calibrates and writes `out/{generator.onnx, discriminator.onnx, manifest.json}`. */
 export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Promise<Manifest> {
   const names = options.names ?? {};
-  const g = prepare(await readModel(options.generator, "generator"), options.generator, {
-    [names.generatorInput ?? GRAPH_NAMES.latent]: GRAPH_NAMES.latent,
-    [names.generatorOutput ?? GRAPH_NAMES.sample]: GRAPH_NAMES.sample,
+  const g = await prepare(options.generator, {
+    role: "generator",
+    rename: {
+      [names.generatorInput ?? GRAPH_NAMES.latent]: GRAPH_NAMES.latent,
+      [names.generatorOutput ?? GRAPH_NAMES.sample]: GRAPH_NAMES.sample,
+    },
   });
-  const d = prepare(
-    await readModel(options.discriminator, "discriminator"),
-    options.discriminator,
-    {
+  const d = await prepare(options.discriminator, {
+    role: "discriminator",
+    rename: {
       [names.discriminatorInput ?? GRAPH_NAMES.sample]: GRAPH_NAMES.sample,
       [names.discriminatorOutput ?? GRAPH_NAMES.logit]: GRAPH_NAMES.logit,
     },
-  );
+  });
   const gIo = graphIo(g.model), dIo = graphIo(d.model);
   const sampleShape = options.sampleShape ?? inferSampleShape(options.generator, gIo);
   const expect = pairExpectations({ latentDim: options.latentDim, sampleShape }, {

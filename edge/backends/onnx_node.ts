@@ -59,7 +59,8 @@ async function createSession(
   }
 }
 
-function checkCount(what: string, values: Float32Array, n: number, per: number): void {
+function checkCount(values: Float32Array, expect: { what: string; n: number; per: number }): void {
+  const { what, n, per } = expect;
   if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
     throw new RangeError(
       `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
@@ -117,7 +118,7 @@ export async function openOnnxBackend(
 
   async function generateTensor(z: Float32Array, n: number): Promise<ort.Tensor> {
     if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
-    checkCount("z", z, n, latentDim);
+    checkCount(z, { what: "z", n, per: latentDim });
     const out = await g.run({ z: new ort.Tensor("float32", z, [n, latentDim]) });
     return out.x; // [n, ...sampleShape]
   }
@@ -132,7 +133,7 @@ export async function openOnnxBackend(
     async run(z: Float32Array, n: number): Promise<BackendOutput> {
       if (sampler) {
         if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
-        checkCount("z", z, n, latentDim);
+        checkCount(z, { what: "z", n, per: latentDim });
         const out = await sampler.run({ z: new ort.Tensor("float32", z, [n, latentDim]) });
         return { x: out.x.data as Float32Array, logits: out.logit.data as Float32Array };
       }
@@ -145,7 +146,7 @@ export async function openOnnxBackend(
     },
     discriminate(x: Float32Array, n: number): Promise<Float32Array> {
       if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
-      checkCount("x", x, n, sampleSize);
+      checkCount(x, { what: "x", n, per: sampleSize });
       return discriminateTensor(new ort.Tensor("float32", x, [n, ...sampleShape]));
     },
     async dispose(): Promise<void> {

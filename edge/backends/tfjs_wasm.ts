@@ -90,7 +90,8 @@ export async function openWasmBackend(
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   let open = true;
 
-  function check(what: string, values: Float32Array, n: number, per: number): void {
+  function check(values: Float32Array, expect: { what: string; n: number; per: number }): void {
+    const { what, n, per } = expect;
     if (!open) throw new Error("Cannot run the model as the WASM backend is disposed");
     if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
       throw new RangeError(
@@ -111,7 +112,7 @@ export async function openWasmBackend(
   return {
     name: "wasm",
     async run(z: Float32Array, n: number): Promise<BackendOutput> {
-      check("z", z, n, latentDim);
+      check(z, { what: "z", n, per: latentDim });
       const [x, logits] = await read(tf.tidy(() => {
         const x = g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor; // [n, ...sampleShape]
         return [x, d.predict(x) as tf.Tensor]; // logits [n, 1]
@@ -119,14 +120,14 @@ export async function openWasmBackend(
       return { x, logits };
     },
     async generate(z: Float32Array, n: number): Promise<Float32Array> {
-      check("z", z, n, latentDim);
+      check(z, { what: "z", n, per: latentDim });
       const [x] = await read([
         tf.tidy(() => g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor),
       ]);
       return x;
     },
     async discriminate(x: Float32Array, n: number): Promise<Float32Array> {
-      check("x", x, n, sampleSize);
+      check(x, { what: "x", n, per: sampleSize });
       const [logits] = await read([
         tf.tidy(() => d.predict(tf.tensor(x, [n, ...sampleShape])) as tf.Tensor),
       ]);

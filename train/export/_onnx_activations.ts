@@ -19,9 +19,15 @@ export interface FlowState {
   shape: number[];
 }
 
+/** Options of the layout moves: the layer they serve, for node names and messages. */
+export interface LayoutOptions {
+  layer: string;
+}
+
 /** The state in TF.js's own (NHWC) layout, inserting a Transpose when needed. */
-export function toNhwc(graph: GraphBuilder, state: FlowState, hint: string): FlowState {
+export function toNhwc(graph: GraphBuilder, state: FlowState, options: LayoutOptions): FlowState {
   if (state.layout === "nhwc") return state;
+  const hint = options.layer;
   const name = addNode(graph, { type: "Transpose", inputs: [state.name], hint: `${hint}/nhwc` }, {
     perm: [0, 2, 3, 1],
   });
@@ -29,8 +35,9 @@ export function toNhwc(graph: GraphBuilder, state: FlowState, hint: string): Flo
 }
 
 /** The state in ONNX's NCHW layout (rank 4 only), inserting a Transpose when needed. */
-export function toNchw(graph: GraphBuilder, state: FlowState, hint: string): FlowState {
+export function toNchw(graph: GraphBuilder, state: FlowState, options: LayoutOptions): FlowState {
   if (state.layout === "nchw") return state;
+  const hint = options.layer;
   if (state.shape.length !== 3) {
     throw new RangeError(
       `Cannot export '${hint}' as it expects a rank-4 input [N, H, W, C]: ` +
@@ -104,7 +111,7 @@ export function addActivation(
       return { ...state, name: addNode(graph, { type: "Mul", inputs: [state.name, gate], hint }) };
     }
     case "softmax": {
-      const nhwc = toNhwc(graph, state, hint);
+      const nhwc = toNhwc(graph, state, { layer: hint });
       return {
         ...nhwc,
         name: addNode(graph, { type: "Softmax", inputs: [nhwc.name], hint }, { axis: -1 }),

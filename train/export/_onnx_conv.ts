@@ -10,7 +10,13 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type FlowState, toNchw } from "./_onnx_activations.ts";
 import { addFloats, addNode, type GraphBuilder } from "./_onnx_graph.ts";
-import { layerConfig, layerWeight, outputShapeOf, requireWeight } from "./_onnx_util.ts";
+import {
+  layerConfig,
+  type LayerStep,
+  layerWeight,
+  outputShapeOf,
+  requireWeight,
+} from "./_onnx_util.ts";
 
 interface ConvSpec {
   kernel: [number, number];
@@ -70,19 +76,20 @@ export function kernelToOnnx(
   return out;
 }
 
-function biasInputs(graph: GraphBuilder, layer: tf.layers.Layer, filters: number): string[] {
+function biasInputs(
+  graph: GraphBuilder,
+  conv: { layer: tf.layers.Layer; filters: number },
+): string[] {
+  const { layer, filters } = conv;
   const bias = layerWeight(layer, "bias");
   return bias ? [addFloats(graph, `${layer.name}/bias`, { values: bias, dims: [filters] })] : [];
 }
 
 /** Conv2D: NCHW Conv with explicit pads `[top, left, bottom, right]`. */
-export function addConv2d(
-  graph: GraphBuilder,
-  layer: tf.layers.Layer,
-  input: FlowState,
-): FlowState {
+export function addConv2d(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer } = step;
   const spec = convSpec(layer);
-  const state = toNchw(graph, input, layer.name);
+  const state = toNchw(graph, step.state, { layer: layer.name });
   const [h, w, inC] = state.shape;
   const pads = [0, 0, 0, 0];
   if (spec.padding === "same") {
@@ -101,7 +108,7 @@ export function addConv2d(
   });
   const name = addNode(graph, {
     type: "Conv",
-    inputs: [state.name, weight, ...biasInputs(graph, layer, spec.filters)],
+    inputs: [state.name, weight, ...biasInputs(graph, { layer, filters: spec.filters })],
     hint: layer.name,
   }, { kernel_shape: spec.kernel, strides: spec.strides, dilations: spec.dilations, pads });
   return { name, layout: "nchw", shape: outputShapeOf(layer) };
@@ -111,11 +118,8 @@ export function addConv2d(
  * Conv2DTranspose: NCHW ConvTranspose. The full output `(in - 1) * s + k` is cropped to TF.js's
  * output size (pads, odd pixel after) or, when smaller, extended with `output_padding`.
  */
-export function addConv2dTranspose(
-  graph: GraphBuilder,
-  layer: tf.layers.Layer,
-  input: FlowState,
-): FlowState {
+export function addConv2dTranspose(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer } = step;
   const spec = convSpec(layer);
   if (spec.dilations[0] !== 1 || spec.dilations[1] !== 1) {
     throw new RangeError(
@@ -123,7 +127,7 @@ export function addConv2dTranspose(
         `got [${spec.dilations}]`,
     );
   }
-  const state = toNchw(graph, input, layer.name);
+  const state = toNchw(graph, step.state, { layer: layer.name });
   const [h, w, inC] = state.shape;
   const outShape = outputShapeOf(layer); // [H', W', filters]
   const pads = [0, 0, 0, 0];
@@ -145,7 +149,7 @@ export function addConv2dTranspose(
   });
   const name = addNode(graph, {
     type: "ConvTranspose",
-    inputs: [state.name, weight, ...biasInputs(graph, layer, spec.filters)],
+    inputs: [state.name, weight, ...biasInputs(graph, { layer, filters: spec.filters })],
     hint: layer.name,
   }, {
     kernel_shape: spec.kernel,

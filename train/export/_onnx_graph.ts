@@ -96,7 +96,8 @@ export function addFloats(
 }
 
 /** Adds a 1-D int64 initializer (shapes, axes) and returns its name. */
-export function addInt64s(graph: GraphBuilder, hint: string, values: number[]): string {
+export function addInt64s(graph: GraphBuilder, data: { hint: string; values: number[] }): string {
+  const { hint, values } = data;
   const name = uniqueName(graph, hint);
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);

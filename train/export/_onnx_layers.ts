@@ -5,7 +5,6 @@
  * @module
  */
 
-import type * as tf from "@tensorflow/tfjs";
 import {
   addActivation,
   addLeakyRelu,
@@ -15,7 +14,13 @@ import {
 } from "./_onnx_activations.ts";
 import { addFloats, addInt64s, addNode, type GraphBuilder } from "./_onnx_graph.ts";
 import { addConv2d, addConv2dTranspose } from "./_onnx_conv.ts";
-import { layerConfig, layerWeight, outputShapeOf, requireWeight } from "./_onnx_util.ts";
+import {
+  layerConfig,
+  type LayerStep,
+  layerWeight,
+  outputShapeOf,
+  requireWeight,
+} from "./_onnx_util.ts";
 
 /** Layer classes {@linkcode convertLayer} supports. */
 export const SUPPORTED_LAYERS = [
@@ -32,8 +37,9 @@ export const SUPPORTED_LAYERS = [
   "Conv2DTranspose",
 ] as const;
 
-function addDense(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowState): FlowState {
-  const state = toNhwc(graph, input, layer.name);
+function addDense(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer } = step;
+  const state = toNhwc(graph, step.state, { layer: layer.name });
   const units = layerConfig(layer).units as number;
   const inDim = state.shape[state.shape.length - 1];
   const kernel = addFloats(graph, `${layer.name}/kernel`, {
@@ -47,15 +53,12 @@ function addDense(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowState)
     name = addNode(graph, { type: "Add", inputs: [name, b], hint: `${layer.name}/biased` });
   }
   const out: FlowState = { name, layout: "nhwc", shape: [...state.shape.slice(0, -1), units] };
-  return withActivation(graph, layer, out);
+  return withActivation(graph, { layer, state: out });
 }
 
 /** Applies the layer's own `activation` config (dense, conv). */
-export function withActivation(
-  graph: GraphBuilder,
-  layer: tf.layers.Layer,
-  state: FlowState,
-): FlowState {
+export function withActivation(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer, state } = step;
   const activation = (layerConfig(layer).activation as string | undefined) ?? "linear";
   return addActivation(graph, state, {
     name: activation,
@@ -64,15 +67,17 @@ export function withActivation(
   });
 }
 
-function addReshape(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowState): FlowState {
-  const state = toNhwc(graph, input, layer.name);
+function addReshape(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer } = step;
+  const state = toNhwc(graph, step.state, { layer: layer.name });
   const target = outputShapeOf(layer);
-  const shape = addInt64s(graph, `${layer.name}/shape`, [0, ...target]);
+  const shape = addInt64s(graph, { hint: `${layer.name}/shape`, values: [0, ...target] });
   const name = addNode(graph, { type: "Reshape", inputs: [state.name, shape], hint: layer.name });
   return { name, layout: "nhwc", shape: target };
 }
 
-function addBatchNorm(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowState): FlowState {
+function addBatchNorm(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer, state: input } = step;
   const config = layerConfig(layer);
   const rank = input.shape.length + 1;
   const axis = config.axis as number;
@@ -89,7 +94,7 @@ function addBatchNorm(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowSt
     );
   }
   // ONNX BatchNormalization normalizes axis 1: [N, C] as is, [N, H, W, C] once in NCHW.
-  const state = rank === 4 ? toNchw(graph, input, layer.name) : input;
+  const state = rank === 4 ? toNchw(graph, input, { layer: layer.name }) : input;
   const channels = input.shape[input.shape.length - 1];
   const param = (short: string, fill: number) =>
     addFloats(graph, `${layer.name}/${short}`, {
@@ -116,20 +121,17 @@ function addBatchNorm(graph: GraphBuilder, layer: tf.layers.Layer, input: FlowSt
 }
 
 /** Converts one layer; throws naming the layer class and name when it is not supported. */
-export function convertLayer(
-  graph: GraphBuilder,
-  layer: tf.layers.Layer,
-  state: FlowState,
-): FlowState {
+export function convertLayer(graph: GraphBuilder, step: LayerStep): FlowState {
+  const { layer, state } = step;
   const className = layer.getClassName();
   switch (className) {
     case "InputLayer":
     case "Dropout":
       return state;
     case "Dense":
-      return addDense(graph, layer, state);
+      return addDense(graph, step);
     case "Activation":
-      return withActivation(graph, layer, state);
+      return withActivation(graph, step);
     case "LeakyReLU":
       return addLeakyRelu(graph, state, {
         alpha: (layerConfig(layer).alpha as number | undefined) ?? 0.3,
@@ -141,13 +143,13 @@ export function convertLayer(
     }
     case "Reshape":
     case "Flatten":
-      return addReshape(graph, layer, state);
+      return addReshape(graph, step);
     case "BatchNormalization":
-      return addBatchNorm(graph, layer, state);
+      return addBatchNorm(graph, step);
     case "Conv2D":
-      return withActivation(graph, layer, addConv2d(graph, layer, state));
+      return withActivation(graph, { layer, state: addConv2d(graph, step) });
     case "Conv2DTranspose":
-      return withActivation(graph, layer, addConv2dTranspose(graph, layer, state));
+      return withActivation(graph, { layer, state: addConv2dTranspose(graph, step) });
   }
   throw new TypeError(
     `Cannot export '${className}' layer '${layer.name}' as it is not supported: ` +

@@ -5,6 +5,13 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
+import type { FlowState } from "./_onnx_activations.ts";
+
+/** One conversion step: the layer and the tensor flowing into it. */
+export interface LayerStep {
+  layer: tf.layers.Layer;
+  state: FlowState;
+}
 
 /** The layer's serialized config. */
 export function layerConfig(layer: tf.layers.Layer): Record<string, unknown> {

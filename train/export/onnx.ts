@@ -82,8 +82,8 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions): U
   uniqueName(graph, options.inputName);
   uniqueName(graph, options.outputName);
   let state: FlowState = { name: options.inputName, layout: "nhwc", shape: inShape };
-  for (const layer of chainLayers(model)) state = convertLayer(graph, layer, state);
-  state = toNhwc(graph, state, "output");
+  for (const layer of chainLayers(model)) state = convertLayer(graph, { layer, state });
+  state = toNhwc(graph, state, { layer: "output" });
   if (state.shape.join(",") !== outShape.join(",")) {
     throw new Error(
       `Cannot export model '${model.name}' as the exported output shape [N, ${state.shape}] ` +
