@@ -69,14 +69,15 @@ const models = await shippedModels();
 
 if (models.length === 0) {
   Deno.test({
-    name: "shipped models: none under models/*/manifest.json yet, parity skipped",
+    name:
+      "openBackend() parity over shipped models: none under models/*/manifest.json yet (skipped)",
     ignore: true,
     fn() {},
   });
 }
 
 for (const { dir, manifest } of models) {
-  test(`shipped model '${manifest.id}': hashes, cpu/onnx/wasm parity, DRS agreement`, async () => {
+  test(`openBackend() onnx and wasm match tfjs on shipped model '${manifest.id}' and agree on DRS`, async () => {
     const bytes = new Map<string, Uint8Array>();
     for (const [name, entry] of Object.entries(manifest.files)) {
       const data = await Deno.readFile(`${dir}/${entry.path}`);
