@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG, resolveConfig, type TrainConfig } from "./config.ts";
 import { progressPrinter } from "./progress.ts";
 
 const TRAIN_FLAGS = {
-  dataset: { type: "enum", values: ["grid25", "ring8"] },
+  dataset: { type: "enum", values: ["grid25", "ring8", "mnist"] },
   out: { type: "string" },
   id: { type: "string" },
   steps: { type: "int", min: 1 },
@@ -29,6 +29,7 @@ const TRAIN_FLAGS = {
   percentile: { type: "number", min: 0, max: 100 },
   "eval-samples": { type: "int", min: 100 },
   backend: { type: "enum", values: ["wasm", "cpu"] },
+  checkpoint: { type: "string" },
 } as const;
 
 async function trainCommand(args: string[]): Promise<void> {
@@ -54,8 +55,15 @@ async function trainCommand(args: string[]): Promise<void> {
   for (const [flag, key] of map) {
     if (f[flag] !== undefined) (overrides as Record<string, unknown>)[key] = f[flag];
   }
-  const config = resolveConfig(overrides);
   await Deno.mkdir(out, { recursive: true });
+  if (f.dataset === "mnist") {
+    const { trainMnistCommand } = await import("./main_image.ts");
+    return await trainMnistCommand(overrides, out, {
+      id: f.id as string | undefined,
+      checkpoint: f.checkpoint as string | undefined,
+    });
+  }
+  const config = resolveConfig(overrides);
   const { trainPointModel } = await import("./pipeline.ts");
   const manifest = await trainPointModel(config, out, {
     id: f.id as string | undefined,
@@ -69,7 +77,8 @@ async function trainCommand(args: string[]): Promise<void> {
 }
 
 const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
-  train     --dataset grid25|ring8 --out DIR [--steps N] [--d-steps N] [--seed S] ...
+  train     --dataset grid25|ring8|mnist --out DIR [--steps N] [--d-steps N] [--seed S] ...
+            (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
             (defaults: ${
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })
