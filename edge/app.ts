@@ -12,6 +12,7 @@ import { notFound, onError } from "./errors.ts";
 import { createLimiter, type LimiterOptions } from "./limiter.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Registry } from "./registry.ts";
+import { demoRoutes } from "./routes/demo.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { modelRoutes } from "./routes/models.ts";
@@ -63,6 +64,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", signedRoutes(deps));
   app.route("/", signRoutes(deps));
   app.route("/", metricsRoutes(deps));
+  app.route("/", demoRoutes(deps));
   app.onError(onError);
   app.notFound(notFound);
   return app;

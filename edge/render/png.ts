@@ -94,7 +94,10 @@ export interface GridOptions {
   scale?: number;
 }
 
-/** Image samples `// [n, ...shape]` tiled in a near-square grid with 1-pixel gutters. */
+/**
+ * Image samples `// [n, ...shape]` tiled in a near-square grid with `scale`-pixel gutters; a
+ * single sample is rendered alone at exactly `h * scale` x `w * scale`.
+ */
 export function gridPng(
   x: Float32Array,
   n: number,
@@ -105,7 +108,8 @@ export function gridPng(
   const [lo, hi] = options.range ?? [-1, 1];
   const s = options.scale ?? 1;
   const cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
-  const gap = s;
+  // One sample is exactly h x w pixels (times the scale); a grid has gutters.
+  const gap = n === 1 ? 0 : s;
   const width = cols * w * s + (cols + 1) * gap, height = rows * h * s + (rows + 1) * gap;
   const rgb = new Uint8Array(width * height * 3).fill(64);
   const size = h * w * c;

@@ -1,0 +1,88 @@
+import { decode } from "fast-png";
+import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { verifyUrl } from "../shared/signing.ts";
+import { demoHtml, escapeHtml } from "./demo/page.ts";
+import { gridPng } from "./render/mod.ts";
+import { DEMO_SEEDS } from "./routes/demo.ts";
+import { makeTestApp } from "./testing/test_app.ts";
+
+function imgSources(html: string): string[] {
+  return [...html.matchAll(/<img class="(raw|drs)" src="([^"]+)"/g)].map((m) =>
+    m[2].replaceAll("&#38;", "&")
+  );
+}
+
+Deno.test("GET /demo serves raw and DRS signed URLs that verify and load", async () => {
+  const { app, key } = await makeTestApp();
+  for (const path of ["/", "/demo"]) {
+    const res = await app.request(`http://demo.test${path}`);
+    assertEquals(res.status, 200);
+    assertOk(res.headers.get("content-type")?.startsWith("text/html"));
+    const html = await res.text();
+    assertOk(html.includes("<option selected>tiles</option>"), "picks the image model");
+    const srcs = imgSources(html);
+    assertEquals(srcs.length, 2 * DEMO_SEEDS.length);
+    for (const src of srcs) {
+      const url = new URL(src);
+      assertEquals(url.origin, "http://demo.test");
+      assertOk((await verifyUrl(url, [key], { now: Math.floor(Date.now() / 1000) })).ok, src);
+      const img = await app.request(src);
+      assertEquals(img.status, 200, src);
+      assertEquals(img.headers.get("content-type"), "image/png");
+    }
+    assertEquals(srcs.filter((s) => s.includes("drs=false")).length, DEMO_SEEDS.length);
+  }
+});
+
+Deno.test("GET /demo/urls re-mints the DRS URLs for a new acceptance target", async () => {
+  const { app } = await makeTestApp();
+  const res = await app.request("http://demo.test/demo/urls?model=tiles&acceptance=0.3");
+  assertEquals(res.status, 200);
+  const body = await res.json();
+  assertEquals(body.model, "tiles");
+  assertEquals(body.acceptance, 0.3);
+  assertEquals(body.pairs.length, DEMO_SEEDS.length);
+  for (const p of body.pairs) {
+    assertEquals(new URL(p.drs).searchParams.get("acceptance"), "0.3");
+    assertEquals(new URL(p.raw).searchParams.get("drs"), "false");
+  }
+  const grid = await app.request("http://demo.test/demo?model=grid&acceptance=0.5");
+  assertOk(imgSources(await grid.text()).every((s) => s.includes("/v1/s/grid.png")));
+});
+
+Deno.test("GET /demo refuses a bad acceptance or an unknown model", async () => {
+  const { app } = await makeTestApp();
+  assertEquals((await app.request("/demo?acceptance=1.5")).status, 400);
+  assertEquals((await app.request("/demo/urls?acceptance=abc")).status, 400);
+  assertEquals((await app.request("/demo?model=nope")).status, 404);
+});
+
+Deno.test("escapeHtml() escapes markup in model ids and URLs", () => {
+  assertEquals(
+    escapeHtml(`<a href="x">'&'</a>`),
+    "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;",
+  );
+  const html = demoHtml({
+    models: ["<x>"],
+    model: "<x>",
+    acceptance: 0.5,
+    expectedAcceptance: 0.2,
+    pairs: [{ seed: 1, raw: 'http://a/?a=1&b="2', drs: "http://a/" }],
+  });
+  assertOk(!html.includes("<x>") && !html.includes('b="2'));
+});
+
+Deno.test("gridPng() renders one sample at exactly h * scale by w * scale, nearest neighbour", () => {
+  for (const scale of [1, 3, 8]) {
+    const x = new Float32Array(28 * 28).fill(-1);
+    x[0] = 1; // top-left pixel white
+    x[28 * 27 + 27] = 0; // bottom-right pixel mid grey
+    const png = decode(gridPng(x, 1, [28, 28, 1], { scale }));
+    assertEquals([png.width, png.height], [28 * scale, 28 * scale]);
+    const at = (px: number, py: number) => png.data[(py * png.width + px) * png.channels];
+    assertEquals(at(0, 0), 255);
+    assertEquals(at(scale - 1, scale - 1), 255);
+    assertEquals(at(scale, 0), 0);
+    assertEquals(at(28 * scale - 1, 28 * scale - 1), 128);
+  }
+});

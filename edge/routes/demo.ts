@@ -1,0 +1,99 @@
+/**
+ * `GET /` and `GET /demo`: the demo page (raw vs DRS galleries of signed URLs and an
+ * acceptance slider); `GET /demo/urls`: the same URLs as JSON, re-minted for a new target.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { demoHtml, type DemoPair } from "../demo/page.ts";
+import { HttpError } from "../errors.ts";
+import type { LoadedModel } from "../registry.ts";
+import { signedSampleUrl } from "../signed_url.ts";
+import { findModel } from "./models.ts";
+
+/** Seeds shown in the gallery (fixed, so the page is the same for everyone). */
+export const DEMO_SEEDS = [1, 2, 3, 4, 5, 6] as const;
+
+const querySchema = z.object({
+  model: z.string().max(64).optional(),
+  acceptance: z.coerce.number().gt(0).lt(1).optional(),
+});
+
+function pickModel(deps: AppDeps, id: string | undefined): LoadedModel {
+  if (id !== undefined) return findModel(deps, id);
+  const models = deps.registry.models();
+  const model = models.find((m) => m.manifest.kind === "image") ?? models[0];
+  if (!model) throw new HttpError(503, "no_models", "Cannot show the demo as no model is loaded");
+  return model;
+}
+
+/** Signed raw and DRS URLs for each demo seed. */
+async function mintPairs(
+  deps: AppDeps,
+  model: LoadedModel,
+  options: { origin: string; acceptance: number },
+): Promise<DemoPair[]> {
+  const image = model.manifest.kind === "image";
+  const common = { model: model.id, n: image ? 16 : 500, scale: image ? 2 : 1 };
+  // Expiry rounded to the hour, so a page reload mints the same (cacheable) URLs.
+  const expiresAt = (Math.floor(deps.nowSeconds() / 3600) + 2) * 3600;
+  const key = deps.keys[0];
+  const acceptance = Math.round(options.acceptance * 100) / 100;
+  return await Promise.all(DEMO_SEEDS.map(async (seed) => ({
+    seed,
+    raw: (await signedSampleUrl(options.origin, { ...common, seed, drs: false }, key, {
+      expiresAt,
+    })).href,
+    drs: (await signedSampleUrl(options.origin, { ...common, seed, acceptance }, key, {
+      expiresAt,
+    })).href,
+  })));
+}
+
+function parseQuery(url: URL) {
+  const parsed = querySchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(
+      400,
+      "bad_query",
+      `Cannot show the demo as '${issue.path.join(".")}' is invalid: ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The demo routes. */
+export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const page = async (url: URL) => {
+    const q = parseQuery(url);
+    const model = pickModel(deps, q.model);
+    const expected = model.manifest.drs.expectedAcceptance;
+    const acceptance = q.acceptance ?? Math.min(0.95, Math.max(0.05, expected));
+    const pairs = await mintPairs(deps, model, { origin: url.origin, acceptance });
+    return { model, acceptance, expected, pairs };
+  };
+  for (const path of ["/", "/demo"]) {
+    app.get(path, async (c) => {
+      c.set("route", path);
+      const { model, acceptance, expected, pairs } = await page(new URL(c.req.url));
+      return c.html(demoHtml({
+        models: deps.registry.models().map((m) => m.id),
+        model: model.id,
+        acceptance,
+        expectedAcceptance: expected,
+        pairs,
+      }));
+    });
+  }
+  app.get("/demo/urls", async (c) => {
+    c.set("route", "/demo/urls");
+    const { model, acceptance, pairs } = await page(new URL(c.req.url));
+    return c.json({ model: model.id, acceptance, pairs });
+  });
+  return app;
+}
