@@ -16,6 +16,7 @@ import { openBackend } from "../edge/backends/open.ts";
 import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
+import { createWorkerDraws } from "../edge/worker_draws.ts";
 import {
   type HttpThroughput,
   type LatencyResult,
@@ -35,6 +36,8 @@ const { values: flags } = parseArgs({
     seconds: { type: "string", default: "3" },
     "latency-requests": { type: "string", default: "2000" },
     out: { type: "string", default: "bench/results" },
+    "draw-worker": { type: "string", default: "1" },
+    chunk: { type: "string", default: "256" },
   },
   strict: true,
 });
@@ -63,8 +66,10 @@ for (const name of backends) {
     );
   }
   const key = await importSigningKey("bench", crypto.randomUUID() + crypto.randomUUID());
-  // One request at a time, as in the measurement loop; budget and deadline as served.
-  const app = createApp({ registry, keys: [key], limits: { concurrency: 1 } });
+  // One request at a time, as in the measurement loop; draws and chunks as edge/main.ts does.
+  const worker = flags["draw-worker"] !== "0" ? createWorkerDraws() : undefined;
+  const limits = worker ? { draws: worker.draws, chunk: Number(flags.chunk) } : {};
+  const app = createApp({ registry, keys: [key], limits: { concurrency: 1, ...limits } });
   const throughput: ThroughputRow[] = [];
   for (const n of [1, 16, 256]) {
     const row = await measureThroughput(app, model, n, { seconds });
@@ -77,7 +82,15 @@ for (const name of backends) {
     );
     throughput.push(row);
   }
-  const server = await startServer({ env: { DRS_BACKEND: name, DRS_MODELS_DIR: flags.models } });
+  worker?.close();
+  const server = await startServer({
+    env: {
+      DRS_BACKEND: name,
+      DRS_MODELS_DIR: flags.models,
+      DRS_DRAW_WORKER: flags["draw-worker"],
+      DRS_CHUNK: flags.chunk,
+    },
+  });
   try {
     const latency = await measureLatency(server.origin, flags.model, {
       requests: Number(flags["latency-requests"]),
@@ -111,6 +124,8 @@ const report = {
   model: flags.model,
   command: `deno task bench ${Deno.args.join(" ")}`.trim(),
   machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno, os: Deno.build.os },
+  drawWorker: flags["draw-worker"] !== "0",
+  chunk: Number(flags.chunk),
   results,
 };
 await Deno.mkdir(flags.out, { recursive: true });

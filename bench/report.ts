@@ -9,6 +9,9 @@ export interface BenchReport {
   model: string;
   command: string;
   machine: { cpus: number; deno: string; os: string };
+  /** Latents made in a worker, rounds split into chunks of `chunk` proposals. */
+  drawWorker: boolean;
+  chunk: number;
   results: {
     backend: string;
     throughput: ThroughputRow[];
@@ -27,6 +30,9 @@ export function markdownReport(report: BenchReport): string {
     "",
     `\`${report.command}\` on ${report.machine.cpus} CPUs, Deno ${report.machine.deno}.`,
     "Floor = the same G+D batches run straight on the backend (latents made untimed).",
+    report.drawWorker
+      ? `Latents made in a worker while G+D runs; rounds split into chunks of ${report.chunk}.`
+      : "Latents made inline; one G+D batch per round.",
     "",
     "| backend | n | requests | proposals/request | accepted/s | floor accepted/s | ratio | overhead |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",

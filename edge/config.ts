@@ -30,6 +30,10 @@ export interface ServerConfig {
   budget: number;
   /** `DRS_DEADLINE_MS`: wall-clock limit per request. @default {10000} */
   deadlineMs: number;
+  /** `DRS_DRAW_WORKER`: make latents in a worker while G+D runs (`0` turns it off). @default {true} */
+  drawWorker: boolean;
+  /** `DRS_CHUNK`: proposals per G+D call within a round when the draw worker is on. @default {256} */
+  chunk: number;
 }
 
 function intFrom(
@@ -72,5 +76,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     queue: intFrom(env, "DRS_QUEUE", 64, 0),
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
+    drawWorker: intFrom(env, "DRS_DRAW_WORKER", 1, 0) !== 0,
+    chunk: intFrom(env, "DRS_CHUNK", 256, 1),
   };
 }

@@ -15,6 +15,7 @@ import { denoWasmPaths } from "./backends/wasm_paths.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createRegistry } from "./registry.ts";
+import { createWorkerDraws } from "./worker_draws.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
   if (config.signingKeys) return await parseSigningKeys(config.signingKeys);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     fsModelSource(config.modelsDir),
     (init) => openBackend(backendName, init, { wasm: { wasmPaths: denoWasmPaths() } }),
   );
+  const worker = config.drawWorker ? createWorkerDraws() : undefined;
   const app = createApp({
     registry,
     keys,
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       queue: config.queue,
       budget: config.budget,
       deadlineMs: config.deadlineMs,
+      ...(worker ? { draws: worker.draws, chunk: config.chunk } : {}),
     },
   });
   const server = Deno.serve({
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await server.shutdown();
     await registry.dispose();
+    worker?.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

@@ -9,10 +9,14 @@
  * @module
  */
 
-import { createDrsState, decideBatch, type DrsState } from "../shared/drs.ts";
+import { createDrsState, decideBatch } from "../shared/drs.ts";
 import { expectedAcceptance } from "../shared/calibration.ts";
-import { normals, uniforms } from "../shared/rng.ts";
+import { normals } from "../shared/rng.ts";
 import type { Backend } from "./backends/mod.ts";
+import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
+import { BudgetExhaustedError, type SampleStats, statsOf } from "./sample_stats.ts";
+
+export { BudgetExhaustedError, type SampleStats } from "./sample_stats.ts";
 
 /** What the sampler needs to know about a model. */
 export interface SamplerModel {
@@ -44,22 +48,14 @@ export interface SamplerOptions {
   maxBatch?: number;
   /** Clock in milliseconds. @default {() => performance.now()} */
   now?: () => number;
-}
-
-/** Batch-independent statistics of one request (safe to put in a cached body). */
-export interface SampleStats {
-  /** Proposals decided, up to and including the last one accepted. */
-  proposals: number;
-  accepted: number;
-  acceptanceRate: number;
-  /** Calibrated logM the request started from (null for drs=false). */
-  logM: number | null;
-  /** logM after online raises. */
-  logMFinal: number | null;
-  logMRaised: boolean;
-  logMRaises: number;
-  nonFiniteLogits: number;
-  gamma: number | null;
+  /** Source of latents and uniforms (e.g. a worker). @default {inlineDraws} */
+  draws?: DrawSource;
+  /**
+   * Split each round into chunks of this many proposals whose draws are requested up front,
+   * so an asynchronous `draws` source makes chunk k+1 while G+D runs on chunk k; the round
+   * stops at the chunk that completes the request. @default {Infinity} (one batch per round)
+   */
+  chunk?: number;
 }
 
 /** Result of {@linkcode sample}. */
@@ -73,40 +69,6 @@ export interface SampleResult {
   rounds: number;
   /** Batch sizes of the rounds (what the floor benchmark replays). */
   batches: number[];
-}
-
-/** The budget or the deadline ran out before `n` samples were accepted. */
-export class BudgetExhaustedError extends Error {
-  reason: "budget" | "deadline";
-  stats: SampleStats;
-  evaluated: number;
-  constructor(reason: "budget" | "deadline", stats: SampleStats, evaluated: number) {
-    super(
-      reason === "budget"
-        ? `Cannot sample as the proposal budget ran out after ${evaluated} proposals with ` +
-          `${stats.accepted} accepted: try a smaller 'n' or a larger 'acceptance'`
-        : `Cannot sample as the deadline passed after ${evaluated} proposals with ` +
-          `${stats.accepted} accepted`,
-    );
-    this.name = "BudgetExhaustedError";
-    this.reason = reason;
-    this.stats = stats;
-    this.evaluated = evaluated;
-  }
-}
-
-function statsOf(state: DrsState, logM: number, gamma: number): SampleStats {
-  return {
-    proposals: state.proposals,
-    accepted: state.accepted,
-    acceptanceRate: state.proposals > 0 ? state.accepted / state.proposals : 0,
-    logM,
-    logMFinal: state.logM,
-    logMRaised: state.logMRaises > 0,
-    logMRaises: state.logMRaises,
-    nonFiniteLogits: state.nonFiniteLogits,
-    gamma,
-  };
 }
 
 /** Proposals to evaluate next: enough that `remaining` are accepted with high probability. */
@@ -123,7 +85,7 @@ export async function sample(
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
   const { seed, n } = request;
-  const size = model.sampleShape.reduce((a, b) => a * b, 1);
+  const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
   if (!request.drs) {
     const z = normals(seed, { start: 0, count: n, dim: model.latentDim });
     const x = await model.backend.generate(z, n);
@@ -138,7 +100,7 @@ export async function sample(
       nonFiniteLogits: 0,
       gamma: null,
     };
-    return { x: x.slice(0, n * size), stats, evaluated: n, rounds: 1, batches: [n] };
+    return { x: x.slice(0, n * sampleSize), stats, evaluated: n, rounds: 1, batches: [n] };
   }
   const budget = options.budget ?? 100_000;
   const now = options.now ?? (() => performance.now());
@@ -147,38 +109,50 @@ export async function sample(
   const gamma = request.gamma;
   const drsOptions = { epsilon, gamma };
   const state = createDrsState(logM);
-  const out = new Float32Array(n * size);
+  const out = new Float32Array(n * sampleSize);
   const expected = expectedAcceptance(model.drs.fQuantiles, gamma);
   const batches: number[] = [];
+  const draws = options.draws ?? inlineDraws;
   let evaluated = 0;
+  const exhausted = (reason: "budget" | "deadline") =>
+    new BudgetExhaustedError(reason, statsOf(state, logM, gamma), evaluated);
   while (state.accepted < n) {
-    if (evaluated >= budget) {
-      throw new BudgetExhaustedError("budget", statsOf(state, logM, gamma), evaluated);
-    }
-    if (batches.length > 0 && now() > deadline) {
-      throw new BudgetExhaustedError("deadline", statsOf(state, logM, gamma), evaluated);
-    }
+    if (evaluated >= budget) throw exhausted("budget");
+    if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
     const remaining = n - state.accepted;
     // After a round, trust the observed rate (with a prior) over the calibrated one.
     const rate = evaluated === 0 ? expected : (state.accepted + 1) / (evaluated + 1 / expected);
     const count = Math.min(batchSize(remaining, rate, options), budget - evaluated);
-    const start = evaluated;
-    const z = normals(seed, { start, count, dim: model.latentDim });
-    const draws = uniforms(seed, { start, count });
-    const { x, logits } = await model.backend.run(z, count);
-    evaluated += count;
-    batches.push(count);
-    const before = { ...state };
-    let kept = decideBatch(logits, draws, state, drsOptions);
-    if (kept.length > remaining) {
-      // Decide again up to the proposal that completes the request, so the state (logM
-      // raises, counts) never sees proposals past it.
-      Object.assign(state, before);
-      kept = decideBatch(logits.subarray(0, kept[remaining - 1] + 1), draws, state, drsOptions);
-    }
-    const base = n - remaining;
-    for (let k = 0; k < kept.length; k++) {
-      out.set(x.subarray(kept[k] * size, (kept[k] + 1) * size), (base + k) * size);
+    let next = evaluated;
+    const pending = roundChunks(count, options.chunk ?? Infinity).map((size) => {
+      const drawn = draws(seed, { start: next, count: size }, model.latentDim);
+      drawn.catch(() => {}); // chunks left unused must not reject unobserved
+      next += size;
+      return { size, drawn };
+    });
+    for (const { size, drawn } of pending) {
+      if (state.accepted >= n) break;
+      if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
+      const { z, u } = await drawn;
+      const { x, logits } = await model.backend.run(z, size);
+      evaluated += size;
+      batches.push(size);
+      const need = n - state.accepted;
+      const before = { ...state };
+      let kept = decideBatch(logits, u, state, drsOptions);
+      if (kept.length > need) {
+        // Decide again up to the proposal that completes the request, so the state (logM
+        // raises, counts) never sees proposals past it.
+        Object.assign(state, before);
+        kept = decideBatch(logits.subarray(0, kept[need - 1] + 1), u, state, drsOptions);
+      }
+      const base = n - need;
+      for (let k = 0; k < kept.length; k++) {
+        out.set(
+          x.subarray(kept[k] * sampleSize, (kept[k] + 1) * sampleSize),
+          (base + k) * sampleSize,
+        );
+      }
     }
   }
   return {

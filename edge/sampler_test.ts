@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { calibrateDrs } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
 import { batchSize, BudgetExhaustedError, sample, type SamplerModel } from "./sampler.ts";
+import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
 import { fakeGridBackend, type FakeGridOptions } from "./testing/fake_backend.ts";
 
 async function gridModel(options: FakeGridOptions = {}, logMShift = 0): Promise<SamplerModel> {
@@ -112,4 +113,26 @@ Deno.test("batchSize() grows as acceptance falls and respects bounds", () => {
   assert.equal(batchSize(1, 1), 16);
   assert.equal(batchSize(256, 1e-6), 8192);
   assert.equal(batchSize(256, 0.01, { maxBatch: 1000 }), 1000);
+});
+
+Deno.test("sample() gives the same result when rounds are split into chunks of async draws", async () => {
+  const model = await gridModel();
+  const request = { seed: 21, n: 100, drs: true, gamma: 0 };
+  const whole = await sample(model, request);
+  const slow: DrawSource = async (seed, range, dim) => {
+    await new Promise((r) => setTimeout(r, 1));
+    return await inlineDraws(seed, range, dim);
+  };
+  const chunked = await sample(model, request, { draws: slow, chunk: 32 });
+  assert.deepEqual([...chunked.x], [...whole.x]);
+  assert.deepEqual(chunked.stats, whole.stats);
+  assert.ok(chunked.batches.length > 1 && chunked.batches[0] === 32, `${chunked.batches}`);
+  assert.ok(chunked.evaluated <= whole.evaluated);
+});
+
+Deno.test("roundChunks() starts with a small chunk and covers the round", () => {
+  assert.deepEqual(roundChunks(1000, 256), [64, 256, 256, 256, 168]);
+  assert.deepEqual(roundChunks(50, 256), [50]);
+  assert.deepEqual(roundChunks(100, Infinity), [100]);
+  assert.deepEqual(roundChunks(40, 16), [16, 16, 8]);
 });
