@@ -1,0 +1,33 @@
+import { assertEquals, assertThrows } from "../../shared/_test_utils.ts";
+import { IdxError, parseIdx } from "./idx.ts";
+
+/** IDX bytes by hand: magic 0x0000, type, rank, big-endian dims, values. */
+function idx(dims: number[], values: number[], type = 0x08): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + values.length);
+  out.set([0, 0, type, dims.length]);
+  dims.forEach((d, k) => new DataView(out.buffer).setUint32(4 + 4 * k, d, false));
+  out.set(values, 4 + 4 * dims.length);
+  return out;
+}
+
+Deno.test("parseIdx() reads big-endian dims and row-major bytes", () => {
+  const a = parseIdx(idx([2, 3], [1, 2, 3, 4, 5, 255]), "x");
+  assertEquals(a.dims, [2, 3]);
+  assertEquals(Array.from(a.data), [1, 2, 3, 4, 5, 255]);
+  const big = parseIdx(idx([258], new Array(258).fill(7)), "y");
+  assertEquals(big.dims, [258]);
+});
+
+Deno.test("parseIdx() names the file and the problem on corrupt input", () => {
+  assertThrows(
+    () => parseIdx(new Uint8Array(2), "f"),
+    IdxError,
+    "Cannot read IDX 'f' as it has 2 bytes",
+  );
+  const badMagic = idx([1], [0]);
+  badMagic[0] = 0x1f;
+  assertThrows(() => parseIdx(badMagic, "f"), IdxError, "magic number starts with 0x1f00");
+  assertThrows(() => parseIdx(idx([1], [0], 0x0d), "f"), IdxError, "value type is 0x0d");
+  assertThrows(() => parseIdx(idx([2, 2], [1, 2, 3]), "f"), IdxError, "declares [2, 2] (4 values)");
+  assertThrows(() => parseIdx(idx([3, 3], []).subarray(0, 8), "f"), IdxError, "12-byte header");
+});
