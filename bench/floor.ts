@@ -18,12 +18,11 @@ export function parseBatches(header: string | null): number[] {
 
 /** Seconds the backend spends on G+D for `batches` of request `seed` (latents made untimed). */
 export async function floorSeconds(
-  backend: Backend,
-  latentDim: number,
-  seed: number,
-  batches: readonly number[],
-  drs = true,
+  model: { backend: Backend; latentDim: number },
+  request: { seed: number; batches: readonly number[] },
 ): Promise<number> {
+  const { backend, latentDim } = model;
+  const { seed, batches } = request;
   let start = 0;
   const inputs = batches.map((count) => {
     const z = normals(seed, { start, count, dim: latentDim });
@@ -32,8 +31,7 @@ export async function floorSeconds(
   });
   const t0 = performance.now();
   for (const { z, count } of inputs) {
-    if (drs) await backend.run(z, count);
-    else await backend.generate(z, count);
+    await backend.run(z, count);
   }
   return (performance.now() - t0) / 1000;
 }

@@ -61,13 +61,22 @@ export interface HttpThroughput {
   overheadPercent: number;
 }
 
+/** Options for {@linkcode measureHttpThroughput}. */
+export interface HttpThroughputOptions {
+  /** Samples per request. @default {256} */
+  n?: number;
+  /** Seconds of measured requests. @default {3} */
+  seconds?: number;
+}
+
 /** Sequential requests of `n` samples over HTTP for about `seconds`, against the floor. */
 export async function measureHttpThroughput(
   origin: string,
   model: { id: string; backend: Backend; latentDim: number },
-  n: number,
-  seconds = 3,
+  options: HttpThroughputOptions = {},
 ): Promise<HttpThroughput> {
+  const n = options.n ?? 256;
+  const seconds = options.seconds ?? 3;
   let served = 0, floor = 0, requests = 0;
   for (let i = 0; i < 10; i++) {
     await (await fetch(`${origin}/v1/models/${model.id}/samples?n=${n}&seed=${3_000_000 + i}`))
@@ -79,12 +88,10 @@ export async function measureHttpThroughput(
     const res = await fetch(`${origin}/v1/models/${model.id}/samples?n=${n}&seed=${seed}`);
     await res.arrayBuffer();
     served += (performance.now() - t0) / 1000;
-    floor += await floorSeconds(
-      model.backend,
-      model.latentDim,
+    floor += await floorSeconds(model, {
       seed,
-      parseBatches(res.headers.get("x-drs-batches")),
-    );
+      batches: parseBatches(res.headers.get("x-drs-batches")),
+    });
     requests++;
   }
   const ratio = served / floor;

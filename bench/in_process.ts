@@ -35,21 +35,20 @@ export interface ThroughputOptions {
 /** Measures one (backend, n) row. */
 export async function measureThroughput(
   app: Hono<AppEnv>,
-  model: LoadedModel,
-  n: number,
+  request: { model: LoadedModel; n: number },
   options: ThroughputOptions = {},
 ): Promise<ThroughputRow> {
+  const { model, n } = request;
+  const target = { backend: model.backend, latentDim: model.manifest.latentDim };
   const seconds = options.seconds ?? 3;
   const path = (seed: number) => `/v1/models/${model.id}/samples?n=${n}&seed=${seed}`;
   for (let i = 0; i < (options.warmup ?? 20); i++) {
     const res = await app.request(path(1_000_000 + i));
     await res.arrayBuffer();
-    await floorSeconds(
-      model.backend,
-      model.manifest.latentDim,
-      1_000_000 + i,
-      parseBatches(res.headers.get("x-drs-batches")),
-    );
+    await floorSeconds(target, {
+      seed: 1_000_000 + i,
+      batches: parseBatches(res.headers.get("x-drs-batches")),
+    });
   }
   let served = 0, floor = 0, requests = 0, proposals = 0;
   while (served < seconds) {
@@ -63,7 +62,7 @@ export async function measureThroughput(
     }
     const batches = parseBatches(res.headers.get("x-drs-batches"));
     proposals += batches.reduce((a, b) => a + b, 0);
-    floor += await floorSeconds(model.backend, model.manifest.latentDim, seed, batches);
+    floor += await floorSeconds(target, { seed, batches });
     requests++;
   }
   const ratio = served / floor;

@@ -72,7 +72,7 @@ for (const name of backends) {
   const app = createApp({ registry, keys: [key], limits: { concurrency: 1, ...limits } });
   const throughput: ThroughputRow[] = [];
   for (const n of [1, 16, 256]) {
-    const row = await measureThroughput(app, model, n, { seconds });
+    const row = await measureThroughput(app, { model, n }, { seconds });
     console.log(
       `${name} n=${n}: ${row.acceptedPerSecond.toFixed(0)} accepted/s, floor ${
         row.floorAcceptedPerSecond.toFixed(0)
@@ -105,8 +105,7 @@ for (const name of backends) {
         backend: model.backend,
         latentDim: model.manifest.latentDim,
       },
-      256,
-      seconds,
+      { n: 256, seconds },
     );
     console.log(
       `${name} HTTP n=256: ${http.acceptedPerSecond.toFixed(0)} accepted/s, ratio ${

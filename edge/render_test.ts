@@ -14,8 +14,8 @@ Deno.test("float32Number() gives a short decimal that round-trips the float32", 
 
 Deno.test("samplesToArrays() nests samples by shape", () => {
   const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(samplesToArrays(x, 4, [2]), [[1, 2], [3, 4], [5, 6], [7, 8]]);
-  assert.deepEqual(samplesToArrays(x, 2, [2, 2]), [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+  assert.deepEqual(samplesToArrays({ x, n: 4 }, [2]), [[1, 2], [3, 4], [5, 6], [7, 8]]);
+  assert.deepEqual(samplesToArrays({ x, n: 2 }, [2, 2]), [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
 });
 
 Deno.test("scatterPng() draws points where they are and skips points outside the extent", () => {

@@ -54,9 +54,9 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 /** Samples under the limiter and renders; maps overload and budget exhaustion to 503. */
 export async function sampleBody(
   deps: AppDeps,
-  model: LoadedModel,
-  q: SeededQuery,
+  request: { model: LoadedModel; query: SeededQuery },
 ): Promise<SampleBody> {
+  const { model, query: q } = request;
   const { manifest, backend } = model;
   let result: SampleResult;
   try {
@@ -90,7 +90,7 @@ export async function sampleBody(
   deps.metrics.sampled(model.id, { ...result.stats, evaluated: result.evaluated });
   if (q.format === "png") {
     return {
-      body: renderPng(manifest, result.x, q.n, { scale: q.scale }),
+      body: renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale }),
       contentType: "image/png",
       result,
     };
@@ -101,7 +101,7 @@ export async function sampleBody(
     seed: q.seed,
     n: q.n,
     drs: q.drs,
-    samples: samplesToArrays(result.x, q.n, manifest.sampleShape),
+    samples: samplesToArrays({ x: result.x, n: q.n }, manifest.sampleShape),
     stats: result.stats,
   };
   return {

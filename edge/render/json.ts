@@ -21,12 +21,12 @@ function nest(data: Float32Array, offset: number, shape: readonly number[]): unk
   return Array.from({ length: head }, (_, i) => nest(data, offset + i * stride, rest));
 }
 
-/** `// [n, ...shape]` row-major -> one nested array per sample. */
+/** Samples `// [n, ...shape]` row-major -> one nested array per sample. */
 export function samplesToArrays(
-  x: Float32Array,
-  n: number,
+  samples: { x: Float32Array; n: number },
   shape: readonly number[],
 ): unknown[] {
+  const { x, n } = samples;
   const size = shape.reduce((a, b) => a * b, 1);
   return Array.from({ length: n }, (_, i) => nest(x, i * size, shape));
 }

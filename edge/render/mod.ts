@@ -20,10 +20,10 @@ function extentOf(manifest: Manifest): [number, number] {
 /** The PNG for a model's samples: scatter for `points2d`, tiled grid for `image`. */
 export function renderPng(
   manifest: Manifest,
-  x: Float32Array,
-  n: number,
+  samples: { x: Float32Array; n: number },
   options: RenderPngOptions = {},
 ): Uint8Array {
+  const { x, n } = samples;
   const scale = options.scale ?? 1;
   if (manifest.kind === "points2d") return scatterPng(x, n, { extent: extentOf(manifest), scale });
   return gridPng(x, n, manifest.sampleShape, { range: extentOf(manifest), scale });

@@ -22,7 +22,7 @@ export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
     if (seeded && etagMatches(c.req.header("if-none-match"), etag)) {
       return c.body(null, 304, { ...sampleHeaders(q, etag), "cache-control": cache });
     }
-    const { body, contentType, result } = await sampleBody(deps, model, q);
+    const { body, contentType, result } = await sampleBody(deps, { model, query: q });
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...sampleHeaders(q, etag, result),
       "content-type": contentType,
