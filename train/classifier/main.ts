@@ -1,7 +1,7 @@
 /**
  * Trains the MNIST classifier of the image metrics and saves it as a TF.js layers model:
  *
- *   deno run -A train/classifier/main.ts --out models/mnist/classifier [--epochs N]
+ *   deno run -A train/classifier/main.ts --out models/mnist/classifier [--epochs N] [--hidden N]
  *
  * Writes `model.json`, `weights.bin` and `classifier.json` (test accuracy, training time).
  *
@@ -19,6 +19,7 @@ import { trainClassifier } from "./train.ts";
 const FLAGS = {
   out: { type: "string" },
   epochs: { type: "int", min: 1, max: 200 },
+  hidden: { type: "int", min: 16, max: 4096 },
   seed: { type: "int", min: 0, max: 0xffffffff },
 } as const;
 
@@ -34,6 +35,7 @@ async function main(args: string[]): Promise<void> {
   const [train, test] = [await loadMnist("train"), await loadMnist("test")];
   const trained = await trainClassifier(train, test, {
     epochs: f.epochs as number | undefined,
+    hidden: f.hidden as number | undefined,
     seed: f.seed as number | undefined,
     onEpoch: (e, loss, s) => console.error(`epoch ${e} loss ${loss.toFixed(4)} ${s.toFixed(0)} s`),
   });
@@ -42,6 +44,7 @@ async function main(args: string[]): Promise<void> {
     testAccuracy: trained.testAccuracy,
     testImages: test.count,
     epochs: trained.epochs,
+    hidden: (f.hidden as number | undefined) ?? 800,
     seconds: trained.seconds,
     backend: `tfjs-${backend}`,
   };

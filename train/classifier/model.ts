@@ -13,7 +13,7 @@ export const FEATURE_LAYER = "classifier_features";
 
 /** Options for {@linkcode buildClassifier}. */
 export interface ClassifierOptions {
-  /** Units of the first hidden layer. @default {512} */
+  /** Units of the first hidden layer. @default {800} */
   hidden?: number;
   /** Units of the feature layer. @default {256} */
   features?: number;
@@ -31,7 +31,7 @@ export function buildClassifier(options: ClassifierOptions = {}): tf.Sequential 
   model.add(tf.layers.flatten({ name: "classifier_flat", inputShape: [28, 28, 1] }));
   model.add(tf.layers.dense({
     name: "classifier_hidden",
-    units: options.hidden ?? 512,
+    units: options.hidden ?? 800,
     activation: "relu",
     kernelInitializer: tf.initializers.heNormal({ seed }),
   }));

@@ -14,7 +14,7 @@ import { classify } from "./features.ts";
 
 /** Options for {@linkcode trainClassifier}. */
 export interface TrainClassifierOptions extends ClassifierOptions {
-  /** Passes over the training split. @default {10} */
+  /** Passes over the training split. @default {20} */
   epochs?: number;
   /** @default {128} */
   batch?: number;
@@ -62,7 +62,7 @@ export async function trainClassifier(
   test: MnistSplit,
   options: TrainClassifierOptions = {},
 ): Promise<TrainedClassifier> {
-  const epochs = options.epochs ?? 10, batch = options.batch ?? 128;
+  const epochs = options.epochs ?? 20, batch = options.batch ?? 128;
   const lr = options.lr ?? 1e-3, maxShift = options.maxShift ?? 2, seed = options.seed ?? 7;
   const model = buildClassifier(options);
   const optimizer = tf.train.adam(lr);
