@@ -5,7 +5,7 @@
  * @module
  */
 
-import { normals } from "../shared/rng.ts";
+import { normals, uniforms } from "../shared/rng.ts";
 import type { Backend } from "../edge/backends/mod.ts";
 
 /** Batch sizes from an `X-DRS-Batches` header (`1445` or `1445,310`). */
@@ -32,6 +32,21 @@ export async function floorSeconds(
   const t0 = performance.now();
   for (const { z, count } of inputs) {
     await backend.run(z, count);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** Seconds to make the latents and uniforms of `batches` on this thread. */
+export function drawSeconds(
+  latentDim: number,
+  request: { seed: number; batches: readonly number[] },
+): number {
+  const t0 = performance.now();
+  let start = 0;
+  for (const count of request.batches) {
+    normals(request.seed, { start, count, dim: latentDim });
+    uniforms(request.seed, { start, count });
+    start += count;
   }
   return (performance.now() - t0) / 1000;
 }

@@ -8,7 +8,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../edge/deps.ts";
 import type { LoadedModel } from "../edge/registry.ts";
-import { floorSeconds, parseBatches } from "./floor.ts";
+import { drawSeconds, floorSeconds, parseBatches } from "./floor.ts";
 
 /** One row of the throughput table. */
 export interface ThroughputRow {
@@ -17,6 +17,10 @@ export interface ThroughputRow {
   requests: number;
   /** Mean proposals run through G+D per request. */
   proposalsPerRequest: number;
+  /** Mean milliseconds per request: served, floor, and making the draws inline (for scale). */
+  servedMs: number;
+  floorMs: number;
+  drawsMs: number;
   acceptedPerSecond: number;
   floorAcceptedPerSecond: number;
   /** Server time / floor time (1 = no overhead). */
@@ -50,7 +54,7 @@ export async function measureThroughput(
       batches: parseBatches(res.headers.get("x-drs-batches")),
     });
   }
-  let served = 0, floor = 0, requests = 0, proposals = 0;
+  let served = 0, floor = 0, draws = 0, requests = 0, proposals = 0;
   while (served < seconds) {
     const seed = requests + 1;
     const t0 = performance.now();
@@ -63,6 +67,7 @@ export async function measureThroughput(
     const batches = parseBatches(res.headers.get("x-drs-batches"));
     proposals += batches.reduce((a, b) => a + b, 0);
     floor += await floorSeconds(target, { seed, batches });
+    draws += drawSeconds(model.manifest.latentDim, { seed, batches });
     requests++;
   }
   const ratio = served / floor;
@@ -71,6 +76,9 @@ export async function measureThroughput(
     n,
     requests,
     proposalsPerRequest: proposals / requests,
+    servedMs: (served * 1000) / requests,
+    floorMs: (floor * 1000) / requests,
+    drawsMs: (draws * 1000) / requests,
     acceptedPerSecond: (requests * n) / served,
     floorAcceptedPerSecond: (requests * n) / floor,
     ratio,

@@ -29,20 +29,23 @@ export function markdownReport(report: BenchReport): string {
     `# Sampler benchmark (${report.model})`,
     "",
     `\`${report.command}\` on ${report.machine.cpus} CPUs, Deno ${report.machine.deno}.`,
-    "Floor = the same G+D batches run straight on the backend (latents made untimed).",
+    "Floor = the same G+D batches run straight on the backend (latents made untimed);",
+    "draws = making those batches' latents and uniforms inline (what the draw worker moves off the request thread).",
     report.drawWorker
       ? `Latents made in a worker while G+D runs; rounds split into chunks of ${report.chunk}.`
       : "Latents made inline; one G+D batch per round.",
     "",
-    "| backend | n | requests | proposals/request | accepted/s | floor accepted/s | ratio | overhead |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| backend | n | requests | proposals/request | accepted/s | floor accepted/s | ratio | overhead | ms/request served / floor / draws |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of report.results) {
     for (const t of r.throughput) {
       lines.push(
         `| ${r.backend} | ${t.n} | ${t.requests} | ${f0(t.proposalsPerRequest)} | ${
           f0(t.acceptedPerSecond)
-        } | ${f0(t.floorAcceptedPerSecond)} | ${t.ratio.toFixed(3)} | ${pct(t.overheadPercent)} |`,
+        } | ${f0(t.floorAcceptedPerSecond)} | ${t.ratio.toFixed(3)} | ${pct(t.overheadPercent)} | ${
+          t.servedMs.toFixed(3)
+        } / ${t.floorMs.toFixed(3)} / ${t.drawsMs.toFixed(3)} |`,
       );
     }
   }
