@@ -26,6 +26,8 @@ export interface TrainConfig {
   steps: number;
   /** Adam learning rate of G and D. @default {1e-4} */
   lr: number;
+  /** Learning rate at the end of the GAN phase as a fraction of `lr` (linear decay; 1 keeps it constant). @default {1} */
+  lrFinal: number;
   /** Adam beta1. @default {0.5} */
   beta1: number;
   /** Adam beta2. @default {0.9} */
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   batch: 256,
   steps: 10_000,
   lr: 1e-4,
+  lrFinal: 1,
   beta1: 0.5,
   beta2: 0.9,
   r1: 0.1,

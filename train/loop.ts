@@ -27,13 +27,20 @@ export interface LoopOptions {
   reportEvery?: number;
 }
 
-/** Runs `steps` GAN steps; returns the number of steps run. */
+/** Sets both optimizers' learning rate (tfjs Adam reads the field on every update). */
+function setLearningRate(gan: Gan, lr: number): void {
+  (gan.gOptimizer as unknown as { learningRate: number }).learningRate = lr;
+  (gan.dOptimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Runs `steps` GAN steps (linear learning-rate decay to `lr * lrFinal`); returns the steps run. */
 export async function trainGan(
   gan: Gan,
   data: RealSource,
-  run: { steps: number; batch: number; seed: number; latentDim: number },
+  run: { steps: number; batch: number; seed: number; latentDim: number; lrFinal?: number },
   options: LoopOptions = {},
 ): Promise<number> {
+  const lrFinal = run.lrFinal ?? 1;
   const every = options.reportEvery ?? 50;
   const { batch, seed, latentDim } = run;
   const t0 = performance.now();
@@ -42,6 +49,7 @@ export async function trainGan(
     const real = data.train(s * batch, batch); // [batch, ...sampleShape]
     const zD = latents(seed, LATENT_STREAMS.dStep, rows); // [batch, latentDim]
     const zG = latents(seed, LATENT_STREAMS.gStep, rows);
+    if (lrFinal !== 1) setLearningRate(gan, gan.config.lr * (1 - (1 - lrFinal) * (s / run.steps)));
     const losses = ganStep(gan, { real, zD, zG });
     tf.dispose([real, zD, zG]);
     const report = (s + 1) % every === 0 || s + 1 === run.steps;

@@ -59,7 +59,7 @@ export async function trainPointModel(
   const loop = { onProgress: options.onProgress, reportEvery: 50 };
 
   const tGan = performance.now();
-  await trainGan(gan, data, { ...run, steps: config.steps }, loop);
+  await trainGan(gan, data, { ...run, steps: config.steps, lrFinal: config.lrFinal }, loop);
   const ganSeconds = (performance.now() - tGan) / 1000;
   const tD = performance.now();
   const keep = await keepTrainingD(gan, data, { ...run, steps: config.dSteps }, {
