@@ -41,9 +41,11 @@ export const MNIST_DEFAULTS: ImageTrainConfig = {
   beta2: 0.99,
   r1: 2,
   r1Every: 4,
-  dSteps: 3000,
-  dLr: 5e-5,
-  dEvalEvery: 200,
+  // KeepTraining(D) is short and slow on purpose: a validation sweep (README_mnist.md) showed
+  // longer or faster D-only training learns G's pixel noise and makes DRS worse in classifier FD.
+  dSteps: 400,
+  dLr: 1e-5,
+  dEvalEvery: 100,
   dPatience: 5,
 };
 

@@ -1,0 +1,78 @@
+/**
+ * A tiny end-to-end MNIST run of the trainer CLI (`train --dataset mnist`): GAN phase with a
+ * checkpoint, KeepTraining(D), export, calibration and classifier metrics on the ONNX
+ * backend, report and manifest; then a resumed run reuses the checkpoint. Uses the shipped
+ * classifier; the numbers of a 12-step model mean nothing, the sanity rows do.
+ */
+import { join } from "node:path";
+import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { parseManifestText } from "../shared/manifest.ts";
+import { verifyFileBytes } from "../shared/hash.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const CLASSIFIER = Deno.env.get("DRS_TEST_CLASSIFIER_DIR") ??
+  join(ROOT, "models/mnist/classifier");
+
+async function trainer(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "train/main.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tiny model", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drs-mnist-" });
+  try {
+    const out = join(dir, "model"), checkpoint = join(dir, "ckpt");
+    await Deno.mkdir(join(out, "classifier"), { recursive: true });
+    for (const name of ["model.json", "weights.bin"]) {
+      await Deno.copyFile(join(CLASSIFIER, name), join(out, "classifier", name));
+    }
+    const args = ["train", "--dataset", "mnist", "--out", out, "--checkpoint", checkpoint];
+    const small = ["--steps", "12", "--d-steps", "8", "--burn-in", "300", "--eval-samples", "1000"];
+    const run = await trainer([...args, ...small]);
+    assertEquals(run.code, 0, run.stderr);
+    const manifest = parseManifestText(await Deno.readTextFile(join(out, "manifest.json")));
+    assertEquals(manifest.kind, "image");
+    assertEquals(manifest.sampleShape, [28, 28, 1]);
+    assertEquals(manifest.outputRange, [-1, 1]);
+    for (const entry of Object.values(manifest.files)) {
+      await verifyFileBytes(entry.path, await Deno.readFile(join(out, entry.path)), entry);
+    }
+    assertOk("report.png" in manifest.files && "classifier/model.json" in manifest.files);
+    const metrics = manifest.metrics as unknown as Record<string, Record<string, number>> & {
+      reference: Record<string, Record<string, number>>;
+    };
+    for (const key of ["fd", "inceptionScore", "classKl"]) {
+      assertOk(Number.isFinite(metrics.raw[key]) && Number.isFinite(metrics.drs[key]), key);
+    }
+    // Sanity rows: real images are near perfect, noise is terrible.
+    const { real, noise } = metrics.reference;
+    assertOk(real.fd * 3 < noise.fd, `real FD ${real.fd} vs noise FD ${noise.fd}`);
+    assertOk(real.inceptionScore > 8, `real IS ${real.inceptionScore}`);
+    assertOk(real.classKl < 0.05, `real class KL ${real.classKl}`);
+    assertOk(metrics.drs.acceptance > 0 && metrics.drs.acceptance <= 1);
+
+    const again = await trainer([...args, ...small]);
+    assertEquals(again.code, 0, again.stderr);
+    assertOk(again.stdout.includes("resumed the GAN phase"), again.stdout);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train --dataset mnist says how to get a missing classifier before training", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drs-mnist-" });
+  try {
+    const run = await trainer(["train", "--dataset", "mnist", "--out", dir, "--steps", "5"]);
+    assertOk(run.code !== 0);
+    assertOk(run.stderr.includes("classifier/model.json' is missing"), run.stderr);
+    assertOk(!run.stderr.includes("gan "), "failed before training");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
