@@ -20,6 +20,7 @@ import { sampleRoutes } from "./routes/samples.ts";
 import { signRoutes } from "./routes/sign.ts";
 import { signedRoutes } from "./routes/signed.ts";
 import type { SamplerOptions } from "./sampler.ts";
+import { securityHeaders } from "./security_headers.ts";
 
 /** Options for {@linkcode createApp}. */
 export interface AppOptions {
@@ -58,6 +59,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     await next();
     deps.metrics.request(c.get("route"), c.res.status, (performance.now() - start) / 1000);
   });
+  app.use(securityHeaders());
   app.route("/", healthRoutes(deps));
   app.route("/", modelRoutes(deps));
   app.route("/", sampleRoutes(deps));
