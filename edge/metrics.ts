@@ -37,6 +37,8 @@ export interface Metrics {
   sampled(model: string, counts: SamplerCounts): void;
   budgetExhausted(model: string, reason: string): void;
   overloaded(): void;
+  /** The model's backend threw while sampling (answered 503 model_error). */
+  backendError(model: string): void;
   render(gauges?: Record<string, number>): string;
 }
 
@@ -57,6 +59,7 @@ export function createMetrics(): Metrics {
   const histograms = new Map<string, { buckets: number[]; sum: number; count: number }>();
   const sampler = new Map<string, SamplerCounts>();
   const exhausted = new Map<string, number>();
+  const backendErrors = new Map<string, number>();
   let overloaded = 0;
   return {
     request(route, status, seconds) {
@@ -90,6 +93,9 @@ export function createMetrics(): Metrics {
     },
     overloaded() {
       overloaded++;
+    },
+    backendError(model) {
+      inc(backendErrors, labels({ model }));
     },
     render(gauges = {}) {
       const lines: string[] = [];
@@ -129,6 +135,8 @@ export function createMetrics(): Metrics {
       for (const [l, v] of exhausted) lines.push(`drs_budget_exhaustions_total${l} ${v}`);
       family("drs_overloaded_total", "counter", "Requests refused because the queue was full.");
       lines.push(`drs_overloaded_total ${overloaded}`);
+      family("drs_backend_errors_total", "counter", "Requests whose model backend threw.");
+      for (const [l, v] of backendErrors) lines.push(`drs_backend_errors_total${l} ${v}`);
       for (const [name, value] of Object.entries(gauges)) {
         family(name, "gauge", name.replace(/_/g, " ") + ".");
         lines.push(`${name} ${value}`);

@@ -11,6 +11,7 @@ import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
 import { OverloadedError } from "./limiter.ts";
 import { canonicalQuery, type SampleQuery } from "./query.ts";
+import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { renderPng, samplesToArrays } from "./render/mod.ts";
 import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
@@ -51,13 +52,20 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   );
 }
 
-/** Samples under the limiter and renders; maps overload and budget exhaustion to 503. */
+/**
+ * Samples under the limiter and renders. Overload, budget exhaustion and a failing backend
+ * (G or D threw) answer 503 with `Retry-After`; the backend's error is logged, not returned.
+ */
 export async function sampleBody(
   deps: AppDeps,
   request: { model: LoadedModel; query: SeededQuery },
 ): Promise<SampleBody> {
   const { model, query: q } = request;
   const { manifest, backend } = model;
+  const gamma = resolveGamma(model, q);
+  checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
+    budget: deps.sampler.budget ?? 100_000,
+  });
   let result: SampleResult;
   try {
     result = await deps.limiter.run(() =>
@@ -68,7 +76,7 @@ export async function sampleBody(
           sampleShape: manifest.sampleShape,
           drs: manifest.drs,
         },
-        { seed: q.seed, n: q.n, drs: q.drs, gamma: resolveGamma(model, q) },
+        { seed: q.seed, n: q.n, drs: q.drs, gamma },
         deps.sampler,
       )
     );
@@ -85,7 +93,14 @@ export async function sampleBody(
         details: { reason: error.reason, evaluated: error.evaluated, stats: error.stats },
       });
     }
-    throw error;
+    deps.metrics.backendError(model.id);
+    console.error(`Model '${model.id}' failed while sampling:`, error);
+    throw new HttpError(
+      503,
+      "model_error",
+      `Cannot sample model '${model.id}' as its backend failed: retry shortly`,
+      { headers: { "retry-after": "1" } },
+    );
   }
   deps.metrics.sampled(model.id, { ...result.stats, evaluated: result.evaluated });
   if (q.format === "png") {

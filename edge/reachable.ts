@@ -1,0 +1,50 @@
+/**
+ * Refuses, before any work, a request whose own `gamma` or `acceptance` makes it unable to
+ * finish within the proposal budget. Without this check a one-line URL (`gamma=1e9`) costs the
+ * server the whole budget of G+D work and then answers 503, over and over: a cheap way to tie
+ * up the sampler. The estimate is the manifest's F quantile table (what `acceptance` maps
+ * through), so it matches what the model accepted at calibration.
+ *
+ * @module
+ */
+
+import { expectedAcceptance } from "../shared/calibration.ts";
+import { HttpError } from "./errors.ts";
+import type { SampleQuery } from "./query.ts";
+
+/** Options for {@linkcode checkReachable}. */
+export interface ReachableOptions {
+  /** Proposals one request may evaluate. */
+  budget: number;
+}
+
+function short(value: number): string {
+  return Number(value.toPrecision(3)).toString();
+}
+
+/**
+ * Throws `400 invalid_parameter` naming `gamma` or `acceptance` when the request asked for a
+ * gamma (`resolved.gamma`, after mapping `acceptance`) whose expected acceptance under the
+ * model's F quantile table cannot yield `n` samples within the budget. Requests at the
+ * manifest's gamma are never refused here (the budget then is the operator's choice).
+ */
+export function checkReachable(
+  q: SampleQuery,
+  resolved: { gamma: number; fQuantiles: readonly number[] },
+  options: ReachableOptions,
+): void {
+  if (!q.drs || (q.gamma === undefined && q.acceptance === undefined)) return;
+  const param = q.gamma !== undefined ? "gamma" : "acceptance";
+  const expected = expectedAcceptance(resolved.fQuantiles, resolved.gamma);
+  if (q.n <= expected * options.budget) return;
+  const value = q.gamma ?? q.acceptance!;
+  const needed = expected > 0 ? `about ${short(q.n / expected)}` : "unboundedly many";
+  throw new HttpError(
+    400,
+    "invalid_parameter",
+    `Cannot sample as '${param}' = ${value} gives an expected acceptance of ${short(expected)}: ` +
+      `n = ${q.n} would need ${needed} proposals, over the budget of ${options.budget}; ` +
+      "lower 'gamma' or raise 'acceptance'",
+    { details: { parameter: param, expectedAcceptance: expected, budget: options.budget } },
+  );
+}
