@@ -11,6 +11,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
 import { checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
 import { loadLayersModelFromBytes } from "./_tfjs_load.ts";
+import { registerCompiledWasm } from "./_wasm_module.ts";
 
 /** Options for {@linkcode openWasmBackend}. */
 export interface WasmBackendOptions {
@@ -20,6 +21,13 @@ export interface WasmBackendOptions {
    * backend runs. @default {undefined} (TF.js's own default, next to the script)
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * The tfjs-backend-wasm binary already compiled (`tfjs-backend-wasm-simd.wasm` or
+   * `tfjs-backend-wasm.wasm`), for runtimes that forbid compiling WebAssembly from bytes
+   * (Cloudflare Workers import it as a module). Replaces `wasmPaths`; ignored once the WASM
+   * backend runs. @default {undefined} (TF.js fetches and compiles the binary)
+   */
+  wasmModule?: WebAssembly.Module;
 }
 
 let ready: Promise<void> | undefined;
@@ -28,7 +36,9 @@ let ready: Promise<void> | undefined;
 export function ensureWasmBackend(options: WasmBackendOptions = {}): Promise<void> {
   if (!ready) {
     // Paths only matter before the WASM backend first starts (e.g. the trainer may have).
-    if (options.wasmPaths !== undefined && !tf.findBackend("wasm")) {
+    if (options.wasmModule !== undefined) {
+      registerCompiledWasm(options.wasmModule);
+    } else if (options.wasmPaths !== undefined && !tf.findBackend("wasm")) {
       setWasmPaths(options.wasmPaths as string);
     }
     ready = tf.setBackend("wasm").then((ok) => {
@@ -71,7 +81,13 @@ export async function openWasmBackend(
 ): Promise<Backend> {
   await ensureWasmBackend(options);
   const g = await loadRole(init, "generator");
-  const d = await loadRole(init, "discriminator");
+  let d: tf.LayersModel;
+  try {
+    d = await loadRole(init, "discriminator");
+  } catch (error) {
+    g.dispose(); // the generator's weights would otherwise stay in WASM memory
+    throw error;
+  }
   const expect = pairExpectations(init, {
     generator: "tfjs/generator/model.json",
     discriminator: "tfjs/discriminator/model.json",
