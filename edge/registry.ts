@@ -48,14 +48,33 @@ export interface Registry {
   dispose(): Promise<void>;
 }
 
+/** Which manifest files the registry reads and verifies. */
+export interface RegistryOptions {
+  /**
+   * Manifest file names (keys of `files`) to read and verify; the others are not read, so a
+   * source may leave them out (a Worker bundle ships only the WASM backend's files). The
+   * manifest pins every file through its hash either way.
+   * @default {undefined} (every file the manifest lists)
+   */
+  files?: readonly string[];
+}
+
+/** The opener plus {@linkcode RegistryOptions}, as the third argument of {@linkcode loadModel}. */
+export interface LoadModelOptions extends RegistryOptions {
+  open: BackendOpener;
+}
+
 const decoder = new TextDecoder();
 
-/** Loads one model: manifest, hashes of every listed file, then the backend. */
+/** Loads one model: manifest, hashes of every listed file (or of `files`), then the backend. */
 export async function loadModel(
   source: ModelSource,
   id: string,
-  open: BackendOpener,
+  opener: BackendOpener | LoadModelOptions,
 ): Promise<LoadedModel> {
+  const { open, files } = typeof opener === "function"
+    ? { open: opener, files: undefined }
+    : opener;
   const manifestBytes = await source.read(id, "manifest.json");
   const manifest = parseManifestText(decoder.decode(manifestBytes), {
     source: `${id}/manifest.json`,
@@ -67,6 +86,7 @@ export async function loadModel(
   }
   const verified = new Map<string, Uint8Array>();
   for (const [name, entry] of Object.entries(manifest.files)) {
+    if (files && !files.includes(name)) continue;
     const label = `${id}/${entry.path}`;
     let bytes: Uint8Array;
     try {
@@ -94,7 +114,11 @@ export async function loadModel(
 }
 
 /** A registry over `source`; call `load()` (the app serves 503 on /readyz until it is done). */
-export function createRegistry(source: ModelSource, open: BackendOpener): Registry {
+export function createRegistry(
+  source: ModelSource,
+  open: BackendOpener,
+  options: RegistryOptions = {},
+): Registry {
   let models = new Map<string, LoadedModel>();
   let errors: LoadError[] = [];
   let loaded = false;
@@ -116,7 +140,7 @@ export function createRegistry(source: ModelSource, open: BackendOpener): Regist
       }
       for (const id of ids) {
         try {
-          next.set(id, await loadModel(source, id, open));
+          next.set(id, await loadModel(source, id, { open, files: options.files }));
         } catch (error) {
           failed.push({ id, message: (error as Error).message });
         }

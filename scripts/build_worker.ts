@@ -1,0 +1,181 @@
+/**
+ * Builds the Cloudflare Worker: `deno task build:worker [--models models] [--out dist/worker]
+ * [--model id ...]`. Bundles `edge/worker.ts` (the same Hono app as the Deno server) with
+ * esbuild into `worker.js`, copies `tfjs-backend-wasm-simd.wasm` (imported as a compiled module)
+ * and each model's `manifest.json` and `tfjs/` files (Data modules), and writes `worker.capnp`
+ * (workerd) and `wrangler.toml` (Cloudflare). Prints the sizes against the Worker size limits.
+ *
+ * @module
+ */
+
+import * as esbuild from "esbuild";
+import { parseManifestText } from "../shared/manifest.ts";
+import { BACKEND_FILES } from "../edge/backends/mod.ts";
+import { workerdConfig, wranglerConfig } from "./_worker_config.ts";
+
+/** Options for {@linkcode buildWorker}. */
+export interface BuildWorkerOptions {
+  /** Folder of model folders. @default {"models"} */
+  models?: string;
+  /** Output folder (emptied first). @default {"dist/worker"} */
+  out?: string;
+  /** Model ids to bundle. @default {undefined} (every model folder with the TF.js files) */
+  ids?: readonly string[];
+  /** Minify `worker.js`. @default {true} */
+  minify?: boolean;
+}
+
+/** What was built: paths and sizes in bytes. */
+export interface WorkerBuild {
+  out: string;
+  models: string[];
+  /** `worker.js` raw and gzip. */
+  script: { raw: number; gzip: number };
+  /** Everything uploaded (script, `.wasm`, model files), raw and gzip. */
+  total: { raw: number; gzip: number };
+}
+
+const ROOT = new URL("../", import.meta.url);
+/** The binary the Deno server loads too (SIMD, no threads), so results match bit for bit. */
+const WASM_FILE = "tfjs-backend-wasm-simd.wasm";
+const WASM_SOURCE = new URL(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`, ROOT);
+
+async function gzipSize(bytes: Uint8Array): Promise<number> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+async function modelIds(dir: string, ids?: readonly string[]): Promise<string[]> {
+  if (ids) return [...ids];
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isDirectory || entry.name.startsWith(".")) continue;
+    const manifest = await Deno.readTextFile(`${dir}/${entry.name}/manifest.json`).catch(() => "");
+    if (BACKEND_FILES.wasm.every((name) => manifest.includes(`"${name}"`))) found.push(entry.name);
+  }
+  return found.sort();
+}
+
+/** Copies a model's manifest and WASM-backend files under `out/models/<id>/`. */
+async function copyModel(dir: string, id: string, out: string): Promise<string[]> {
+  const text = await Deno.readTextFile(`${dir}/${id}/manifest.json`);
+  const manifest = parseManifestText(text, { source: `${id}/manifest.json` });
+  const paths = ["manifest.json"];
+  for (const name of BACKEND_FILES.wasm) {
+    const entry = manifest.files[name];
+    if (!entry) {
+      throw new Error(`Cannot bundle model '${id}' as its manifest does not list '${name}'`);
+    }
+    paths.push(entry.path);
+  }
+  const copied: string[] = [];
+  for (const path of paths) {
+    const target = `${out}/models/${id}/${path}`;
+    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await Deno.copyFile(`${dir}/${id}/${path}`, target);
+    copied.push(`models/${id}/${path}`);
+  }
+  return copied;
+}
+
+function entrySource(data: readonly string[]): string {
+  const imports = data.map((path, i) => `import f${i} from ${JSON.stringify(`./${path}`)};`);
+  const files = data.map((path, i) => `  ${JSON.stringify(path.slice("models/".length))}: f${i},`);
+  const worker = new URL("edge/worker.ts", ROOT).pathname;
+  return [
+    `import wasmModule from "./${WASM_FILE}";`,
+    ...imports,
+    `import { createWorker } from ${JSON.stringify(worker)};`,
+    `export default createWorker({ wasmModule, files: {\n${files.join("\n")}\n} });`,
+  ].join("\n");
+}
+
+/** Builds the Worker into `options.out`. */
+export async function buildWorker(options: BuildWorkerOptions = {}): Promise<WorkerBuild> {
+  const dir = options.models ?? "models";
+  const out = options.out ?? "dist/worker";
+  await Deno.remove(out, { recursive: true }).catch(() => {});
+  await Deno.mkdir(out, { recursive: true });
+  const ids = await modelIds(dir, options.ids);
+  const data: string[] = [];
+  for (const id of ids) data.push(...await copyModel(dir, id, out));
+  await Deno.copyFile(WASM_SOURCE, `${out}/${WASM_FILE}`);
+  try {
+    await esbuild.build({
+      stdin: { contents: entrySource(data), resolveDir: ROOT.pathname, loader: "js" },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      outfile: `${out}/worker.js`,
+      minify: options.minify ?? true,
+      legalComments: "none",
+      logLevel: "warning",
+      // The binary and the model files stay separate modules, imported by name.
+      plugins: [{
+        name: "worker-modules",
+        setup(build) {
+          build.onResolve({ filter: /^\.\/(models\/|tfjs-backend-wasm)/ }, (args) => {
+            return args.importer === "<stdin>" ? { path: args.path, external: true } : undefined;
+          });
+        },
+      }],
+    });
+  } finally {
+    await esbuild.stop();
+  }
+  await Deno.writeTextFile(`${out}/worker.capnp`, workerdConfig({ wasm: [WASM_FILE], data }));
+  await Deno.writeTextFile(`${out}/wrangler.toml`, wranglerConfig());
+  const script = await Deno.readFile(`${out}/worker.js`);
+  const total = { raw: 0, gzip: 0 };
+  for (const path of ["worker.js", WASM_FILE, ...data]) {
+    const bytes = await Deno.readFile(`${out}/${path}`);
+    total.raw += bytes.byteLength;
+    total.gzip += await gzipSize(bytes);
+  }
+  return {
+    out,
+    models: ids,
+    script: { raw: script.byteLength, gzip: await gzipSize(script) },
+    total,
+  };
+}
+
+function flags(args: string[]): BuildWorkerOptions {
+  const options: { models?: string; out?: string; ids?: string[] } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (value === undefined || value.startsWith("--")) {
+      throw new RangeError(`Cannot build the Worker as '${flag}' needs a value`);
+    }
+    if (flag === "--models") options.models = value;
+    else if (flag === "--out") options.out = value;
+    else if (flag === "--model") (options.ids ??= []).push(value);
+    else {
+      throw new RangeError(
+        `Cannot build the Worker as '${flag}' is not a flag: use --models, --out, --model`,
+      );
+    }
+  }
+  return options;
+}
+
+const MIB = 1024 * 1024;
+
+if (import.meta.main) {
+  try {
+    const build = await buildWorker(flags(Deno.args));
+    const mib = (n: number) => `${(n / MIB).toFixed(2)} MiB`;
+    console.log(`Built ${build.out}/ with model(s): ${build.models.join(", ") || "none"}`);
+    console.log(`worker.js ${mib(build.script.raw)} (gzip ${mib(build.script.gzip)})`);
+    console.log(
+      `upload ${mib(build.total.raw)} (gzip ${mib(build.total.gzip)}): ` +
+        `limit 3 MiB free ${build.total.gzip <= 3 * MIB ? "ok" : "EXCEEDED"}, ` +
+        `10 MiB paid ${build.total.gzip <= 10 * MIB ? "ok" : "EXCEEDED"}`,
+    );
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The Cloudflare Worker in Cloudflare's runtime: `buildWorker()` (what `deno task build:worker`
+ * runs) bundles the app, workerd serves it on loopback, and the same HTTP contract as the Deno
+ * server passes; the Deno server on the wasm backend answers the same requests with the same
+ * bytes. Uses the shipped grid25 model when present, else a small generated one. No network.
+ */
+
+import assert from "node:assert/strict";
+import { parseSigningKeys } from "../shared/signing.ts";
+import { startServer } from "../bench/server_process.ts";
+import { startWorkerd } from "../bench/workerd_process.ts";
+import { buildWorker } from "../scripts/build_worker.ts";
+import { checkContract, type ContractBodies, signedPaths } from "./_contract.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const SECRET = "workerd-test-secret-0123456789abcdefghij";
+const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };
+const MIB = 1024 * 1024;
+
+async function modelsFolder(): Promise<{ dir: string; id: string; kind: "points2d" | "image" }> {
+  const dir = await Deno.makeTempDir({ prefix: "drs_workerd_models_" });
+  const shipped = new URL("models/grid25/", ROOT);
+  let id = "grid25";
+  if (await Deno.stat(new URL("manifest.json", shipped)).then(() => true, () => false)) {
+    await new Deno.Command("cp", { args: ["-r", shipped.pathname, `${dir}/grid25`] }).output();
+  } else {
+    const made = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "tests/_worker_fixture.ts", dir],
+      cwd: ROOT,
+    }).output();
+    assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+    id = new TextDecoder().decode(made.stdout).trim().split("\n").pop()!;
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/manifest.json`));
+  return { dir, id, kind: manifest.kind };
+}
+
+function same(a: ContractBodies, b: ContractBodies): void {
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [name, body] of a) {
+    const other = b.get(name)!;
+    assert.equal(body.etag, other.etag, `${name}: ETag`);
+    assert.ok(
+      body.bytes.length === other.bytes.length && body.bytes.every((v, i) => v === other.bytes[i]),
+      `${name}: workerd and Deno bodies differ`,
+    );
+  }
+}
+
+Deno.test({
+  name: "buildWorker() output runs in workerd with the Deno server's HTTP contract and bytes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const models = await modelsFolder();
+    const out = await Deno.makeTempDir({ prefix: "drs_workerd_dist_" });
+    const build = await buildWorker({ models: models.dir, out, ids: [models.id] });
+    await t.step("buildWorker() writes the bundle and configs within the paid size limit", () => {
+      assert.deepEqual(build.models, [models.id]);
+      assert.ok(build.total.gzip < 10 * MIB, `gzip ${build.total.gzip} bytes`);
+    });
+    const script = await Deno.readTextFile(`${out}/worker.js`);
+    assert.doesNotMatch(script, /from\s*"node:/, "no node: imports in the Worker");
+    const capnp = await Deno.readTextFile(`${out}/worker.capnp`);
+    assert.match(capnp, /wasm = embed "tfjs-backend-wasm-simd.wasm"/);
+    assert.match(
+      capnp,
+      new RegExp(`data = embed "models/${models.id}/tfjs/generator/weights.bin"`),
+    );
+    assert.doesNotMatch(capnp, /\.onnx/, "ONNX files are not shipped to the Worker");
+
+    const key = (await parseSigningKeys(ENV.DRS_SIGNING_KEYS))[0];
+    const signed = await signedPaths({ model: models.id, key });
+    const contract = { model: models.id, kind: models.kind, key, adminToken: ENV.DRS_ADMIN_TOKEN };
+
+    let fromWorkerd: ContractBodies | undefined;
+    const workerd = await startWorkerd(out, { env: ENV, readyPath: "/healthz" });
+    try {
+      await t.step("createWorker() in workerd passes the HTTP contract", async () => {
+        fromWorkerd = await checkContract(workerd.origin, { ...contract, backend: "wasm", signed });
+      });
+      assert.doesNotMatch(workerd.log(), new RegExp(SECRET), "the secret is never logged");
+    } finally {
+      await workerd.stop();
+    }
+
+    await t.step("createWorker() without DRS_SIGNING_KEYS answers 503 not_ready", async () => {
+      const bare = await startWorkerd(out, { readyPath: "/readyz", readyStatus: 503 });
+      try {
+        const res = await fetch(`${bare.origin}/v1/models`);
+        assert.equal(res.status, 503);
+        const body = await res.json();
+        assert.equal(body.error.code, "not_ready");
+        assert.match(body.error.message, /'DRS_SIGNING_KEYS' is not set/);
+      } finally {
+        await bare.stop();
+      }
+    });
+
+    const deno = await startServer({
+      env: { ...ENV, DRS_BACKEND: "wasm", DRS_MODELS_DIR: models.dir },
+    });
+    try {
+      await t.step("the Deno server on wasm serves the same bytes as workerd", async () => {
+        const fromDeno = await checkContract(deno.origin, { ...contract, backend: "wasm", signed });
+        same(fromWorkerd!, fromDeno);
+      });
+    } finally {
+      await deno.stop();
+    }
+    await Deno.remove(out, { recursive: true });
+    await Deno.remove(models.dir, { recursive: true });
+  },
+});
