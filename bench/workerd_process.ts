@@ -36,7 +36,8 @@ export function workerdBinary(): string {
   return (workerd as unknown as { default: string }).default;
 }
 
-function freePort(): number {
+/** A port free on loopback right now (closed again for the caller to bind). */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();

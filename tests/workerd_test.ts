@@ -11,29 +11,11 @@ import { startServer } from "../bench/server_process.ts";
 import { startWorkerd } from "../bench/workerd_process.ts";
 import { buildWorker } from "../scripts/build_worker.ts";
 import { checkContract, type ContractBodies, signedPaths } from "./_contract.ts";
+import { modelsFolder } from "./_models_folder.ts";
 
-const ROOT = new URL("../", import.meta.url);
 const SECRET = "workerd-test-secret-0123456789abcdefghij";
 const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };
 const MIB = 1024 * 1024;
-
-async function modelsFolder(): Promise<{ dir: string; id: string; kind: "points2d" | "image" }> {
-  const dir = await Deno.makeTempDir({ prefix: "drs_workerd_models_" });
-  const shipped = new URL("models/grid25/", ROOT);
-  let id = "grid25";
-  if (await Deno.stat(new URL("manifest.json", shipped)).then(() => true, () => false)) {
-    await new Deno.Command("cp", { args: ["-r", shipped.pathname, `${dir}/grid25`] }).output();
-  } else {
-    const made = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tests/_worker_fixture.ts", dir],
-      cwd: ROOT,
-    }).output();
-    assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
-    id = new TextDecoder().decode(made.stdout).trim().split("\n").pop()!;
-  }
-  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/manifest.json`));
-  return { dir, id, kind: manifest.kind };
-}
 
 function same(a: ContractBodies, b: ContractBodies): void {
   assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
