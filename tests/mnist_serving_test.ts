@@ -12,6 +12,10 @@ import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
 import { testKey } from "../edge/testing/fake_models.ts";
 import type { BackendName } from "../edge/backends/mod.ts";
+import { isolatedTest } from "./_isolated.ts";
+
+// onnxruntime-node allows one isolate per process: run this module in its own process.
+const test = isolatedTest(import.meta.url);
 
 // The shipped models (a scratch folder can stand in while developing).
 const MODELS = Deno.env.get("DRS_TEST_MODELS_DIR") ??
@@ -34,54 +38,49 @@ async function png(app: Awaited<ReturnType<typeof appFor>>["app"], query: string
   return decode(new Uint8Array(await res.arrayBuffer()));
 }
 
-Deno.test({
-  name: "models/mnist serves PNG grids and single upscaled images on onnx and wasm alike",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    const pixels: Record<string, ArrayLike<number>> = {};
-    for (const backend of ["onnx", "wasm"] as const) {
-      const { app, registry } = await appFor(backend);
-      try {
-        assertOk(
-          registry.get("mnist"),
-          `mnist failed to load: ${JSON.stringify(registry.errors())}`,
-        );
-        const grid = await png(app, "n=16&seed=11&scale=2");
-        assertEquals([grid.width, grid.height], [4 * 56 + 5 * 2, 4 * 56 + 5 * 2]);
-        for (const scale of [1, 2, 5, 8]) {
-          const one = await png(app, `n=1&seed=4&drs=false&scale=${scale}`);
-          assertEquals([one.width, one.height], [28 * scale, 28 * scale]);
-          if (scale === 1) pixels[backend] = one.data;
-          if (scale === 8) {
-            // Nearest neighbour: every 8 x 8 block is one colour.
-            const at = (x: number, y: number) => one.data[(y * one.width + x) * one.channels];
-            for (const [bx, by] of [[3, 3], [14, 10], [20, 25]]) {
-              for (let k = 0; k < 8; k++) {
-                assertEquals(at(bx * 8 + k, by * 8 + 7 - k), at(bx * 8, by * 8));
-              }
+test("models/mnist serves PNG grids and single upscaled images on onnx and wasm alike", async () => {
+  const pixels: Record<string, ArrayLike<number>> = {};
+  for (const backend of ["onnx", "wasm"] as const) {
+    const { app, registry } = await appFor(backend);
+    try {
+      assertOk(
+        registry.get("mnist"),
+        `mnist failed to load: ${JSON.stringify(registry.errors())}`,
+      );
+      const grid = await png(app, "n=16&seed=11&scale=2");
+      assertEquals([grid.width, grid.height], [4 * 56 + 5 * 2, 4 * 56 + 5 * 2]);
+      for (const scale of [1, 2, 5, 8]) {
+        const one = await png(app, `n=1&seed=4&drs=false&scale=${scale}`);
+        assertEquals([one.width, one.height], [28 * scale, 28 * scale]);
+        if (scale === 1) pixels[backend] = one.data;
+        if (scale === 8) {
+          // Nearest neighbour: every 8 x 8 block is one colour.
+          const at = (x: number, y: number) => one.data[(y * one.width + x) * one.channels];
+          for (const [bx, by] of [[3, 3], [14, 10], [20, 25]]) {
+            for (let k = 0; k < 8; k++) {
+              assertEquals(at(bx * 8 + k, by * 8 + 7 - k), at(bx * 8, by * 8));
             }
           }
         }
-        const json = await app.request("/v1/models/mnist/samples?n=2&seed=5");
-        assertEquals(json.status, 200);
-        const body = await json.json();
-        const samples = body.samples;
-        assertEquals([
-          samples.length,
-          samples[0].length,
-          samples[0][0].length,
-          samples[0][0][0].length,
-        ], [2, 28, 28, 1]);
-      } finally {
-        await registry.dispose();
       }
+      const json = await app.request("/v1/models/mnist/samples?n=2&seed=5");
+      assertEquals(json.status, 200);
+      const body = await json.json();
+      const samples = body.samples;
+      assertEquals([
+        samples.length,
+        samples[0].length,
+        samples[0][0].length,
+        samples[0][0][0].length,
+      ], [2, 28, 28, 1]);
+    } finally {
+      await registry.dispose();
     }
-    // Same seed, same raw image from both runtimes (8-bit pixels within 1 level).
-    let worst = 0;
-    for (let i = 0; i < pixels.onnx.length; i++) {
-      worst = Math.max(worst, Math.abs(pixels.onnx[i] - pixels.wasm[i]));
-    }
-    assertOk(worst <= 1, `onnx vs wasm pixels differ by ${worst}`);
-  },
+  }
+  // Same seed, same raw image from both runtimes (8-bit pixels within 1 level).
+  let worst = 0;
+  for (let i = 0; i < pixels.onnx.length; i++) {
+    worst = Math.max(worst, Math.abs(pixels.onnx[i] - pixels.wasm[i]));
+  }
+  assertOk(worst <= 1, `onnx vs wasm pixels differ by ${worst}`);
 });

@@ -33,7 +33,18 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
       await Deno.copyFile(join(CLASSIFIER, name), join(out, "classifier", name));
     }
     const args = ["train", "--dataset", "mnist", "--out", out, "--checkpoint", checkpoint];
-    const small = ["--steps", "12", "--d-steps", "8", "--burn-in", "300", "--eval-samples", "1000"];
+    const small = [
+      "--steps",
+      "12",
+      "--d-steps",
+      "8",
+      "--d-lr",
+      "1e-3",
+      "--burn-in",
+      "300",
+      "--eval-samples",
+      "1000",
+    ];
     const run = await trainer([...args, ...small]);
     assertEquals(run.code, 0, run.stderr);
     const manifest = parseManifestText(await Deno.readTextFile(join(out, "manifest.json")));

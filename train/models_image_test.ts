@@ -4,8 +4,12 @@ import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
 import { exportModelPair } from "./export/mod.ts";
 import { buildImageDiscriminator, buildImageGenerator } from "./models_image.ts";
 import { normals } from "../shared/rng.ts";
+import { isolatedTest } from "../tests/_isolated.ts";
 
-Deno.test("buildImageGenerator()/Discriminator() give [n, 28, 28, 1] in [-1, 1] and [n, 1]", () => {
+// onnxruntime-node allows one isolate per process: run this module in its own process.
+const test = isolatedTest(import.meta.url);
+
+test("buildImageGenerator()/Discriminator() give [n, 28, 28, 1] in [-1, 1] and [n, 1]", () => {
   for (const arch of ["mlp", "dcgan"] as const) {
     const G = buildImageGenerator(8, { arch, width: 32, seed: 2 });
     const D = buildImageDiscriminator({ arch, width: 32, seed: 3 });
@@ -20,7 +24,7 @@ Deno.test("buildImageGenerator()/Discriminator() give [n, 28, 28, 1] in [-1, 1] 
   }
 });
 
-Deno.test("the MLP image pair exports to ONNX and matches tfjs through the serving backend", async () => {
+test("the MLP image pair exports to ONNX and matches tfjs through the serving backend", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drs-image-export-" });
   try {
     const G = buildImageGenerator(8, { width: 32, seed: 5 });
