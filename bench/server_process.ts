@@ -9,6 +9,8 @@
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>` */
   origin: string;
+  /** Process id of the server (for resident memory in `/proc/<pid>/status`). */
+  pid: number;
   /** Everything the server printed so far. */
   log(): string;
   stop(): Promise<void>;
@@ -53,7 +55,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       try {
         const res = await fetch(`${origin}/readyz`);
         await res.body?.cancel();
-        if (res.status === 200) return { origin, log: () => text, stop };
+        if (res.status === 200) return { origin, pid: child.pid, log: () => text, stop };
       } catch {
         // Not accepting connections yet.
       }

@@ -1,0 +1,83 @@
+/**
+ * `deno task bench:load [--models DIR] [--model ID] [--backend onnx|wasm] [--connections 64]
+ * [--seconds 30] [--queue-over 16] [--out bench/results]`: autocannon against the real server
+ * (`deno run -A edge/main.ts`) on loopback, a 3:1 mix of JSON (n = 1..16) and PNG (n = 16)
+ * requests with fresh seeds, twice: with the server's limit (concurrency + queue) above the
+ * connection count, where every answer must be 2xx, and with a queue of `--queue-over`, where
+ * the only non-2xx allowed is 503 with `Retry-After`. Writes `load.json` and `load.md`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type LoadResult, runLoad } from "./load_gen.ts";
+import { loadMarkdown } from "./load_report.ts";
+import { startServer } from "./server_process.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    models: { type: "string", default: "models" },
+    model: { type: "string", default: "grid25" },
+    backend: { type: "string", default: "onnx" },
+    connections: { type: "string", default: "64" },
+    seconds: { type: "string", default: "30" },
+    concurrency: { type: "string", default: "2" },
+    "queue-over": { type: "string", default: "16" },
+    out: { type: "string", default: "bench/results" },
+  },
+  strict: true,
+});
+const connections = Number(flags.connections);
+const seconds = Number(flags.seconds);
+
+/** One phase: a fresh server with `queue`, then the load. */
+async function phase(
+  label: string,
+  queue: number,
+): Promise<LoadResult & { label: string; queue: number }> {
+  const server = await startServer({
+    env: {
+      DRS_MODELS_DIR: flags.models,
+      DRS_BACKEND: flags.backend,
+      DRS_CONCURRENCY: flags.concurrency,
+      DRS_QUEUE: String(queue),
+    },
+  });
+  try {
+    console.log(`${label}: ${connections} connections for ${seconds} s, server queue ${queue}`);
+    const result = await runLoad(server.origin, { model: flags.model, connections, seconds });
+    console.log(
+      `  ${
+        result.requestsPerSecond.toFixed(0)
+      } req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, statuses ${
+        JSON.stringify(result.statuses)
+      }`,
+    );
+    return { ...result, label, queue };
+  } finally {
+    await server.stop();
+  }
+}
+
+const below = await phase("below the limit", Math.max(64, connections));
+const above = await phase("above the limit", Number(flags["queue-over"]));
+const pass = below.non2xx === 0 && below.errors === 0 && below.timeouts === 0 &&
+  above.otherErrors === 0 && above.unavailableWithoutRetryAfter === 0 && above.errors === 0;
+const report = {
+  command: `deno task bench:load ${Deno.args.join(" ")}`.trim(),
+  model: flags.model,
+  backend: flags.backend,
+  concurrency: Number(flags.concurrency),
+  machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+  phases: [below, above],
+  pass,
+};
+await Deno.mkdir(flags.out, { recursive: true });
+await Deno.writeTextFile(`${flags.out}/load.json`, JSON.stringify(report, null, 2) + "\n");
+await Deno.writeTextFile(`${flags.out}/load.md`, loadMarkdown(report));
+console.log(loadMarkdown(report));
+if (!pass) {
+  console.error("Load targets missed: see the non-2xx counts above");
+  Deno.exit(1);
+}

@@ -1,0 +1,58 @@
+/** Markdown tables of the load and soak benchmarks (for BENCHMARKS.md). @module */
+
+import type { LoadResult } from "./load_gen.ts";
+import type { RssVerdict } from "./rss.ts";
+
+/** A load phase as reported. */
+export type LoadPhase = LoadResult & { label: string; queue: number };
+
+/** The load table: one row per phase. */
+export function loadMarkdown(
+  report: {
+    command: string;
+    model: string;
+    backend: string;
+    concurrency: number;
+    phases: LoadPhase[];
+  },
+): string {
+  const rows = report.phases.map((p) => {
+    const other = Object.entries(p.statuses).filter(([s]) => s !== "200").map(([s, c]) =>
+      `${s}: ${c}`
+    );
+    return `| ${p.label} (queue ${p.queue}) | ${p.connections} | ${p.seconds} | ${p.requests} | ${
+      p.requestsPerSecond.toFixed(0)
+    } | ${p.latencyMs.p50} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.non2xx}${
+      other.length ? ` (${other.join(", ")})` : ""
+    } | ${p.unavailableWithoutRetryAfter} | ${p.mix.json} / ${p.mix.png} |`;
+  });
+  return [
+    `Model \`${report.model}\`, backend ${report.backend}, server concurrency ${report.concurrency}; \`${report.command}\``,
+    "",
+    "| phase | connections | s | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | 503 w/o Retry-After | 200 JSON / PNG |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/** The soak line: memory after warm-up and at the end. */
+export function soakMarkdown(
+  report: { command: string; model: string; verdict: RssVerdict; load: LoadResult; warmup: number },
+): string {
+  const { verdict: v, load } = report;
+  return [
+    `Model \`${report.model}\`; \`${report.command}\``,
+    "",
+    "| s | connections | requests | req/s | p99 ms | non-2xx | RSS after warm-up (MiB) | RSS at end (MiB) | max (MiB) | growth |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| ${load.seconds} | ${load.connections} | ${load.requests} | ${
+      load.requestsPerSecond.toFixed(0)
+    } | ${load.latencyMs.p99} | ${load.non2xx} | ${v.baselineMiB.toFixed(1)} | ${
+      v.finalMiB.toFixed(1)
+    } | ${v.maxMiB.toFixed(1)} | ${v.growthPercent >= 0 ? "+" : ""}${
+      v.growthPercent.toFixed(1)
+    }% |`,
+    "",
+  ].join("\n");
+}
