@@ -40,6 +40,13 @@ const ROOT = new URL("../", import.meta.url);
 const WASM_FILE = "tfjs-backend-wasm-simd.wasm";
 const WASM_SOURCE = new URL(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`, ROOT);
 
+/** What the Worker imports as `@tensorflow/tfjs`: core (with chained ops) and layers. */
+const TFJS_SERVING = [
+  'import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";',
+  'export * from "@tensorflow/tfjs-core";',
+  'export * from "@tensorflow/tfjs-layers";',
+].join("\n");
+
 async function gzipSize(bytes: Uint8Array): Promise<number> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
@@ -119,6 +126,16 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
           build.onResolve({ filter: /^\.\/(models\/|tfjs-backend-wasm)/ }, (args) => {
             return args.importer === "<stdin>" ? { path: args.path, external: true } : undefined;
           });
+          // `@tensorflow/tfjs` also bundles the WebGL and CPU backends, converter and data:
+          // serving needs core and layers only (about half the script and its start-up).
+          build.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({
+            path: "tfjs-serving",
+            namespace: "tfjs-serving",
+          }));
+          build.onLoad({ filter: /.*/, namespace: "tfjs-serving" }, async () => ({
+            contents: TFJS_SERVING,
+            resolveDir: await Deno.realPath(new URL("node_modules/@tensorflow/tfjs", ROOT)),
+          }));
         },
       }],
     });
