@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { float32Number, gridPng, imageLayout, samplesToArrays, scatterPng } from "./render/mod.ts";
+import {
+  float32Json,
+  float32Number,
+  gridPng,
+  imageLayout,
+  samplesJson,
+  samplesToArrays,
+  scatterPng,
+} from "./render/mod.ts";
 
 Deno.test("float32Number() gives a short decimal that round-trips the float32", () => {
   for (const v of [0.1, -1.2345678, 3e-8, 123456.7, 2]) {
@@ -44,4 +52,29 @@ Deno.test("imageLayout() reads channel-last, channel-first and flat shapes", () 
   assert.deepEqual(imageLayout([3, 8, 8]), { h: 8, w: 8, c: 3, chw: true });
   assert.deepEqual(imageLayout([784]), { h: 28, w: 28, c: 1, chw: false });
   assert.throws(() => imageLayout([5, 7, 9]), /'sampleShape' must be/);
+});
+
+Deno.test("samplesJson() writes the same text as JSON.stringify of rounded nested arrays", () => {
+  const x = Float32Array.from({ length: 2 * 3 * 2 }, (_, i) => Math.sin(i) * 10 ** (i % 5 - 2));
+  x[3] = NaN;
+  const expected = JSON.stringify(
+    [0, 1].map((s) => [0, 1, 2].map((r) => [0, 1].map((c) => float32Number(x[s * 6 + r * 2 + c])))),
+  );
+  assert.equal(samplesJson({ x, n: 2 }, [3, 2]), expected);
+  assert.equal(samplesJson({ x: new Float32Array(0), n: 0 }, [2]), "[]");
+});
+
+Deno.test("float32Json() matches String(float32Number()) for values below 1e7", () => {
+  const values = [0.5, -0.25, 1, 100, 1e-4, 1.5e-7, 3e-8, 123456.7, -2.0000001, 0.1, -0];
+  for (
+    const v of [
+      ...values,
+      ...Array.from({ length: 2000 }, (_, i) => Math.sin(i) * 10 ** (i % 12 - 6)),
+    ]
+  ) {
+    const f = Math.fround(v);
+    assert.equal(float32Json(f), String(float32Number(f)), String(f));
+    assert.ok(Math.fround(JSON.parse(float32Json(f))) === f, String(f));
+  }
+  assert.equal(float32Json(NaN), "null");
 });

@@ -13,7 +13,7 @@ import { OverloadedError } from "./limiter.ts";
 import { canonicalQuery, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
-import { renderPng, samplesToArrays } from "./render/mod.ts";
+import { renderPng, samplesJson } from "./render/mod.ts";
 import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
 
 /** A query whose seed has been chosen. */
@@ -110,17 +110,18 @@ export async function sampleBody(
       result,
     };
   }
-  const json = {
+  // `{"model", "backend", "seed", "n", "drs", "samples", "stats"}`, the samples written directly.
+  const head = JSON.stringify({
     model: model.id,
     backend: backend.name,
     seed: q.seed,
     n: q.n,
     drs: q.drs,
-    samples: samplesToArrays({ x: result.x, n: q.n }, manifest.sampleShape),
-    stats: result.stats,
-  };
+  });
+  const samples = samplesJson({ x: result.x, n: q.n }, manifest.sampleShape);
+  const json = `${head.slice(0, -1)},"samples":${samples},"stats":${JSON.stringify(result.stats)}}`;
   return {
-    body: new TextEncoder().encode(JSON.stringify(json)),
+    body: new TextEncoder().encode(json),
     contentType: "application/json; charset=utf-8",
     result,
   };

@@ -3,7 +3,7 @@
 import type { Manifest } from "../../shared/manifest.ts";
 import { gridPng, scatterPng } from "./png.ts";
 
-export { float32Number, samplesToArrays } from "./json.ts";
+export { float32Json, float32Number, samplesJson, samplesToArrays } from "./json.ts";
 export { gridPng, imageLayout, scatterPng } from "./png.ts";
 
 /** Options for {@linkcode renderPng}. */
