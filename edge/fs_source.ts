@@ -33,7 +33,12 @@ export function fsModelSource(dir: string): ModelSource {
           new Error(`Cannot read '${id}/${path}' as it leaves the models folder`),
         );
       }
-      return Deno.readFile(`${root}/${id}/${path}`);
+      return Deno.readFile(`${root}/${id}/${path}`).catch((error: Error) => {
+        // The OS message names the server's absolute path, and load errors reach clients
+        // (503 details, /readyz): keep only what happened.
+        const what = error instanceof Deno.errors.NotFound ? "no such file" : error.name;
+        throw new Error(what, { cause: error });
+      });
     },
   };
 }
