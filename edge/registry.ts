@@ -100,9 +100,10 @@ export async function loadModel(
   const readFile = (name: string): Promise<Uint8Array> => {
     const bytes = verified.get(name);
     if (!bytes) {
-      return Promise.reject(
-        new Error(`Cannot load '${id}/${name}' as the manifest does not list it`),
-      );
+      const why = name in manifest.files
+        ? "it is not among the registry's 'files'"
+        : "the manifest does not list it";
+      return Promise.reject(new Error(`Cannot load '${id}/${name}' as ${why}`));
     }
     return Promise.resolve(bytes);
   };
