@@ -20,8 +20,10 @@ import { createWorkerDraws } from "./worker_draws.ts";
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
   if (config.signingKeys) return await parseSigningKeys(config.signingKeys);
   const secret = crypto.getRandomValues(new Uint8Array(32));
+  // The kid is public (every signed URL carries it): random bytes of its own, not the secret's.
   const kid = `dev-${
-    Array.from(secret.slice(0, 3), (b) => b.toString(16).padStart(2, "0")).join("")
+    Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0"))
+      .join("")
   }`;
   const text = btoa(String.fromCharCode(...secret));
   console.warn(
