@@ -20,7 +20,7 @@ import { BACKEND_FILES } from "./backends/mod.ts";
 import { openWasmBackend } from "./backends/tfjs_wasm.ts";
 import { configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
-import { createRegistry } from "./registry.ts";
+import { createRegistry, type Registry } from "./registry.ts";
 import { type EmbeddedFiles, embeddedModelSource } from "./sources/embedded.ts";
 
 // Workers forbid `new Function`: keep zod from trying its JIT.
@@ -47,7 +47,23 @@ function stringsOf(env: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-async function buildApp(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Promise<Fetch> {
+/** Opens the bundled models on the WASM backend (needs no env: started as early as possible). */
+function loadModels(bundle: WorkerBundle): Promise<Registry> {
+  const registry = createRegistry(
+    embeddedModelSource(bundle.files),
+    (init) => openWasmBackend(init, { wasmModule: bundle.wasmModule }),
+    { files: BACKEND_FILES.wasm },
+  );
+  return registry.load().then(() => {
+    for (const e of registry.errors()) console.error(`Refusing model '${e.id}': ${e.message}`);
+    return registry;
+  });
+}
+
+async function buildApp(
+  models: Promise<Registry>,
+  rawEnv: Record<string, unknown>,
+): Promise<Fetch> {
   const config = configFromEnv(stringsOf(rawEnv));
   if (!config.signingKeys) {
     throw new RangeError(
@@ -56,15 +72,8 @@ async function buildApp(bundle: WorkerBundle, rawEnv: Record<string, unknown>): 
     );
   }
   const keys = await parseSigningKeys(config.signingKeys);
-  const registry = createRegistry(
-    embeddedModelSource(bundle.files),
-    (init) => openWasmBackend(init, { wasmModule: bundle.wasmModule }),
-    { files: BACKEND_FILES.wasm },
-  );
-  await registry.load();
-  for (const e of registry.errors()) console.error(`Refusing model '${e.id}': ${e.message}`);
   const app = createApp({
-    registry,
+    registry: await models,
     keys,
     adminToken: config.adminToken,
     limits: {
@@ -77,12 +86,17 @@ async function buildApp(bundle: WorkerBundle, rawEnv: Record<string, unknown>): 
   return app.fetch;
 }
 
-/** The Worker: builds the app once per isolate, then hands every request to it. */
+/**
+ * The Worker. Model loading (WASM instantiation, hashes, TF.js models) starts when the module is
+ * evaluated, so it overlaps the isolate's start-up; the app is built on the first request, when
+ * the environment (secrets) is known, and serves every request after it.
+ */
 export function createWorker(bundle: WorkerBundle): WorkerHandler {
+  const models = loadModels(bundle);
   let app: Promise<Fetch> | undefined;
   return {
     async fetch(request, env = {}) {
-      app ??= buildApp(bundle, env);
+      app ??= buildApp(models, env);
       let handler: Fetch;
       try {
         handler = await app;
