@@ -21,9 +21,18 @@ export class OverloadedError extends Error {
   }
 }
 
+/** Options for {@linkcode Limiter.run}. */
+export interface RunOptions {
+  /**
+   * Aborted when the caller no longer wants the result (its client disconnected): a task still
+   * waiting is dropped when its turn comes, with the signal's reason, instead of running.
+   */
+  signal?: AbortSignal;
+}
+
 /** A bounded queue in front of async work. */
 export interface Limiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
+  run<T>(task: () => Promise<T>, options?: RunOptions): Promise<T>;
   readonly active: number;
   readonly queued: number;
 }
@@ -37,14 +46,18 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       `Cannot create limiter as 'concurrency' must be a positive integer: current value is ${concurrency}`,
     );
   }
-  const waiting: (() => void)[] = [];
+  const waiting: { start: () => void; drop: () => void; signal?: AbortSignal }[] = [];
   let active = 0;
   const release = () => {
     active--;
-    const next = waiting.shift();
+    let next = waiting.shift();
+    while (next?.signal?.aborted) {
+      next.drop();
+      next = waiting.shift();
+    }
     if (next) {
       active++;
-      next();
+      next.start();
     }
   };
   return {
@@ -54,10 +67,14 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     get queued() {
       return waiting.length;
     },
-    async run<T>(task: () => Promise<T>): Promise<T> {
+    async run<T>(task: () => Promise<T>, options: RunOptions = {}): Promise<T> {
+      const { signal } = options;
+      signal?.throwIfAborted();
       if (active >= concurrency) {
         if (waiting.length >= limit) throw new OverloadedError(waiting.length);
-        await new Promise<void>((resolve) => waiting.push(resolve));
+        await new Promise<void>((start, reject) =>
+          waiting.push({ start, drop: () => reject(signal?.reason), signal })
+        );
       } else {
         active++;
       }

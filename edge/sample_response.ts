@@ -55,12 +55,14 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 /**
  * Samples under the limiter and renders. Overload, budget exhaustion and a failing backend
  * (G or D threw) answer 503 with `Retry-After`; the backend's error is logged, not returned.
+ * When `signal` aborts (the client disconnected) a queued request is dropped and a running one
+ * stops before its next G+D call.
  */
 export async function sampleBody(
   deps: AppDeps,
-  request: { model: LoadedModel; query: SeededQuery },
+  request: { model: LoadedModel; query: SeededQuery; signal?: AbortSignal },
 ): Promise<SampleBody> {
-  const { model, query: q } = request;
+  const { model, query: q, signal } = request;
   const { manifest, backend } = model;
   const gamma = resolveGamma(model, q);
   checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
@@ -77,10 +79,13 @@ export async function sampleBody(
           drs: manifest.drs,
         },
         { seed: q.seed, n: q.n, drs: q.drs, gamma },
-        deps.sampler,
-      )
-    );
+        { ...deps.sampler, signal },
+      ), { signal });
   } catch (error) {
+    if (signal?.aborted) {
+      // The client left: nobody reads this answer, it only shows in the metrics as 499.
+      throw new HttpError(499, "client_closed", "Cannot answer as the client closed the request");
+    }
     if (error instanceof OverloadedError) {
       deps.metrics.overloaded();
       throw new HttpError(503, "overloaded", error.message, { headers: { "retry-after": "1" } });

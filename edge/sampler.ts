@@ -56,6 +56,8 @@ export interface SamplerOptions {
    * stops at the chunk that completes the request. @default {Infinity} (one batch per round)
    */
   chunk?: number;
+  /** Aborted when the result is no longer wanted: checked before each G+D call. */
+  signal?: AbortSignal;
 }
 
 /** Result of {@linkcode sample}. */
@@ -86,6 +88,7 @@ export async function sample(
 ): Promise<SampleResult> {
   const { seed, n } = request;
   const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
+  options.signal?.throwIfAborted();
   if (!request.drs) {
     const z = normals(seed, { start: 0, count: n, dim: model.latentDim });
     const x = await model.backend.generate(z, n);
@@ -132,6 +135,7 @@ export async function sample(
     });
     for (const { size, drawn } of pending) {
       if (state.accepted >= n) break;
+      options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
       const { z, u } = await drawn;
       const { x, logits } = await model.backend.run(z, size);

@@ -167,6 +167,9 @@ Deno.test({
       console.log(
         `limiter drained ${Date.now() - abortedAt} ms after ${controllers.length} aborts`,
       );
+      // Requests whose client left were dropped from the queue or stopped (499 in the metrics).
+      const metrics = await (await fetch(`${origin}/metrics`)).text();
+      assert.match(metrics, /route="\/v1\/models\/:id\/samples",status="499"\} [1-9]/);
       const after = await fetch(`${origin}/v1/models/${model}/samples?n=2&seed=1`);
       assert.equal(after.status, 200);
       await after.arrayBuffer();

@@ -22,7 +22,11 @@ export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
     if (seeded && etagMatches(c.req.header("if-none-match"), etag)) {
       return c.body(null, 304, { ...sampleHeaders(q, etag), "cache-control": cache });
     }
-    const { body, contentType, result } = await sampleBody(deps, { model, query: q });
+    const { body, contentType, result } = await sampleBody(deps, {
+      model,
+      query: q,
+      signal: c.req.raw.signal,
+    });
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...sampleHeaders(q, etag, result),
       "content-type": contentType,

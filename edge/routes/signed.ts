@@ -55,7 +55,11 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
     if (etagMatches(c.req.header("if-none-match"), etag)) {
       return c.body(null, 304, { ...headers, ...sampleHeaders(q, etag) });
     }
-    const { body, contentType, result } = await sampleBody(deps, { model, query: q });
+    const { body, contentType, result } = await sampleBody(deps, {
+      model,
+      query: q,
+      signal: c.req.raw.signal,
+    });
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...headers,
       ...sampleHeaders(q, etag, result),
