@@ -1,7 +1,7 @@
 /**
- * A temporary models folder for the deployment tests: a copy of the shipped grid25 model when
- * present, else the small generated one of `_worker_fixture.ts` (written by a subprocess so
- * TF.js stays out of the test process).
+ * Temporary models folders for the deployment tests: a copy of one shipped model, or the small
+ * generated one of `_worker_fixture.ts` when none ships (written by a subprocess so TF.js stays
+ * out of the test process).
  *
  * @module
  */
@@ -17,14 +17,22 @@ export interface ModelsFolder {
   kind: "points2d" | "image";
 }
 
-/** Makes the folder; remove `dir` when done. */
-export async function modelsFolder(): Promise<ModelsFolder> {
+/** Shipped models (folders under `models/` with the TF.js files the Worker needs). */
+export async function shippedModels(): Promise<string[]> {
+  const ids: string[] = [];
+  for (const id of ["grid25", "mnist"]) {
+    const file = new URL(`models/${id}/tfjs/generator/weights.bin`, ROOT);
+    if (await Deno.stat(file).then(() => true, () => false)) ids.push(id);
+  }
+  return ids;
+}
+
+/** Makes the folder with a copy of shipped model `id`, or the generated one; remove `dir` after. */
+export async function modelsFolder(id?: string): Promise<ModelsFolder> {
   const dir = await Deno.makeTempDir({ prefix: "drs_deploy_models_" });
-  const shipped = new URL("models/grid25/", ROOT);
-  let id = "grid25";
-  if (await Deno.stat(new URL("manifest.json", shipped)).then(() => true, () => false)) {
-    const copied = await new Deno.Command("cp", { args: ["-r", shipped.pathname, `${dir}/grid25`] })
-      .output();
+  if (id) {
+    const shipped = new URL(`models/${id}/`, ROOT).pathname;
+    const copied = await new Deno.Command("cp", { args: ["-r", shipped, `${dir}/${id}`] }).output();
     assert.equal(copied.code, 0, new TextDecoder().decode(copied.stderr));
   } else {
     const made = await new Deno.Command(Deno.execPath(), {

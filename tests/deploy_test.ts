@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { parseSigningKeys } from "../shared/signing.ts";
 import { freePort } from "../bench/workerd_process.ts";
 import { checkContract, signedPaths } from "./_contract.ts";
-import { modelsFolder } from "./_models_folder.ts";
+import { modelsFolder, shippedModels } from "./_models_folder.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SECRET = "deploy-test-secret-0123456789abcdefghijkl";
@@ -72,7 +72,7 @@ for (const { backend, permissions } of cases) {
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
-      const models = await modelsFolder();
+      const models = await modelsFolder((await shippedModels())[0]);
       const key = (await parseSigningKeys(ENV.DRS_SIGNING_KEYS))[0];
       const server = await serve(permissions, { ...ENV, DRS_MODELS_DIR: models.dir });
       let log = "";
