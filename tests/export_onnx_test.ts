@@ -29,7 +29,7 @@ async function checkPair(
 ): Promise<{ backends: Backend[]; init: BackendInit }> {
   await tf.setBackend("cpu");
   const dir = await Deno.makeTempDir();
-  await exportModelPair(models.g, models.d, dir);
+  await exportModelPair({ generator: models.g, discriminator: models.d }, dir);
   const z = normals(42, { start: 0, count: n, dim: shapes.latentDim }); // [n, latentDim]
   const [xRef, logitRef] = tf.tidy(() => {
     const x = models.g.predict(tf.tensor2d(z, [n, shapes.latentDim])) as tf.Tensor;

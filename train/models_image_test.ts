@@ -29,7 +29,7 @@ test("the MLP image pair exports to ONNX and matches tfjs through the serving ba
   try {
     const G = buildImageGenerator(8, { width: 32, seed: 5 });
     const D = buildImageDiscriminator({ width: 32, seed: 6 });
-    const files = await exportModelPair(G, D, dir, { tfjs: false });
+    const files = await exportModelPair({ generator: G, discriminator: D }, dir, { tfjs: false });
     const backend = await openOnnxBackend({
       latentDim: 8,
       sampleShape: [28, 28, 1],

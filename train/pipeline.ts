@@ -75,7 +75,7 @@ export async function trainPointModel(
       `${keep.heldOutLossBefore.toFixed(4)} -> ${keep.heldOutLossAfter.toFixed(4)}`,
   );
 
-  const files = await exportModelPair(generator, discriminator, outDir);
+  const files = await exportModelPair({ generator, discriminator }, outDir);
   const backend = await openOnnxBackend({
     latentDim: config.latentDim,
     sampleShape: [2],

@@ -101,7 +101,7 @@ export async function trainImageModel(
       `${dSeconds.toFixed(0)} s, held-out BCE ${keep.heldOutLossBefore.toFixed(4)} -> ` +
       `${keep.heldOutLossAfter.toFixed(4)}`,
   );
-  const files = await exportModelPair(gan.generator, gan.discriminator, outDir);
+  const files = await exportModelPair(gan, outDir);
   disposeGan(gan);
   const backend = await openOnnxBackend({
     latentDim: config.latentDim,

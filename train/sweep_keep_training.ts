@@ -68,7 +68,7 @@ async function main(args: string[]): Promise<void> {
       checkSize: Math.min(4096, config.heldOut),
     });
     const dir = await Deno.makeTempDir({ prefix: "drs-sweep-" });
-    const files = await exportModelPair(gan.generator, gan.discriminator, dir, { tfjs: false });
+    const files = await exportModelPair(gan, dir, { tfjs: false });
     disposeGan(gan);
     const backend = await openOnnxBackend({
       latentDim: config.latentDim,

@@ -55,11 +55,11 @@ export interface ExportModelPairOptions {
  * hashed from the bytes written.
  */
 export async function exportModelPair(
-  generator: tf.LayersModel,
-  discriminator: tf.LayersModel,
+  models: { generator: tf.LayersModel; discriminator: tf.LayersModel },
   outDir: string,
   options: ExportModelPairOptions = {},
 ): Promise<Record<string, FileEntry>> {
+  const { generator, discriminator } = models;
   const outputs: Record<string, Uint8Array> = {
     "generator.onnx": exportOnnx(generator, {
       inputName: GRAPH_NAMES.latent,
