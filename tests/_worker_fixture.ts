@@ -18,7 +18,7 @@ export async function writeTinyModel(dir: string): Promise<string> {
   const g = mlp([latentDim, 32, 32, 2], "tiny_g");
   const d = mlp([2, 32, 32, 1], "tiny_d");
   const out = `${dir}/tiny`;
-  const files = await exportModelPair(g, d, out);
+  const files = await exportModelPair({ generator: g, discriminator: d }, out);
   // F quantiles of D's logits on generated samples, so `acceptance=` maps to a gamma.
   const logits = tf.tidy(() => {
     const x = g.predict(tf.randomNormal([1000, latentDim], 0, 1, "float32", 3)) as tf.Tensor;
