@@ -59,7 +59,8 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
 export async function importSigningKey(id: string, secret: string): Promise<SigningKey> {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
     throw new RangeError(
-      `Cannot import signing key as its id must match [A-Za-z0-9_-]{1,32}: current value is '${id}'`,
+      // The value is not echoed: a mistyped entry may put part of the secret where the id goes.
+      `Cannot import signing key as its id must match [A-Za-z0-9_-]{1,32} (${id.length} characters given)`,
     );
   }
   const raw = encoder.encode(secret);
@@ -108,7 +109,10 @@ export interface SignOptions {
  * `sig` set. Existing `exp`/`kid`/`sig` are replaced.
  */
 export async function signUrl(url: URL, key: SigningKey, options: SignOptions): Promise<URL> {
-  if (!Number.isSafeInteger(options.expiresAt) || options.expiresAt <= 0) {
+  if (
+    !Number.isSafeInteger(options.expiresAt) || options.expiresAt <= 0 ||
+    options.expiresAt >= 1e15 // verifyUrl reads at most 15 digits
+  ) {
     throw new RangeError(
       `Cannot sign as 'expiresAt' must be positive unix seconds: current value is ${options.expiresAt}`,
     );

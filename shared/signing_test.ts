@@ -338,3 +338,18 @@ Deno.test("canonicalString() percent-encodes keys and values (RFC 3986) so pairs
   const two = canonicalString("GET", "/p", new URLSearchParams([["a", "1"], ["b", "2"]]));
   assertOk(one !== two);
 });
+
+Deno.test("signUrl() refuses an expiry verifyUrl could not read", async () => {
+  const key = await importSigningKey("k1", SECRET);
+  const url = new URL("https://edge.example/p?n=1");
+  await assertRejects(() => signUrl(url, key, { expiresAt: 1e15 }), RangeError, "'expiresAt'");
+});
+
+Deno.test("importSigningKey() never echoes a malformed id, which may hold part of a secret", async () => {
+  const error = await assertRejects(
+    () => parseSigningKeys(`half-of-a-secret-with spaces:${SECRET}`),
+    RangeError,
+    "its id must match",
+  );
+  assertEquals(error.message.includes("half-of-a-secret"), false);
+});
