@@ -5,7 +5,7 @@
  * instantiates the WASM module on its first request), median of `--runs`. Latency: p50/p99 of
  * sequential single-sample requests (`bench/http.ts`). Memory: resident set of each process
  * after the latency run. Bundle sizes from `buildWorker()`. Writes
- * `bench/results/workerd.json` and `bench/results/workerd.md`.
+ * `bench/results/workerd_<model>.json` and `.md`.
  *
  * @module
  */
@@ -93,6 +93,12 @@ async function rssMiB(pid: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dist = await Deno.makeTempDir({ prefix: "drs_bench_worker_" });
+// The Deno server gets a folder with the same single model as the Worker bundle.
+const modelsDir = await Deno.makeTempDir({ prefix: "drs_bench_models_" });
+const copied = await new Deno.Command("cp", {
+  args: ["-r", `${flags.models}/${model}`, `${modelsDir}/${model}`],
+}).output();
+if (copied.code !== 0) throw new Error(new TextDecoder().decode(copied.stderr));
 const build: WorkerBuild = await buildWorker({ models: flags.models, out: dist, ids: [model] });
 const root = new URL("../", import.meta.url).pathname;
 const runtimes: Runtime[] = [
@@ -119,7 +125,7 @@ const runtimes: Runtime[] = [
           PORT: String(port),
           HOSTNAME: "127.0.0.1",
           DRS_BACKEND: backend,
-          DRS_MODELS_DIR: flags.models,
+          DRS_MODELS_DIR: modelsDir,
         },
       }),
   })),
@@ -132,7 +138,7 @@ for (const runtime of runtimes) {
   const backend = runtime.name.includes("onnx") ? "onnx" : "wasm";
   const server = runtime.name.startsWith("workerd")
     ? await startWorkerd(dist, { env: ENV })
-    : await startServer({ env: { ...ENV, DRS_BACKEND: backend, DRS_MODELS_DIR: flags.models } });
+    : await startServer({ env: { ...ENV, DRS_BACKEND: backend, DRS_MODELS_DIR: modelsDir } });
   try {
     const latency = await measureLatency(server.origin, model, {
       requests: Number(flags["latency-requests"]),
@@ -152,6 +158,7 @@ for (const runtime of runtimes) {
   console.log(JSON.stringify(rows.at(-1)));
 }
 await Deno.remove(dist, { recursive: true });
+await Deno.remove(modelsDir, { recursive: true });
 
 const mib = (n: number) => (n / 1024 / 1024).toFixed(2);
 const md = [
@@ -172,6 +179,9 @@ const md = [
   ),
 ].join("\n");
 await Deno.mkdir(flags.out, { recursive: true });
-await Deno.writeTextFile(`${flags.out}/workerd.json`, JSON.stringify({ build, rows }, null, 2));
-await Deno.writeTextFile(`${flags.out}/workerd.md`, md + "\n");
+await Deno.writeTextFile(
+  `${flags.out}/workerd_${model}.json`,
+  JSON.stringify({ build, rows }, null, 2),
+);
+await Deno.writeTextFile(`${flags.out}/workerd_${model}.md`, md + "\n");
 console.log(md);

@@ -81,6 +81,9 @@ async function buildApp(
       queue: config.queue,
       budget: config.budget,
       deadlineMs: config.deadlineMs,
+      // G+D in chunks of DRS_CHUNK proposals (same samples): bounds the WASM heap, which never
+      // shrinks, under the isolate's 128 MB (one 8192-proposal MNIST batch grows it past that).
+      chunk: config.chunk,
     },
   });
   return app.fetch;
