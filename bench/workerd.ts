@@ -184,4 +184,8 @@ await Deno.writeTextFile(
   JSON.stringify({ build, rows }, null, 2),
 );
 await Deno.writeTextFile(`${flags.out}/workerd_${model}.md`, md + "\n");
+// Formatted as `deno task check` expects of committed files.
+await new Deno.Command(Deno.execPath(), {
+  args: ["fmt", "-q", `${flags.out}/workerd_${model}.json`, `${flags.out}/workerd_${model}.md`],
+}).output();
 console.log(md);
