@@ -18,6 +18,7 @@ export const WORKER_ENV_NAMES = [
   "DRS_QUEUE",
   "DRS_BUDGET",
   "DRS_DEADLINE_MS",
+  "DRS_CHUNK",
 ] as const;
 
 /** The modules of the bundle, named as `worker.js` imports them. */
