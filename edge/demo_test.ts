@@ -47,7 +47,15 @@ Deno.test("GET /demo/urls re-mints the DRS URLs for a new acceptance target", as
     assertEquals(new URL(p.raw).searchParams.get("drs"), "false");
   }
   const grid = await app.request("http://demo.test/demo?model=grid&acceptance=0.5");
-  assertOk(imgSources(await grid.text()).every((s) => s.includes("/v1/s/grid.png")));
+  assertEquals(grid.status, 200);
+  const gridSrcs = imgSources(await grid.text());
+  assertEquals(gridSrcs.length, 2 * DEMO_SEEDS.length);
+  assertOk(gridSrcs.every((s) => s.includes("/v1/s/grid.png")));
+  for (const src of gridSrcs) {
+    // A points2d demo asks for as many points as a request may hold, and they load.
+    assertEquals(new URL(src).searchParams.get("n"), "256");
+    assertEquals((await app.request(src)).status, 200, src);
+  }
 });
 
 Deno.test("GET /demo refuses a bad acceptance or an unknown model", async () => {

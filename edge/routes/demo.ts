@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { demoHtml, type DemoPair } from "../demo/page.ts";
 import { HttpError } from "../errors.ts";
+import { MAX_N } from "../query.ts";
 import type { LoadedModel } from "../registry.ts";
 import { signedSampleUrl } from "../signed_url.ts";
 import { findModel } from "./models.ts";
@@ -37,7 +38,7 @@ async function mintPairs(
   options: { origin: string; acceptance: number },
 ): Promise<DemoPair[]> {
   const image = model.manifest.kind === "image";
-  const common = { model: model.id, n: image ? 16 : 500, scale: image ? 2 : 1 };
+  const common = { model: model.id, n: image ? 16 : MAX_N, scale: image ? 2 : 1 };
   // Expiry rounded to the hour, so a page reload mints the same (cacheable) URLs.
   const expiresAt = (Math.floor(deps.nowSeconds() / 3600) + 2) * 3600;
   const key = deps.keys[0];
