@@ -91,6 +91,76 @@ function checkSeed(seed: number): void {
   }
 }
 
+// Box-Muller's angle without Math.cos or Math.sin: fdlibm's __kernel_sin and __kernel_cos,
+// written with + and * only, so every IEEE runtime gives the same bits, within about 1 ulp of
+// the libm values (the float32 latents round the same way), and one reduction for both.
+const S1 = -1.66666666666666324348e-01;
+const S2 = 8.33333333332248946124e-03;
+const S3 = -1.98412698298579493134e-04;
+const S4 = 2.75573137070700676789e-06;
+const S5 = -2.50507602534068634195e-08;
+const S6 = 1.58969099521155010221e-10;
+const C1 = 4.16666666666666019037e-02;
+const C2 = -1.38888888888741095749e-03;
+const C3 = 2.48015872894767294178e-05;
+const C4 = -2.75573143513906633035e-07;
+const C5 = 2.08757232129817482790e-09;
+const C6 = -1.13596475577881948265e-11;
+/** 2 pi / 2^32: one step of a 32-bit angle. */
+const ANGLE_STEP = (2 * Math.PI) / TWO_POW_32;
+
+/** Box-Muller's radius `sqrt(-2 ln u1)` for u1 = (w + 1) / 2^32 in (0, 1]. */
+function boxMullerRadius(w: number): number {
+  return Math.sqrt(-2 * Math.log((w + 1) / TWO_POW_32));
+}
+
+function kernelSin(x: number): number {
+  const z = x * x;
+  const r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+  return x + z * x * (S1 + z * r);
+}
+
+function kernelCos(x: number): number {
+  const z = x * x;
+  const r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+  const hz = 0.5 * z;
+  const w = 1 - hz;
+  return w + (((1 - w) - hz) + z * r);
+}
+
+/**
+ * Writes `radius * cos(2 pi a / 2^32)` to `out[at]` and, when `both`, the matching sine to
+ * `out[at + 1]`. The quadrant comes from the integer angle (exact reduction to [-pi/4, pi/4]).
+ */
+function polarInto(
+  radius: number,
+  a: number,
+  out: Float32Array,
+  at: number,
+  both: boolean,
+): void {
+  const rest = (a << 2) >> 2; // a mod 2^30 in [-2^29, 2^29): a = q 2^30 + rest
+  const q = ((a >>> 30) + (rest < 0 ? 1 : 0)) & 3; // nearest quarter turn
+  const x = rest * ANGLE_STEP; // |x| <= pi / 4
+  const s = kernelSin(x), c = kernelCos(x);
+  let cos: number, sin: number;
+  if (q === 0) {
+    cos = c;
+    sin = s;
+  } else if (q === 1) {
+    cos = -s;
+    sin = c;
+  } else if (q === 2) {
+    cos = -c;
+    sin = -s;
+  } else {
+    cos = s;
+    sin = -c;
+  }
+  out[at] = radius * cos;
+  if (both) out[at + 1] = radius * sin;
+}
+
 /** Options for {@linkcode normals}. */
 export interface NormalsOptions {
   /** Stream id, so one seed can feed independent uses. @default {STREAM_LATENT} */
@@ -114,17 +184,14 @@ export function normals(
   for (let r = 0; r < count; r++) {
     const row = start + r;
     const c0 = row >>> 0, c1 = Math.floor(row / TWO_POW_32) >>> 0;
+    const base = r * dim;
     for (let block = 0; block * 4 < dim; block++) {
       philoxInto(c0, c1, block, 0, seed, k1, w);
-      // Box-Muller on two pairs of 32-bit uniforms: u1 in (0, 1], u2 in [0, 1).
-      for (let pair = 0; pair < 2; pair++) {
-        const u1 = (w[2 * pair] + 1) / TWO_POW_32;
-        const u2 = w[2 * pair + 1] / TWO_POW_32;
-        const radius = Math.sqrt(-2 * Math.log(u1));
-        const d = block * 4 + pair * 2;
-        if (d < dim) out[r * dim + d] = radius * Math.cos(2 * Math.PI * u2);
-        if (d + 1 < dim) out[r * dim + d + 1] = radius * Math.sin(2 * Math.PI * u2);
-      }
+      // Box-Muller on two pairs of 32-bit uniforms: u1 = (w0 + 1) / 2^32 in (0, 1] gives the
+      // radius, u2 = w1 / 2^32 in [0, 1) the angle 2 pi u2.
+      const d = block * 4;
+      polarInto(boxMullerRadius(w[0]), w[1], out, base + d, d + 1 < dim);
+      if (d + 2 < dim) polarInto(boxMullerRadius(w[2]), w[3], out, base + d + 2, d + 3 < dim);
     }
   }
   return out;
