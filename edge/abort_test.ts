@@ -77,3 +77,20 @@ Deno.test("GET /v1/models/:id/samples answers 499 and frees its slot when the cl
   assert.match(metrics, /drs_sampler_queued 0/);
   assert.match(metrics, /route="\/v1\/models\/:id\/samples",status="499"\} 2/);
 });
+
+Deno.test("createLimiter() hands a freed slot over on a later macrotask, in FIFO order", async () => {
+  const limiter = createLimiter({ concurrency: 1, queue: 4 });
+  const order: string[] = [];
+  let finish!: () => void;
+  const first = limiter.run(() => new Promise<void>((r) => (finish = r)));
+  const second = limiter.run(() => (order.push("second"), Promise.resolve()));
+  finish();
+  await first;
+  // Not started within the releasing task's microtasks: the event loop gets a turn first.
+  assert.equal(order.length, 0);
+  assert.equal(limiter.active, 1, "the slot stays held for the waiting task");
+  const late = limiter.run(() => (order.push("late"), Promise.resolve()));
+  await Promise.all([second, late]);
+  assert.deepEqual(order, ["second", "late"], "a newcomer never jumps the queue");
+  assert.equal(limiter.active, 0);
+});

@@ -48,17 +48,21 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   }
   const waiting: { start: () => void; drop: () => void; signal?: AbortSignal }[] = [];
   let active = 0;
-  const release = () => {
-    active--;
+  // The slot passes to the next waiting task on a later macrotask, not in the releasing task's
+  // microtasks: a queue drained microtask to microtask never lets the event loop read sockets,
+  // so health checks and disconnects would wait for the whole queue under load.
+  const handOver = () => {
     let next = waiting.shift();
     while (next?.signal?.aborted) {
       next.drop();
       next = waiting.shift();
     }
-    if (next) {
-      active++;
-      next.start();
-    }
+    if (next) next.start();
+    else active--;
+  };
+  const release = () => {
+    if (waiting.length === 0) active--;
+    else setTimeout(handOver, 0); // the slot stays held (FIFO) until handed over
   };
   return {
     get active() {

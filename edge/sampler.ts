@@ -58,6 +58,17 @@ export interface SamplerOptions {
   chunk?: number;
   /** Aborted when the result is no longer wanted: checked before each G+D call. */
   signal?: AbortSignal;
+  /**
+   * Longest run of G+D work, in milliseconds, before the sampler yields to the event loop
+   * (onnxruntime-node runs on the JS thread): bounds how long a large request delays health
+   * checks and other requests. Requests shorter than this never yield. @default {20}
+   */
+  yieldEveryMs?: number;
+}
+
+/** Lets the event loop serve I/O before continuing (a macrotask, not a microtask). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Result of {@linkcode sample}. */
@@ -116,6 +127,8 @@ export async function sample(
   const expected = expectedAcceptance(model.drs.fQuantiles, gamma);
   const batches: number[] = [];
   const draws = options.draws ?? inlineDraws;
+  const yieldEveryMs = options.yieldEveryMs ?? 20;
+  let sliceStart = performance.now();
   let evaluated = 0;
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, statsOf(state, logM, gamma), evaluated);
@@ -135,6 +148,10 @@ export async function sample(
     });
     for (const { size, drawn } of pending) {
       if (state.accepted >= n) break;
+      if (performance.now() - sliceStart > yieldEveryMs) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
       const { z, u } = await drawn;

@@ -100,3 +100,35 @@ Deno.test("rssVerdict() compares the level after warm-up with the end", () => {
   assert.ok(Math.abs(v.growthPercent - 10) < 1e-9);
   assert.throws(() => rssVerdict(samples, { warmup: 60, window: 10 }), /no samples fall after/);
 });
+
+Deno.test({
+  name: "edge/main.ts answers health checks promptly while a queue of heavy requests drains",
+  sanitizeResources: false,
+  async fn() {
+    // onnxruntime-node runs G+D on the JS thread: without yielding between requests and
+    // between slices of G+D work, /healthz waited for the whole queue (0.7 to 2.8 s here).
+    const env = { DRS_CONCURRENCY: "1", DRS_QUEUE: "8" };
+    const waits = await withServer(env, async ({ origin }) => {
+      const models = (await (await fetch(`${origin}/v1/models`)).json()).models;
+      const model = (models.find((m: { kind: string }) => m.kind === "image") ?? models[0]).id;
+      const heavy = Array.from(
+        { length: 6 },
+        (_, i) =>
+          fetch(`${origin}/v1/models/${model}/samples?n=256&seed=${i}&acceptance=0.05`)
+            .then((r) => r.arrayBuffer()),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const t0 = performance.now();
+        const res = await fetch(`${origin}/healthz`);
+        await res.arrayBuffer();
+        times.push(performance.now() - t0);
+      }
+      await Promise.all(heavy);
+      return times;
+    });
+    console.log(`/healthz under a queue of heavy requests: ${waits.map(Math.round).join(", ")} ms`);
+    assert.ok(Math.max(...waits) < 500, `a health check waited ${Math.max(...waits)} ms`);
+  },
+});
