@@ -138,7 +138,9 @@ Deno.test({
     const { origin } = server;
     try {
       // Slow requests (many proposals, a large PNG), so the aborts land while they run or wait.
-      const model = (await json(await fetch(`${origin}/v1/models`))).models[0].id;
+      // An image model (models/mnist): G+D and the PNG are slow enough to abort mid-way.
+      const models = (await json(await fetch(`${origin}/v1/models`))).models;
+      const model = (models.find((m: { kind: string }) => m.kind === "image") ?? models[0]).id;
       const controllers = Array.from({ length: 6 }, () => new AbortController());
       const pending = controllers.map((c, i) =>
         fetch(
