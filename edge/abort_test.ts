@@ -78,12 +78,13 @@ Deno.test("GET /v1/models/:id/samples answers 499 and frees its slot when the cl
   assert.match(metrics, /route="\/v1\/models\/:id\/samples",status="499"\} 2/);
 });
 
-Deno.test("createLimiter() hands a freed slot over on a later macrotask, in FIFO order", async () => {
+Deno.test("createLimiter() yields to the event loop before a hand-over after 25 ms, in FIFO order", async () => {
   const limiter = createLimiter({ concurrency: 1, queue: 4 });
   const order: string[] = [];
   let finish!: () => void;
   const first = limiter.run(() => new Promise<void>((r) => (finish = r)));
   const second = limiter.run(() => (order.push("second"), Promise.resolve()));
+  await new Promise((r) => setTimeout(r, 30)); // 30 ms of "work" without a yield
   finish();
   await first;
   // Not started within the releasing task's microtasks: the event loop gets a turn first.

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { msSinceYield, yieldToEventLoop } from "./yield.ts";
+
 /** Options for {@linkcode createLimiter}. */
 export interface LimiterOptions {
   /** Tasks running at once. @default {2} */
@@ -48,9 +50,8 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   }
   const waiting: { start: () => void; drop: () => void; signal?: AbortSignal }[] = [];
   let active = 0;
-  // The slot passes to the next waiting task on a later macrotask, not in the releasing task's
-  // microtasks: a queue drained microtask to microtask never lets the event loop read sockets,
-  // so health checks and disconnects would wait for the whole queue under load.
+  // A queue drained microtask to microtask never lets the event loop read sockets, so under
+  // load health checks and disconnects would wait for the whole queue: see yield.ts.
   const handOver = () => {
     let next = waiting.shift();
     while (next?.signal?.aborted) {
@@ -62,7 +63,10 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   };
   const release = () => {
     if (waiting.length === 0) active--;
-    else setTimeout(handOver, 0); // the slot stays held (FIFO) until handed over
+    // The slot stays held (FIFO) until handed over; at most every 25 ms the hand-over waits
+    // for the event loop to read its sockets first.
+    else if (msSinceYield() > 25) yieldToEventLoop().then(handOver);
+    else handOver();
   };
   return {
     get active() {

@@ -15,6 +15,7 @@ import { normals } from "../shared/rng.ts";
 import type { Backend } from "./backends/mod.ts";
 import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
 import { BudgetExhaustedError, type SampleStats, statsOf } from "./sample_stats.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 export { BudgetExhaustedError, type SampleStats } from "./sample_stats.ts";
 
@@ -64,11 +65,6 @@ export interface SamplerOptions {
    * checks and other requests. Requests shorter than this never yield. @default {20}
    */
   yieldEveryMs?: number;
-}
-
-/** Lets the event loop serve I/O before continuing (a macrotask, not a microtask). */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Result of {@linkcode sample}. */
