@@ -15,6 +15,7 @@ import { normals } from "../shared/rng.ts";
 import type { Backend } from "./backends/mod.ts";
 import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
 import { BudgetExhaustedError, type SampleStats, statsOf } from "./sample_stats.ts";
+import { withinDeadline } from "./deadline.ts";
 import { yieldToEventLoop } from "./yield.ts";
 
 export { BudgetExhaustedError, type SampleStats } from "./sample_stats.ts";
@@ -95,26 +96,31 @@ export async function sample(
 ): Promise<SampleResult> {
   const { seed, n } = request;
   const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
+  const now = options.now ?? (() => performance.now());
+  const deadline = now() + (options.deadlineMs ?? 10_000);
   options.signal?.throwIfAborted();
   if (!request.drs) {
     const z = normals(seed, { start: 0, count: n, dim: model.latentDim });
-    const x = await model.backend.generate(z, n);
-    const stats: SampleStats = {
-      proposals: n,
-      accepted: n,
-      acceptanceRate: 1,
+    const raw = (count: number): SampleStats => ({
+      proposals: count,
+      accepted: count,
+      acceptanceRate: count > 0 ? 1 : 0,
       logM: null,
       logMFinal: null,
       logMRaised: false,
       logMRaises: 0,
       nonFiniteLogits: 0,
       gamma: null,
-    };
+    });
+    const x = await withinDeadline(
+      model.backend.generate(z, n),
+      deadline - now(),
+      () => new BudgetExhaustedError("deadline", raw(0), 0),
+    );
+    const stats = raw(n);
     return { x: x.slice(0, n * sampleSize), stats, evaluated: n, rounds: 1, batches: [n] };
   }
   const budget = options.budget ?? 100_000;
-  const now = options.now ?? (() => performance.now());
-  const deadline = now() + (options.deadlineMs ?? 10_000);
   const { logM, epsilon } = model.drs;
   const gamma = request.gamma;
   const drsOptions = { epsilon, gamma };
@@ -151,7 +157,12 @@ export async function sample(
       options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
       const { z, u } = await drawn;
-      const { x, logits } = await model.backend.run(z, size);
+      // Even the first call (which always runs) is bounded: a backend that never answers.
+      const { x, logits } = await withinDeadline(
+        model.backend.run(z, size),
+        deadline - now(),
+        () => exhausted("deadline"),
+      );
       evaluated += size;
       batches.push(size);
       const need = n - state.accepted;

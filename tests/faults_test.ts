@@ -142,3 +142,24 @@ Deno.test("registry.load() and dispose() release every backend they replace", as
   await registry.dispose();
   assert.ok(opened.every((b) => b.disposed));
 });
+
+Deno.test("sampleBody() answers 503 at the deadline for a generator that never answers", async () => {
+  const { app, opened } = await makeTestApp({
+    limits: { concurrency: 1, queue: 0, deadlineMs: 150 },
+  });
+  const grid = opened[0];
+  grid.run = () => new Promise(() => {}); // hangs forever
+  grid.generate = () => new Promise(() => {});
+  for (const query of ["n=4&seed=1", "n=4&seed=1&drs=false"]) {
+    const started = performance.now();
+    const res = await app.request(`/v1/models/grid/samples?${query}`);
+    assert.equal(res.status, 503, query);
+    assert.equal(res.headers.get("retry-after"), "1");
+    const { error } = await json(res);
+    assert.equal(error.code, "budget_exhausted");
+    assert.equal(error.details.reason, "deadline");
+    assert.ok(performance.now() - started < 2000, "answered near the deadline");
+    // concurrency 1, queue 0: a slot still held would make this 503 overloaded.
+    assert.equal((await app.request("/v1/models/tiles/samples?n=2&seed=1")).status, 200, query);
+  }
+});
