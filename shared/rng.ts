@@ -93,7 +93,10 @@ function checkSeed(seed: number): void {
 
 // Box-Muller's angle without Math.cos or Math.sin: fdlibm's __kernel_sin and __kernel_cos,
 // written with + and * only, so every IEEE runtime gives the same bits, within about 1 ulp of
-// the libm values (the float32 latents round the same way), and one reduction for both.
+// the libm values, and one reduction for both. The float32 latents round as with Math.cos and
+// Math.sin but for about 1 value in 25M (1 float32 ulp, next to a zero of cos or sin, where the
+// exact integer reduction is the more accurate): 1 differs among seed 424242's first 200k rows
+// of 64 (row 90631), none among its first 400k rows of 16.
 const S1 = -1.66666666666666324348e-01;
 const S2 = 8.33333333332248946124e-03;
 const S3 = -1.98412698298579493134e-04;
