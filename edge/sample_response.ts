@@ -14,6 +14,7 @@ import { canonicalQuery, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { renderPng, samplesJson } from "./render/mod.ts";
+import { checkPngSize } from "./render/limits.ts";
 import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
 
 /** A query whose seed has been chosen. */
@@ -65,6 +66,7 @@ export async function sampleBody(
   const { model, query: q, signal } = request;
   const { manifest, backend } = model;
   const gamma = resolveGamma(model, q);
+  if (q.format === "png") checkPngSize(manifest, q);
   checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
     budget: deps.sampler.budget ?? 100_000,
   });

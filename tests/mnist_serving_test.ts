@@ -63,6 +63,10 @@ test("models/mnist serves PNG grids and single upscaled images on onnx and wasm 
           }
         }
       }
+      // A grid too large to draw on the request thread is refused before sampling.
+      const huge = await app.request("/v1/models/mnist/samples?format=png&n=256&seed=1&scale=8");
+      assertEquals(huge.status, 400);
+      assertEquals((await huge.json()).error.details.parameter, "scale");
       const json = await app.request("/v1/models/mnist/samples?n=2&seed=5");
       assertEquals(json.status, 200);
       const body = await json.json();
