@@ -144,7 +144,7 @@ Deno.test({
       const controllers = Array.from({ length: 6 }, () => new AbortController());
       const pending = controllers.map((c, i) =>
         fetch(
-          `${origin}/v1/models/${model}/samples?n=256&seed=${i}&acceptance=0.05&format=png&scale=4`,
+          `${origin}/v1/models/${model}/samples?n=256&seed=${i}&acceptance=0.05&format=png&scale=3`,
           {
             signal: c.signal,
           },
