@@ -35,7 +35,9 @@ Deno.test("createApp() answers 10,000 fuzzed requests without a 5xx, errors in t
   const rng = fuzzRng(20261123);
   const tally = createTally();
   const started = performance.now();
-  for (let batch = 0; batch < 1250; batch++) {
+  // Batches of 8 until at least 10,000 requests were actually sent (a few generated ones
+  // cannot be built as URLs and are counted apart).
+  while (tally.sent < 10_000) {
     const requests = await Promise.all(Array.from({ length: 8 }, () => fuzzRequest(rng, target)));
     await Promise.all(requests.map(async (r) => {
       const request = toRequest("http://edge.test", r);
@@ -51,7 +53,7 @@ Deno.test("createApp() answers 10,000 fuzzed requests without a 5xx, errors in t
     `in-process fuzz in ${Math.round(performance.now() - started)} ms: ${tallySummary(tally)}`,
   );
   assert.deepEqual(tally.problems.slice(0, 20), []);
-  assert.ok(tally.sent >= 10_000 - tally.unsendable && tally.unsendable < 100, tallySummary(tally));
+  assert.ok(tally.sent >= 10_000 && tally.unsendable < 100, tallySummary(tally));
   assertBroad(tally.byStatus);
   const metrics = await (await app.request("/metrics")).text();
   assert.ok(metrics.length < 64 * 1024, `metrics grew to ${metrics.length} bytes`);
