@@ -5,6 +5,8 @@
  * @module
  */
 
+import { spawnCollected } from "./child_process.ts";
+
 /** A running server subprocess. */
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>` */
@@ -27,35 +29,26 @@ export interface StartServerOptions {
 /** Spawns `deno run -A edge/main.ts` with `PORT=0` and resolves once it is ready. */
 export async function startServer(options: StartServerOptions = {}): Promise<ServerProcess> {
   const root = new URL("../", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "edge/main.ts"],
-    cwd: root,
-    env: { PORT: "0", HOSTNAME: "127.0.0.1", ...options.env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
-  };
-  const drained = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  let exited = false;
-  const status = child.status.then((s) => (exited = true, s));
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    await status;
-    await drained;
-  };
+  const child = spawnCollected(
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "edge/main.ts"],
+      cwd: root,
+      env: { PORT: "0", HOSTNAME: "127.0.0.1", ...options.env },
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  const stop = async () => void await child.stop();
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let origin = "";
-  while (Date.now() < deadline && !exited) {
-    const port = /listening on http:\/\/[^:]+:(\d+)\//.exec(text)?.[1];
+  while (Date.now() < deadline && !child.exited()) {
+    const port = /listening on http:\/\/[^:]+:(\d+)\//.exec(child.output())?.[1];
     if (port) {
       origin = `http://127.0.0.1:${port}`;
       try {
         const res = await fetch(`${origin}/readyz`);
         await res.body?.cancel();
-        if (res.status === 200) return { origin, pid: child.pid, log: () => text, stop };
+        if (res.status === 200) return { origin, pid: child.pid, log: child.output, stop };
       } catch {
         // Not accepting connections yet.
       }
@@ -63,5 +56,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`Cannot start the server: not ready in time. Its output:\n${text}`);
+  throw new Error(`Cannot start the server: not ready in time. Its output:\n${child.output()}`);
 }

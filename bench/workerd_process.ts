@@ -7,6 +7,7 @@
  */
 
 import workerd from "workerd";
+import { spawnCollected } from "./child_process.ts";
 
 /** A running workerd process. */
 export interface WorkerdProcess {
@@ -51,28 +52,19 @@ export async function startWorkerd(
 ): Promise<WorkerdProcess> {
   const port = freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(workerdBinary(), {
-    args: ["serve", "worker.capnp", "--socket-addr", `http=127.0.0.1:${port}`],
-    cwd: dir,
-    env: options.env ?? {},
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
-  };
-  const drained = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  let exited = false;
-  const status = child.status.then((s) => (exited = true, s));
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    await status;
-    await drained;
-  };
+  const child = spawnCollected(
+    new Deno.Command(workerdBinary(), {
+      args: ["serve", "worker.capnp", "--socket-addr", `http=127.0.0.1:${port}`],
+      cwd: dir,
+      env: options.env ?? {},
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  const stop = async () => void await child.stop();
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (Date.now() < deadline && !exited) {
+  while (Date.now() < deadline && !child.exited()) {
     try {
       const res = await fetch(`${origin}${options.readyPath ?? "/readyz"}`);
       await res.body?.cancel();
@@ -80,7 +72,7 @@ export async function startWorkerd(
         return {
           origin,
           pid: child.pid,
-          log: () => text,
+          log: child.output,
           stop,
         };
       }
@@ -90,5 +82,5 @@ export async function startWorkerd(
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();
-  throw new Error(`Cannot start workerd: not ready in time. Its output:\n${text}`);
+  throw new Error(`Cannot start workerd: not ready in time. Its output:\n${child.output()}`);
 }

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { parseSigningKeys } from "../shared/signing.ts";
+import { spawnCollected } from "../bench/child_process.ts";
 import { freePort } from "../bench/workerd_process.ts";
 import { checkContract, signedPaths } from "./_contract.ts";
 import { modelsFolder, shippedModels } from "./_models_folder.ts";
@@ -20,34 +21,24 @@ async function serve(
   env: Record<string, string>,
 ): Promise<{ origin: string; stop: () => Promise<string> }> {
   const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      ...permissions,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "edge/deploy.ts",
-    ],
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
-  };
-  const drained = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already exited */ }
-    await child.status;
-    await drained;
-    return text;
-  };
+  const child = spawnCollected(
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "serve",
+        ...permissions,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "edge/deploy.ts",
+      ],
+      cwd: ROOT,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  const stop = () => child.stop();
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -6,19 +6,7 @@ import { join } from "node:path";
 import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function trainer(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "train/main.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import { trainer } from "./_trainer_cli.ts";
 
 Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 model", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drs-train-" });

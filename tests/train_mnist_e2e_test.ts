@@ -8,21 +8,10 @@ import { join } from "node:path";
 import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
+import { ROOT, trainer } from "./_trainer_cli.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const CLASSIFIER = Deno.env.get("DRS_TEST_CLASSIFIER_DIR") ??
   join(ROOT, "models/mnist/classifier");
-
-async function trainer(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "train/main.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
 
 Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tiny model", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drs-mnist-" });
