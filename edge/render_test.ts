@@ -78,3 +78,22 @@ Deno.test("float32Json() matches String(float32Number()) for values below 1e7", 
   }
   assert.equal(float32Json(NaN), "null");
 });
+
+Deno.test("float32Json() fast path gives the toPrecision text for random float32 bit patterns", () => {
+  // Every exponent in [1e-4, 1e7) where the arithmetic path runs, plus its edges.
+  const bits = new Uint32Array(1);
+  const view = new Float32Array(bits.buffer);
+  let state = 12345;
+  const edges = [1e-4, 0.1, 1, 10, 9999999, 0.99999994, 9.999999, 99999.99, 1.0000001];
+  const values = edges.flatMap((e) => [Math.fround(e), -Math.fround(e)]);
+  for (let i = 0; i < 200_000; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    // Exponent bits 114..150 cover about 1e-5 .. 1.7e7; mantissa bits from the LCG.
+    bits[0] = (((114 + (state % 37)) << 23) | (Math.imul(state, 2654435761) >>> 9)) >>> 0;
+    if (view[0] < 1e7) values.push(i % 2 ? view[0] : -view[0]);
+  }
+  assert.ok(values.length > 190_000);
+  for (const f of values) {
+    assert.equal(float32Json(f), String(float32Number(f)), String(f));
+  }
+});

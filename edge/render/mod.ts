@@ -4,6 +4,7 @@ import type { Manifest } from "../../shared/manifest.ts";
 import { gridPng, scatterPng } from "./png.ts";
 
 export { float32Json, float32Number, samplesJson, samplesToArrays } from "./json.ts";
+export { createSamplesJsonWriter, samplesJsonBytes, type SamplesJsonWriter } from "./json_bytes.ts";
 export { gridPng, imageLayout, scatterPng } from "./png.ts";
 
 /** Options for {@linkcode renderPng}. */
