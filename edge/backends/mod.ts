@@ -20,6 +20,11 @@ export interface BackendOutput {
 export interface Backend {
   /** A serving backend's name, or `tfjs` for train-time models held in memory. */
   readonly name: BackendName | "tfjs";
+  /**
+   * True when the models run on another thread (`threaded.ts`): `run` returns at once, so the
+   * sampler may queue the next batch while it decides this one. @default {false}
+   */
+  readonly offThread?: boolean;
   /** `// [n, latentDim] -> x [n, ...sampleShape], logits [n]` */
   run(z: Float32Array, n: number): Promise<BackendOutput>;
   /** Generator only (raw samples, no D pass): `// [n, latentDim] -> [n, ...sampleShape]`. */
@@ -43,6 +48,12 @@ export interface BackendInit {
 
 /** Opens a model on one runtime. */
 export type BackendFactory = (init: BackendInit) => Promise<Backend>;
+
+/** Manifest file names each backend may read when the model ships them (`sampler.onnx`). */
+export const OPTIONAL_BACKEND_FILES: Record<BackendName, readonly string[]> = {
+  onnx: ["sampler.onnx"],
+  wasm: [],
+};
 
 /** Manifest file names each backend reads. */
 export const BACKEND_FILES: Record<BackendName, readonly string[]> = {

@@ -1,0 +1,124 @@
+/**
+ * The server thread's side of the ring (see `_ring.ts`): a FIFO of jobs waiting for a slot,
+ * splitting of jobs larger than a slot into fixed row blocks, and collection of results.
+ *
+ * @module
+ */
+
+import { at, DONE, FREE, HEAD, OPS, QUEUED, type Ring, type RingOp, whileValue } from "./_ring.ts";
+
+/** One call on a backend in the inference thread. */
+export interface Job {
+  op: RingOp;
+  handle: number;
+  /** Rows. */
+  n: number;
+  /** `// [n, inPer]` */
+  input: Float32Array;
+}
+
+/** Floats per row of a job's input and of each of its outputs. */
+export interface JobShape {
+  inPer: number;
+  outPer: readonly number[];
+}
+
+/** Submits jobs; `fail` rejects every job in flight and every later one. */
+export interface JobQueue {
+  submit(job: Job, shape: JobShape): Promise<Float32Array[]>;
+  fail(error: Error): void;
+}
+
+interface Waiting {
+  job: Job;
+  rows: [number, number];
+  inPer: number;
+  started: (slot: number) => void;
+  abort: (error: Error) => void;
+}
+
+/** The job queue of one ring. */
+export function createJobQueue(ring: Ring): JobQueue {
+  const { ctrl, data, slots, slotFloats } = ring;
+  const waiting: Waiting[] = [];
+  let head = 0;
+  let failed: Error | undefined;
+  let killed!: (error: Error) => void;
+  const dead = new Promise<never>((_, reject) => (killed = reject));
+  dead.catch(() => {});
+
+  function pump(): void {
+    while (waiting.length > 0 && Atomics.load(ctrl, at(head % slots, "status")) === FREE) {
+      const { job, rows: [r0, r1], inPer, started } = waiting.shift()!;
+      const slot = head % slots;
+      data.set(job.input.subarray(r0 * inPer, r1 * inPer), slot * slotFloats);
+      ctrl[at(slot, "op")] = OPS.indexOf(job.op);
+      ctrl[at(slot, "handle")] = job.handle;
+      ctrl[at(slot, "n")] = r1 - r0;
+      ctrl[at(slot, "inLen")] = (r1 - r0) * inPer;
+      Atomics.store(ctrl, at(slot, "status"), QUEUED);
+      Atomics.store(ctrl, HEAD, ++head);
+      Atomics.notify(ctrl, HEAD);
+      started(slot);
+    }
+  }
+
+  async function collect(slot: number, rows: number, outPer: readonly number[]) {
+    await Promise.race([whileValue(ctrl, at(slot, "status"), QUEUED), dead]);
+    const base = slot * slotFloats;
+    const status = Atomics.load(ctrl, at(slot, "status"));
+    let result: Float32Array[] | Error;
+    if (status === DONE) {
+      let offset = base;
+      result = outPer.map((per) => data.slice(offset, offset += rows * per));
+    } else {
+      const text = ring.bytes.slice(4 * base, 4 * base + ctrl[at(slot, "errorBytes")]);
+      result = new Error(new TextDecoder().decode(text));
+    }
+    Atomics.store(ctrl, at(slot, "status"), FREE);
+    pump();
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  function submitPart(job: Job, rows: [number, number], shape: JobShape) {
+    if (failed) return Promise.reject(failed);
+    return new Promise<number>((resolve, reject) => {
+      waiting.push({ job, rows, inPer: shape.inPer, started: resolve, abort: reject });
+      pump();
+    }).then((slot) => collect(slot, rows[1] - rows[0], shape.outPer));
+  }
+
+  return {
+    async submit(job, shape) {
+      const perRow = Math.max(shape.inPer, shape.outPer.reduce((a, b) => a + b, 0));
+      const block = Math.floor(slotFloats / perRow);
+      if (block < 1) {
+        throw new RangeError(
+          `Cannot run the model on the inference thread as one row needs ${perRow} floats: ` +
+            `a ring slot holds ${slotFloats}`,
+        );
+      }
+      if (job.n <= block) return await submitPart(job, [0, job.n], shape);
+      const parts: Promise<Float32Array[]>[] = [];
+      for (let r0 = 0; r0 < job.n; r0 += block) {
+        parts.push(submitPart(job, [r0, Math.min(job.n, r0 + block)], shape));
+      }
+      const results = await Promise.all(parts);
+      return shape.outPer.map((per, k) => {
+        const out = new Float32Array(job.n * per);
+        let offset = 0;
+        for (const part of results) {
+          out.set(part[k], offset);
+          offset += part[k].length;
+        }
+        return out;
+      });
+    },
+    fail(error) {
+      failed ??= error;
+      killed(failed);
+      for (const w of waiting.splice(0)) w.abort(failed);
+    },
+  };
+}

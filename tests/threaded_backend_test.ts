@@ -1,0 +1,181 @@
+/**
+ * The inference thread (`edge/backends/threaded.ts`) against the same runtimes in-process, on
+ * the shipped models: the same floats for every call (jobs split across ring slots included),
+ * the same samples and statistics from the pipelined sampler, errors as rejections, and
+ * `close()` ending every call.
+ */
+
+import { isolatedTest } from "./_isolated.ts";
+import assert from "node:assert/strict";
+import type { Backend, BackendName } from "../edge/backends/mod.ts";
+import { openBackend } from "../edge/backends/open.ts";
+import { createInferenceThread } from "../edge/backends/threaded.ts";
+import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { fsModelSource } from "../edge/fs_source.ts";
+import { createRegistry, type LoadedModel } from "../edge/registry.ts";
+import { BudgetExhaustedError, sample } from "../edge/sampler.ts";
+import { normals } from "../shared/rng.ts";
+
+const test = isolatedTest(import.meta.url);
+const MODELS = new URL("../models", import.meta.url).pathname;
+const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
+
+/** This isolate loads each runtime first: onnxruntime-node's environment is the first isolate's. */
+async function pairs(name: BackendName, thread = createInferenceThread({ slotFloats: 65_536 })) {
+  const direct = createRegistry(
+    fsModelSource(MODELS),
+    (init) => openBackend(name, init, openOptions),
+  );
+  await direct.load();
+  const threaded = createRegistry(
+    fsModelSource(MODELS),
+    (init) => thread.open(name, init, openOptions),
+  );
+  await threaded.load();
+  assert.deepEqual(threaded.errors(), []);
+  return {
+    models: direct.models().map((m) => ({ direct: m, threaded: threaded.get(m.id)! })),
+    thread,
+    async close() {
+      await threaded.dispose();
+      await direct.dispose();
+      thread.close();
+    },
+  };
+}
+
+function samplerModel(model: LoadedModel) {
+  const { manifest } = model;
+  return {
+    backend: model.backend,
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    drs: manifest.drs,
+  };
+}
+
+for (const name of ["onnx", "wasm"] as const) {
+  test(`createInferenceThread() gives the ${name} backend's floats for every call`, async () => {
+    // 64K-float slots: MNIST rows (64 + 785 floats) split into blocks of 77 above that.
+    const { models, close } = await pairs(name);
+    try {
+      assert.ok(models.length >= 2);
+      for (const { direct, threaded } of models) {
+        assert.equal(threaded.backend.offThread, true);
+        assert.equal(threaded.backend.name, name);
+        for (const n of [1, 77, 78, 300]) {
+          const z = normals(n, { start: 5, count: n, dim: direct.manifest.latentDim });
+          const a = await direct.backend.run(z, n), b = await threaded.backend.run(z, n);
+          assert.deepEqual(b.x, a.x, `${direct.id} run x, n = ${n}`);
+          assert.deepEqual(b.logits, a.logits, `${direct.id} run logits, n = ${n}`);
+          assert.deepEqual(await threaded.backend.generate(z, n), a.x, `${direct.id} generate`);
+          assert.deepEqual(
+            await threaded.backend.discriminate(a.x, n),
+            await direct.backend.discriminate(a.x, n),
+            `${direct.id} discriminate, n = ${n}`,
+          );
+        }
+      }
+    } finally {
+      await close();
+    }
+  });
+}
+
+test("createInferenceThread() answers many concurrent calls, more than its slots", async () => {
+  const { models, close } = await pairs("onnx", createInferenceThread({ slots: 2 }));
+  try {
+    const calls = Array.from({ length: 40 }, (_, i) => {
+      const { direct, threaded } = models[i % models.length];
+      const n = 1 + ((i * 37) % 200);
+      const z = normals(i, { start: 0, count: n, dim: direct.manifest.latentDim });
+      return { direct: direct.backend, threaded: threaded.backend, z, n };
+    });
+    const results = await Promise.all(calls.map((c) => c.threaded.run(c.z, c.n)));
+    for (const [i, c] of calls.entries()) {
+      assert.deepEqual(results[i], await c.direct.run(c.z, c.n), `call ${i}`);
+    }
+  } finally {
+    await close();
+  }
+});
+
+test("sample() on the inference thread gives the in-process samples and statistics", async () => {
+  const { models, close } = await pairs("onnx");
+  try {
+    for (const { direct, threaded } of models) {
+      const { gamma } = direct.manifest.drs;
+      for (
+        const [n, seed, g] of [[1, 1, gamma], [16, 2, gamma], [256, 3, gamma], [100, 4, gamma + 2]]
+      ) {
+        const request = { seed, n, drs: true, gamma: g };
+        const a = await sample(samplerModel(direct), request);
+        // Chunked and pipelined: the next chunk is queued while one is decided.
+        const b = await sample(samplerModel(threaded), request, { chunk: 64 });
+        assert.deepEqual(b.x, a.x, `${direct.id} n = ${n}`);
+        assert.deepEqual(b.stats, a.stats, `${direct.id} n = ${n}`);
+        assert.ok(b.discarded >= 0 && b.evaluated >= a.stats.proposals);
+        if (n === 256) assert.ok(b.batches.length > 2, "the rounds ran in chunks");
+      }
+      // A budget that runs out: the same partial statistics.
+      const request = { seed: 9, n: 256, drs: true, gamma };
+      const err = async (model: LoadedModel, chunk?: number) =>
+        await sample(samplerModel(model), request, { budget: 300, chunk }).then(
+          () => assert.fail("expected the budget to run out"),
+          (e) => (assert.ok(e instanceof BudgetExhaustedError), e.stats),
+        );
+      assert.deepEqual(await err(threaded, 64), await err(direct));
+    }
+  } finally {
+    await close();
+  }
+});
+
+test("createInferenceThread() reports bad calls and open failures as errors", async () => {
+  const { models, thread, close } = await pairs("onnx");
+  try {
+    const backend: Backend = models[0].threaded.backend;
+    await assert.rejects(() => backend.run(new Float32Array(3), 1), /'z' must hold n \* \d+/);
+    await assert.rejects(
+      () =>
+        thread.open("tpu" as BackendName, {
+          latentDim: 2,
+          sampleShape: [2],
+          readFile: () => Promise.reject(new Error("no")),
+        }),
+      /Cannot open backend 'tpu' as it is not supported/,
+    );
+    await backend.dispose();
+    await assert.rejects(() => backend.run(new Float32Array(16), 1), /disposed/);
+  } finally {
+    await close();
+  }
+});
+
+test("close() rejects calls in flight and later calls", async () => {
+  const { models, thread, close } = await pairs("onnx");
+  const { threaded, direct } = models[0];
+  const n = 4096;
+  const z = normals(1, { start: 0, count: n, dim: direct.manifest.latentDim });
+  const inFlight = Promise.allSettled(
+    Array.from({ length: 8 }, () => threaded.backend.run(z, n)),
+  );
+  thread.close();
+  const settled = await inFlight;
+  // The first calls may have finished before close(); every later one was rejected.
+  assert.ok(settled.some((s) => s.status === "rejected"));
+  for (const s of settled) {
+    if (s.status === "rejected") assert.match(s.reason.message, /inference thread was closed/);
+  }
+  await assert.rejects(() => threaded.backend.run(z, n), /inference thread was closed/);
+  await assert.rejects(
+    () =>
+      thread.open("onnx", {
+        latentDim: 2,
+        sampleShape: [2],
+        readFile: () => Promise.reject(new Error("no")),
+      }),
+    /closed|no/,
+  );
+  await close();
+});
