@@ -31,18 +31,18 @@ export const inlineDraws: DrawSource = (seed, range, dim) =>
   });
 
 /**
- * Splits a round of `count` proposals into chunks of at most `chunk`, the first one smaller
- * (its draws are the only ones that cannot overlap G+D): `roundChunks(1000, 256)` is
- * `[64, 256, 256, 256, 168]`.
+ * Splits a round of `count` proposals into chunks of at most `chunk` that start small and
+ * double: only the first chunk's draws cannot overlap G+D, and each chunk's draws take about
+ * as long as G+D on the chunk before it, so a pipeline (draws here, G+D on another core) fills
+ * without a stall. `roundChunks(1000, 256)` is `[64, 128, 256, 256, 256, 40]`.
  */
 export function roundChunks(count: number, chunk: number, first = 64): number[] {
   if (!(chunk < count)) return [count];
-  const sizes = [Math.min(first, chunk)];
-  let left = count - sizes[0];
-  while (left > 0) {
-    const size = Math.min(chunk, left);
-    sizes.push(size);
-    left -= size;
+  const sizes: number[] = [];
+  let left = count;
+  for (let size = Math.min(first, chunk); left > 0; size = Math.min(chunk, size * 2)) {
+    sizes.push(Math.min(size, left));
+    left -= sizes[sizes.length - 1];
   }
   return sizes;
 }

@@ -26,6 +26,8 @@ export const LATENCY_BUCKETS = [
 export interface SamplerCounts {
   proposals: number;
   evaluated: number;
+  /** Of `evaluated`: run ahead (next chunk queued while deciding one) and not needed. */
+  discarded: number;
   accepted: number;
   logMRaises: number;
   nonFiniteLogits: number;
@@ -81,6 +83,7 @@ export function createMetrics(): Metrics {
       const c = sampler.get(model) ?? {
         proposals: 0,
         evaluated: 0,
+        discarded: 0,
         accepted: 0,
         logMRaises: 0,
         nonFiniteLogits: 0,
@@ -119,6 +122,11 @@ export function createMetrics(): Metrics {
       const counters: [keyof SamplerCounts, string, string][] = [
         ["proposals", "drs_proposals_total", "Proposals decided by DRS."],
         ["evaluated", "drs_proposals_evaluated_total", "Proposals run through G and D."],
+        [
+          "discarded",
+          "drs_proposals_discarded_total",
+          "Proposals run through G and D ahead of need and not used (request already complete).",
+        ],
         ["accepted", "drs_accepted_total", "Samples accepted and served."],
         ["logMRaises", "drs_logm_raises_total", "Online raises of logM."],
         [

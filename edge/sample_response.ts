@@ -6,14 +6,14 @@
  */
 
 import { gammaForAcceptance } from "../shared/calibration.ts";
-import { sha256Hex } from "../shared/hash.ts";
+import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
 import { OverloadedError } from "./limiter.ts";
 import { canonicalQuery, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
-import { renderPng, samplesJson } from "./render/mod.ts";
+import { createSamplesJsonWriter, renderPng, type SamplesJsonWriter } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
 import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
 
@@ -40,9 +40,9 @@ export function resolveGamma(model: LoadedModel, q: SampleQuery): number {
  * Strong ETag of a response, known before sampling: the body is a function of the model bytes
  * (pinned by the manifest hash), the backend and the canonical query.
  */
-export async function sampleEtag(model: LoadedModel, q: SeededQuery): Promise<string> {
+export function sampleEtag(model: LoadedModel, q: SeededQuery): string {
   const key = `${model.id}\n${model.manifestSha256}\n${model.backend.name}\n${canonicalQuery(q)}`;
-  return `"${(await sha256Hex(new TextEncoder().encode(key))).slice(0, 32)}"`;
+  return `"${sha256HexSync(new TextEncoder().encode(key)).slice(0, 32)}"`;
 }
 
 /** True when an `If-None-Match` header matches `etag`. */
@@ -70,6 +70,13 @@ export async function sampleBody(
   checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
     budget: deps.sampler.budget ?? 100_000,
   });
+  // JSON is written as samples are accepted, while G+D runs on the next chunk.
+  const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
+  let written = 0;
+  const onAccepted = (out: Float32Array, range: { from: number; to: number }) => {
+    json?.write(out, range);
+    written = range.to;
+  };
   let result: SampleResult;
   try {
     result = await deps.limiter.run(() =>
@@ -81,7 +88,7 @@ export async function sampleBody(
           drs: manifest.drs,
         },
         { seed: q.seed, n: q.n, drs: q.drs, gamma },
-        { ...deps.sampler, signal },
+        { ...deps.sampler, signal, onAccepted },
       ), { signal });
   } catch (error) {
     if (signal?.aborted) {
@@ -94,7 +101,7 @@ export async function sampleBody(
     }
     if (error instanceof BudgetExhaustedError) {
       deps.metrics.budgetExhausted(model.id, error.reason);
-      deps.metrics.sampled(model.id, { ...error.stats, evaluated: error.evaluated });
+      deps.metrics.sampled(model.id, { ...error.stats, evaluated: error.evaluated, discarded: 0 });
       throw new HttpError(503, "budget_exhausted", error.message, {
         headers: { "retry-after": "1" },
         details: { reason: error.reason, evaluated: error.evaluated, stats: error.stats },
@@ -109,7 +116,11 @@ export async function sampleBody(
       { headers: { "retry-after": "1" } },
     );
   }
-  deps.metrics.sampled(model.id, { ...result.stats, evaluated: result.evaluated });
+  deps.metrics.sampled(model.id, {
+    ...result.stats,
+    evaluated: result.evaluated + result.discarded,
+    discarded: result.discarded,
+  });
   if (q.format === "png") {
     return {
       body: renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale }),
@@ -125,13 +136,33 @@ export async function sampleBody(
     n: q.n,
     drs: q.drs,
   });
-  const samples = samplesJson({ x: result.x, n: q.n }, manifest.sampleShape);
-  const json = `${head.slice(0, -1)},"samples":${samples},"stats":${JSON.stringify(result.stats)}}`;
-  return {
-    body: new TextEncoder().encode(json),
-    contentType: "application/json; charset=utf-8",
-    result,
-  };
+  const encoder = new TextEncoder();
+  const parts = [
+    encoder.encode(`${head.slice(0, -1)},"samples":`),
+    finishJson(
+      json ?? createSamplesJsonWriter(manifest.sampleShape, q.n),
+      { x: result.x, n: q.n },
+      written,
+    ),
+    encoder.encode(`,"stats":${JSON.stringify(result.stats)}}`),
+  ];
+  const body = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.length;
+  }
+  return { body, contentType: "application/json; charset=utf-8", result };
+}
+
+/** The rest of the samples (all of them for raw samples, which are not streamed) and the end. */
+function finishJson(
+  writer: SamplesJsonWriter,
+  samples: { x: Float32Array; n: number },
+  written: number,
+): Uint8Array {
+  writer.write(samples.x, { from: written, to: samples.n });
+  return writer.finish();
 }
 
 /** Headers that describe how a body was made (not part of the body, so bodies stay identical). */

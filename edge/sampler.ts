@@ -12,8 +12,8 @@
 import { createDrsState, decideBatch } from "../shared/drs.ts";
 import { expectedAcceptance } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
-import type { Backend } from "./backends/mod.ts";
-import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
+import type { Backend, BackendOutput } from "./backends/mod.ts";
+import { type Draws, type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
 import { BudgetExhaustedError, type SampleStats, statsOf } from "./sample_stats.ts";
 import { withinDeadline } from "./deadline.ts";
 import { yieldToEventLoop } from "./yield.ts";
@@ -58,6 +58,11 @@ export interface SamplerOptions {
    * stops at the chunk that completes the request. @default {Infinity} (one batch per round)
    */
   chunk?: number;
+  /**
+   * Called as samples are accepted, in order, with `out` (`// [n, ...sampleShape]`) filled up
+   * to `range.to`: a renderer can write them while G+D runs on the next chunk.
+   */
+  onAccepted?: (out: Float32Array, range: { from: number; to: number }) => void;
   /** Aborted when the result is no longer wanted: checked before each G+D call. */
   signal?: AbortSignal;
   /**
@@ -75,10 +80,30 @@ export interface SampleResult {
   stats: SampleStats;
   /** Proposals evaluated by G+D, including those after the last accepted one. */
   evaluated: number;
+  /**
+   * Proposals run by G+D ahead of need (off-thread backends queue the next chunk while deciding
+   * one) and not used because the request completed first. Not in `evaluated` or `batches`.
+   */
+  discarded: number;
   /** Rounds of G+D. */
   rounds: number;
   /** Batch sizes of the rounds (what the floor benchmark replays). */
   batches: number[];
+}
+
+/** A chunk of a round: proposals `start .. start + size - 1`, their draws and G+D output. */
+interface Chunk {
+  start: number;
+  size: number;
+  drawn?: Promise<Draws>;
+  output?: Promise<BackendOutput>;
+  used?: boolean;
+}
+
+function launch(backend: Backend, drawn: Draws, size: number): Promise<BackendOutput> {
+  const output = backend.run(drawn.z, size);
+  output.catch(() => {}); // a chunk queued ahead and never used must not reject unobserved
+  return output;
 }
 
 /** Proposals to evaluate next: enough that `remaining` are accepted with high probability. */
@@ -118,7 +143,14 @@ export async function sample(
       () => new BudgetExhaustedError("deadline", raw(0), 0),
     );
     const stats = raw(n);
-    return { x: x.slice(0, n * sampleSize), stats, evaluated: n, rounds: 1, batches: [n] };
+    return {
+      x: x.slice(0, n * sampleSize),
+      stats,
+      evaluated: n,
+      discarded: 0,
+      rounds: 1,
+      batches: [n],
+    };
   }
   const budget = options.budget ?? 100_000;
   const { logM, epsilon } = model.drs;
@@ -132,6 +164,14 @@ export async function sample(
   const yieldEveryMs = options.yieldEveryMs ?? 20;
   let sliceStart = performance.now();
   let evaluated = 0;
+  let discarded = 0;
+  const drawChunk = (chunk: Chunk): Promise<Draws> => {
+    if (!chunk.drawn) {
+      chunk.drawn = draws(seed, { start: chunk.start, count: chunk.size }, model.latentDim);
+      chunk.drawn.catch(() => {}); // chunks left unused must not reject unobserved
+    }
+    return chunk.drawn;
+  };
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, statsOf(state, logM, gamma), evaluated);
   while (state.accepted < n) {
@@ -142,13 +182,16 @@ export async function sample(
     const rate = evaluated === 0 ? expected : (state.accepted + 1) / (evaluated + 1 / expected);
     const count = Math.min(batchSize(remaining, rate, options), budget - evaluated);
     let next = evaluated;
-    const pending = roundChunks(count, options.chunk ?? Infinity).map((size) => {
-      const drawn = draws(seed, { start: next, count: size }, model.latentDim);
-      drawn.catch(() => {}); // chunks left unused must not reject unobserved
+    const pending: Chunk[] = roundChunks(count, options.chunk ?? Infinity).map((size) => {
+      const chunk: Chunk = { start: next, size };
       next += size;
-      return { size, drawn };
+      return chunk;
     });
-    for (const { size, drawn } of pending) {
+    // In-process G+D blocks this thread: request every chunk's draws now, so an asynchronous
+    // source (a worker) makes chunk k+1 while G+D runs on chunk k. Off-thread G+D: draw each
+    // chunk here just before it is queued, while the inference thread runs the one before.
+    if (!model.backend.offThread) { for (const chunk of pending) drawChunk(chunk); }
+    for (const [c, chunk] of pending.entries()) {
       if (state.accepted >= n) break;
       if (performance.now() - sliceStart > yieldEveryMs) {
         await yieldToEventLoop();
@@ -156,13 +199,24 @@ export async function sample(
       }
       options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
-      const { z, u } = await drawn;
+      const { size } = chunk;
+      // Queued only once its draws are in hand, so the next chunk's draws (made on this thread
+      // for an off-thread backend) overlap G+D on this one.
+      chunk.output ??= launch(model.backend, await drawChunk(chunk), size);
+      // Off-thread G+D: queue the next chunk now, so it runs while this one is decided, unless
+      // this one is expected to complete the request (then the next would likely be wasted).
+      const following = pending[c + 1];
+      if (model.backend.offThread && following && size * rate < n - state.accepted) {
+        following.output ??= launch(model.backend, await drawChunk(following), following.size);
+      }
+      const { u } = await drawChunk(chunk);
       // Even the first call (which always runs) is bounded: a backend that never answers.
       const { x, logits } = await withinDeadline(
-        model.backend.run(z, size),
+        chunk.output,
         deadline - now(),
         () => exhausted("deadline"),
       );
+      chunk.used = true;
       evaluated += size;
       batches.push(size);
       const need = n - state.accepted;
@@ -181,12 +235,15 @@ export async function sample(
           (base + k) * sampleSize,
         );
       }
+      if (kept.length > 0) options.onAccepted?.(out, { from: base, to: base + kept.length });
     }
+    for (const chunk of pending) if (chunk.output && !chunk.used) discarded += chunk.size;
   }
   return {
     x: out,
     stats: statsOf(state, logM, gamma),
     evaluated,
+    discarded,
     rounds: batches.length,
     batches,
   };

@@ -130,8 +130,9 @@ Deno.test("sample() gives the same result when rounds are split into chunks of a
   assert.ok(chunked.evaluated <= whole.evaluated);
 });
 
-Deno.test("roundChunks() starts with a small chunk and covers the round", () => {
-  assert.deepEqual(roundChunks(1000, 256), [64, 256, 256, 256, 168]);
+Deno.test("roundChunks() starts with a small chunk, doubles and covers the round", () => {
+  assert.deepEqual(roundChunks(1000, 256), [64, 128, 256, 256, 256, 40]);
+  assert.deepEqual(roundChunks(300, 256), [64, 128, 108]);
   assert.deepEqual(roundChunks(50, 256), [50]);
   assert.deepEqual(roundChunks(100, Infinity), [100]);
   assert.deepEqual(roundChunks(40, 16), [16, 16, 8]);

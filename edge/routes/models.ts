@@ -17,6 +17,8 @@ export function describeModel(model: LoadedModel): Record<string, unknown> {
     sampleShape: manifest.sampleShape,
     outputRange: manifest.outputRange,
     backend: model.backend.name,
+    // true: G+D run on the inference thread, off the thread that answers requests.
+    inferenceThread: model.backend.offThread === true,
     drs,
     expectedAcceptance: manifest.drs.expectedAcceptance,
     metrics: manifest.metrics ?? null,

@@ -16,20 +16,18 @@ export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
     const parsed = parseSampleQuery(new URL(c.req.url).searchParams);
     const seeded = parsed.seed !== undefined;
     const q = { ...parsed, seed: parsed.seed ?? randomSeed() };
-    // The ETag hash runs while sampling unless a conditional request needs it first.
-    const etagHash = sampleEtag(model, q);
+    const etag = sampleEtag(model, q);
     // A seeded request always gives the same bytes; an unseeded one is a fresh draw.
     const cache = seeded ? "public, max-age=86400" : "no-store";
     const ifNoneMatch = c.req.header("if-none-match");
-    if (seeded && ifNoneMatch && etagMatches(ifNoneMatch, await etagHash)) {
-      return c.body(null, 304, { ...sampleHeaders(q, await etagHash), "cache-control": cache });
+    if (seeded && ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+      return c.body(null, 304, { ...sampleHeaders(q, etag), "cache-control": cache });
     }
     const { body, contentType, result } = await sampleBody(deps, {
       model,
       query: q,
       signal: c.req.raw.signal,
     });
-    const etag = await etagHash;
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...sampleHeaders(q, etag, result),
       "content-type": contentType,

@@ -47,22 +47,20 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
       ignore: SIGNATURE_PARAMS,
     });
     const q = { ...parsed, seed: parsed.seed!, format: match[2] as "png" | "json" };
-    // The ETag hash runs while sampling unless a conditional request needs it first.
-    const etagHash = sampleEtag(model, q);
+    const etag = sampleEtag(model, q);
     const headers = {
       ...CROSS_ORIGIN,
       "cache-control": `public, max-age=${verdict.expiresAt - now}, immutable`,
     };
     const ifNoneMatch = c.req.header("if-none-match");
-    if (ifNoneMatch && etagMatches(ifNoneMatch, await etagHash)) {
-      return c.body(null, 304, { ...headers, ...sampleHeaders(q, await etagHash) });
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+      return c.body(null, 304, { ...headers, ...sampleHeaders(q, etag) });
     }
     const { body, contentType, result } = await sampleBody(deps, {
       model,
       query: q,
       signal: c.req.raw.signal,
     });
-    const etag = await etagHash;
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...headers,
       ...sampleHeaders(q, etag, result),
