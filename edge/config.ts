@@ -30,9 +30,17 @@ export interface ServerConfig {
   budget: number;
   /** `DRS_DEADLINE_MS`: wall-clock limit per request. @default {10000} */
   deadlineMs: number;
-  /** `DRS_DRAW_WORKER`: make latents in a worker while G+D runs (`0` turns it off). @default {true} */
+  /**
+   * `DRS_INFERENCE_THREAD`: run G+D on an inference thread (a Worker sharing memory with the
+   * server thread) instead of the server's JS thread (`0` turns it off). @default {true}
+   */
+  inferenceThread: boolean;
+  /** `DRS_DRAW_WORKER`: make latents in another worker while G+D runs (`1` turns it on). @default {false} */
   drawWorker: boolean;
-  /** `DRS_CHUNK`: proposals per G+D call within a round when the draw worker is on. @default {256} */
+  /**
+   * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread or the draw
+   * worker is on (so draws and decisions overlap G+D). @default {256}
+   */
   chunk: number;
 }
 
@@ -76,7 +84,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     queue: intFrom(env, "DRS_QUEUE", 64, 0),
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
-    drawWorker: intFrom(env, "DRS_DRAW_WORKER", 1, 0) !== 0,
+    inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", 1, 0) !== 0,
+    drawWorker: intFrom(env, "DRS_DRAW_WORKER", 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
   };
 }

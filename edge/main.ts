@@ -11,6 +11,7 @@ import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
 import type { BackendName } from "./backends/mod.ts";
 import { openBackend, pickBackendName } from "./backends/open.ts";
+import { createInferenceThread } from "./backends/threaded.ts";
 import { denoWasmPaths } from "./backends/wasm_paths.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
@@ -39,9 +40,14 @@ async function main(): Promise<void> {
   const backendName: BackendName = config.backend === "auto"
     ? await pickBackendName()
     : config.backend;
+  const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
+  const thread = config.inferenceThread ? createInferenceThread() : undefined;
   const registry = createRegistry(
     fsModelSource(config.modelsDir),
-    (init) => openBackend(backendName, init, { wasm: { wasmPaths: denoWasmPaths() } }),
+    (init) =>
+      thread
+        ? thread.open(backendName, init, openOptions)
+        : openBackend(backendName, init, openOptions),
   );
   const worker = config.drawWorker ? createWorkerDraws() : undefined;
   const app = createApp({
@@ -53,14 +59,18 @@ async function main(): Promise<void> {
       queue: config.queue,
       budget: config.budget,
       deadlineMs: config.deadlineMs,
-      ...(worker ? { draws: worker.draws, chunk: config.chunk } : {}),
+      ...(thread || worker ? { chunk: config.chunk } : {}),
+      ...(worker ? { draws: worker.draws } : {}),
     },
   });
   const server = Deno.serve({
     port: config.port,
     hostname: config.hostname,
     onListen: ({ hostname, port }) => {
-      console.log(`drs-edge listening on http://${hostname}:${port}/ (backend ${backendName})`);
+      console.log(
+        `drs-edge listening on http://${hostname}:${port}/ (backend ${backendName}` +
+          `${thread ? " on an inference thread" : ""})`,
+      );
     },
   }, app.fetch);
   const started = performance.now();
@@ -75,6 +85,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await server.shutdown();
     await registry.dispose();
+    thread?.close();
     worker?.close();
     Deno.exit(0);
   };
