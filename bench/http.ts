@@ -6,7 +6,8 @@
  */
 
 import type { Backend } from "../edge/backends/mod.ts";
-import { floorSeconds, parseBatches, quantile } from "./floor.ts";
+import { servedVsFloor } from "./blocks.ts";
+import { parseBatches, quantile } from "./floor.ts";
 
 /** Latency of sequential single-sample requests (one connection, keep-alive). */
 export interface LatencyResult {
@@ -69,7 +70,10 @@ export interface HttpThroughputOptions {
   seconds?: number;
 }
 
-/** Sequential requests of `n` samples over HTTP for about `seconds`, against the floor. */
+/**
+ * Sequential requests of `n` samples over HTTP for about `seconds`, against the floor replayed
+ * on `model.backend` (an in-process backend in this process) in alternating blocks.
+ */
 export async function measureHttpThroughput(
   origin: string,
   model: { id: string; backend: Backend; latentDim: number },
@@ -77,23 +81,23 @@ export async function measureHttpThroughput(
 ): Promise<HttpThroughput> {
   const n = options.n ?? 256;
   const seconds = options.seconds ?? 3;
-  let served = 0, floor = 0, requests = 0;
   for (let i = 0; i < 10; i++) {
     await (await fetch(`${origin}/v1/models/${model.id}/samples?n=${n}&seed=${3_000_000 + i}`))
       .arrayBuffer();
   }
-  while (served < seconds) {
-    const seed = requests + 1;
-    const t0 = performance.now();
-    const res = await fetch(`${origin}/v1/models/${model.id}/samples?n=${n}&seed=${seed}`);
-    await res.arrayBuffer();
-    served += (performance.now() - t0) / 1000;
-    floor += await floorSeconds(model, {
-      seed,
-      batches: parseBatches(res.headers.get("x-drs-batches")),
-    });
-    requests++;
-  }
+  const total = await servedVsFloor(
+    async (seed) => {
+      const res = await fetch(`${origin}/v1/models/${model.id}/samples?n=${n}&seed=${seed}`);
+      await res.arrayBuffer();
+      if (res.status !== 200) {
+        throw new Error(`Cannot benchmark as a request answered ${res.status}`);
+      }
+      return parseBatches(res.headers.get("x-drs-batches"));
+    },
+    model,
+    { seconds },
+  );
+  const { requests, servedSeconds: served, floorSeconds: floor } = total;
   const ratio = served / floor;
   return {
     n,

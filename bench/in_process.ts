@@ -1,18 +1,22 @@
 /**
  * Accepted samples per second through the app (`app.request()`: routing, validation, RNG,
- * DRS, JSON) against the floor, request by request so both see the same machine load.
+ * DRS, JSON) against the floor: the same G+D batches run straight on an in-process backend.
  *
  * @module
  */
 
 import type { Hono } from "hono";
+import type { Backend } from "../edge/backends/mod.ts";
 import type { AppEnv } from "../edge/deps.ts";
 import type { LoadedModel } from "../edge/registry.ts";
+import { servedVsFloor } from "./blocks.ts";
 import { drawSeconds, floorSeconds, parseBatches } from "./floor.ts";
 
 /** One row of the throughput table. */
 export interface ThroughputRow {
   backend: string;
+  /** Where G+D ran while serving: `inference thread` or `server thread`. */
+  mode: string;
   n: number;
   requests: number;
   /** Mean proposals run through G+D per request. */
@@ -32,50 +36,42 @@ export interface ThroughputRow {
 export interface ThroughputOptions {
   /** Seconds of measured requests per row (after warm-up). @default {3} */
   seconds?: number;
-  /** Warm-up requests. @default {20} */
+  /** Warm-up requests. @default {50} */
   warmup?: number;
 }
 
-/** Measures one (backend, n) row. */
+/** Measures one (backend, mode, n) row; `floor` is an in-process backend of the same model. */
 export async function measureThroughput(
   app: Hono<AppEnv>,
-  request: { model: LoadedModel; n: number },
+  request: { model: LoadedModel; floor: Backend; n: number; mode: string },
   options: ThroughputOptions = {},
 ): Promise<ThroughputRow> {
   const { model, n } = request;
-  const target = { backend: model.backend, latentDim: model.manifest.latentDim };
-  const seconds = options.seconds ?? 3;
-  const path = (seed: number) => `/v1/models/${model.id}/samples?n=${n}&seed=${seed}`;
-  for (let i = 0; i < (options.warmup ?? 20); i++) {
-    const res = await app.request(path(1_000_000 + i));
+  const target = { backend: request.floor, latentDim: model.manifest.latentDim };
+  const serve = async (seed: number) => {
+    const path = `/v1/models/${model.id}/samples?n=${n}&seed=${seed}`;
+    const res = await app.request(path);
     await res.arrayBuffer();
-    await floorSeconds(target, {
-      seed: 1_000_000 + i,
-      batches: parseBatches(res.headers.get("x-drs-batches")),
-    });
+    if (res.status !== 200) throw new Error(`Cannot benchmark as ${path} answered ${res.status}`);
+    return parseBatches(res.headers.get("x-drs-batches"));
+  };
+  for (let i = 0; i < (options.warmup ?? 50); i++) {
+    const batches = await serve(1_000_000 + i);
+    await floorSeconds(target, { seed: 1_000_000 + i, batches });
   }
-  let served = 0, floor = 0, draws = 0, requests = 0, proposals = 0;
-  while (served < seconds) {
-    const seed = requests + 1;
-    const t0 = performance.now();
-    const res = await app.request(path(seed));
-    await res.arrayBuffer();
-    served += (performance.now() - t0) / 1000;
-    if (res.status !== 200) {
-      throw new Error(`Cannot benchmark as ${path(seed)} answered ${res.status}`);
-    }
-    const batches = parseBatches(res.headers.get("x-drs-batches"));
-    proposals += batches.reduce((a, b) => a + b, 0);
-    floor += await floorSeconds(target, { seed, batches });
-    draws += drawSeconds(model.manifest.latentDim, { seed, batches });
-    requests++;
-  }
+  const total = await servedVsFloor(serve, target, { seconds: options.seconds ?? 3 });
+  let draws = 0;
+  total.batches.forEach((batches, i) => {
+    draws += drawSeconds(model.manifest.latentDim, { seed: i + 1, batches });
+  });
+  const { requests, servedSeconds: served, floorSeconds: floor } = total;
   const ratio = served / floor;
   return {
     backend: model.backend.name,
+    mode: request.mode,
     n,
     requests,
-    proposalsPerRequest: proposals / requests,
+    proposalsPerRequest: total.proposals / requests,
     servedMs: (served * 1000) / requests,
     floorMs: (floor * 1000) / requests,
     drawsMs: (draws * 1000) / requests,

@@ -16,7 +16,7 @@ import { openBackend } from "../edge/backends/open.ts";
 import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
-import { createWorkerDraws } from "../edge/worker_draws.ts";
+import { createInferenceThread } from "../edge/backends/threaded.ts";
 import {
   type HttpThroughput,
   type LatencyResult,
@@ -27,22 +27,36 @@ import { measureThroughput, type ThroughputRow } from "./in_process.ts";
 import { markdownReport } from "./report.ts";
 import { startServer } from "./server_process.ts";
 
+/** Where the app runs G+D, as the table names it. */
+const MODES = {
+  thread: "inference thread",
+  inline: "server thread",
+} as const;
+
 const { values: flags } = parseArgs({
   args: Deno.args,
   options: {
     models: { type: "string", default: "models" },
     model: { type: "string", default: "grid25" },
     backends: { type: "string", default: "onnx,wasm" },
+    modes: { type: "string", default: "thread,inline" },
     seconds: { type: "string", default: "3" },
     "latency-requests": { type: "string", default: "2000" },
     out: { type: "string", default: "bench/results" },
-    "draw-worker": { type: "string", default: "1" },
     chunk: { type: "string", default: "256" },
   },
   strict: true,
 });
 const seconds = Number(flags.seconds);
 const backends = flags.backends.split(",") as BackendName[];
+const modes = flags.modes.split(",");
+for (const mode of modes) {
+  if (!(mode in MODES)) {
+    throw new RangeError(
+      `Cannot benchmark as '--modes' must list thread and/or inline: current value is '${mode}'`,
+    );
+  }
+}
 
 /** Results of one backend. */
 interface BackendResult {
@@ -52,44 +66,63 @@ interface BackendResult {
   http: HttpThroughput;
 }
 
+const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
+// This thread opens its runtimes first: onnxruntime-node's process-wide environment belongs to
+// the first isolate that loads it, and this one outlives the inference thread.
+const thread = createInferenceThread();
 const results: BackendResult[] = [];
 for (const name of backends) {
-  const registry = createRegistry(
-    fsModelSource(flags.models),
-    (init) => openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } }),
-  );
-  await registry.load();
-  const model = registry.get(flags.model);
-  if (!model) {
+  const registries = {
+    inline: createRegistry(
+      fsModelSource(flags.models),
+      (init) => openBackend(name, init, openOptions),
+    ),
+    thread: createRegistry(
+      fsModelSource(flags.models),
+      (init) => thread.open(name, init, openOptions),
+    ),
+  };
+  await registries.inline.load();
+  await registries.thread.load();
+  const floor = registries.inline.get(flags.model);
+  if (!floor) {
     throw new Error(
-      `Cannot benchmark '${flags.model}' on ${name}: ${JSON.stringify(registry.errors())}`,
+      `Cannot benchmark '${flags.model}' on ${name}: ${JSON.stringify(registries.inline.errors())}`,
     );
   }
   const key = await importSigningKey("bench", crypto.randomUUID() + crypto.randomUUID());
-  // One request at a time, as in the measurement loop; draws and chunks as edge/main.ts does.
-  const worker = flags["draw-worker"] !== "0" ? createWorkerDraws() : undefined;
-  const limits = worker ? { draws: worker.draws, chunk: Number(flags.chunk) } : {};
-  const app = createApp({ registry, keys: [key], limits: { concurrency: 1, ...limits } });
   const throughput: ThroughputRow[] = [];
-  for (const n of [1, 16, 256]) {
-    const row = await measureThroughput(app, { model, n }, { seconds });
-    console.log(
-      `${name} n=${n}: ${row.acceptedPerSecond.toFixed(0)} accepted/s, floor ${
-        row.floorAcceptedPerSecond.toFixed(0)
-      }/s, ratio ${row.ratio.toFixed(3)} (${row.requests} requests, ${
-        row.proposalsPerRequest.toFixed(0)
-      } proposals each)`,
-    );
-    throughput.push(row);
+  for (const mode of modes as (keyof typeof MODES)[]) {
+    const model = registries[mode].get(flags.model)!;
+    // One request at a time, configured as edge/main.ts (thread) or edge/deploy.ts (inline).
+    const limits = mode === "thread" ? { chunk: Number(flags.chunk) } : {};
+    const app = createApp({
+      registry: registries[mode],
+      keys: [key],
+      limits: { concurrency: 1, ...limits },
+    });
+    for (const n of [1, 16, 256]) {
+      const row = await measureThroughput(app, {
+        model,
+        floor: floor.backend,
+        n,
+        mode: MODES[mode],
+      }, {
+        seconds,
+      });
+      console.log(
+        `${name} ${row.mode} n=${n}: ${row.acceptedPerSecond.toFixed(0)} accepted/s, floor ${
+          row.floorAcceptedPerSecond.toFixed(0)
+        }/s, ratio ${row.ratio.toFixed(3)} (${row.requests} requests, ${
+          row.proposalsPerRequest.toFixed(0)
+        } proposals each)`,
+      );
+      throughput.push(row);
+    }
   }
-  worker?.close();
+  await registries.thread.dispose();
   const server = await startServer({
-    env: {
-      DRS_BACKEND: name,
-      DRS_MODELS_DIR: flags.models,
-      DRS_DRAW_WORKER: flags["draw-worker"],
-      DRS_CHUNK: flags.chunk,
-    },
+    env: { DRS_BACKEND: name, DRS_MODELS_DIR: flags.models, DRS_CHUNK: flags.chunk },
   });
   try {
     const latency = await measureLatency(server.origin, flags.model, {
@@ -100,11 +133,7 @@ for (const name of backends) {
     );
     const http = await measureHttpThroughput(
       server.origin,
-      {
-        id: model.id,
-        backend: model.backend,
-        latentDim: model.manifest.latentDim,
-      },
+      { id: floor.id, backend: floor.backend, latentDim: floor.manifest.latentDim },
       { n: 256, seconds },
     );
     console.log(
@@ -116,14 +145,14 @@ for (const name of backends) {
   } finally {
     await server.stop();
   }
-  await registry.dispose();
+  await registries.inline.dispose();
 }
+thread.close();
 
 const report = {
   model: flags.model,
   command: `deno task bench ${Deno.args.join(" ")}`.trim(),
   machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno, os: Deno.build.os },
-  drawWorker: flags["draw-worker"] !== "0",
   chunk: Number(flags.chunk),
   results,
 };

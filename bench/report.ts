@@ -9,8 +9,7 @@ export interface BenchReport {
   model: string;
   command: string;
   machine: { cpus: number; deno: string; os: string };
-  /** Latents made in a worker, rounds split into chunks of `chunk` proposals. */
-  drawWorker: boolean;
+  /** Proposals per G+D call on the inference thread. */
   chunk: number;
   results: {
     backend: string;
@@ -29,19 +28,19 @@ export function markdownReport(report: BenchReport): string {
     `# Sampler benchmark (${report.model})`,
     "",
     `\`${report.command}\` on ${report.machine.cpus} CPUs, Deno ${report.machine.deno}.`,
-    "Floor = the same G+D batches run straight on the backend (latents made untimed);",
-    "draws = making those batches' latents and uniforms inline (what the draw worker moves off the request thread).",
-    report.drawWorker
-      ? `Latents made in a worker while G+D runs; rounds split into chunks of ${report.chunk}.`
-      : "Latents made inline; one G+D batch per round.",
+    "Floor = the same G+D batches run straight on an in-process backend (latents made untimed),",
+    "measured in alternating blocks of 25 requests: the requests back to back, then their floor.",
+    "draws = making those batches' latents and uniforms on one thread (for scale).",
+    `Inference thread: G+D on a Worker fed through shared memory (the server's default), rounds in chunks of ${report.chunk},`,
+    "the next chunk queued while one is decided. Server thread: G+D in-process, one batch per round (Deno Deploy, Workers).",
     "",
-    "| backend | n | requests | proposals/request | accepted/s | floor accepted/s | ratio | overhead | ms/request served / floor / draws |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| backend | G+D on | n | requests | proposals/request | accepted/s | floor accepted/s | ratio | overhead | ms/request served / floor / draws |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of report.results) {
     for (const t of r.throughput) {
       lines.push(
-        `| ${r.backend} | ${t.n} | ${t.requests} | ${f0(t.proposalsPerRequest)} | ${
+        `| ${r.backend} | ${t.mode} | ${t.n} | ${t.requests} | ${f0(t.proposalsPerRequest)} | ${
           f0(t.acceptedPerSecond)
         } | ${f0(t.floorAcceptedPerSecond)} | ${t.ratio.toFixed(3)} | ${pct(t.overheadPercent)} | ${
           t.servedMs.toFixed(3)
@@ -51,7 +50,7 @@ export function markdownReport(report: BenchReport): string {
   }
   lines.push(
     "",
-    "Over HTTP on loopback (real server, sequential requests, one connection):",
+    "Over HTTP on loopback (the real server as `deno task start` runs it, sequential requests, one connection):",
     "",
     "| backend | n=1 p50 ms | n=1 p99 ms | n=1 mean ms | n=256 accepted/s | n=256 ratio to floor | overhead |",
     "|---|---:|---:|---:|---:|---:|---:|",
