@@ -25,7 +25,7 @@ export interface ServedVsFloor {
 export interface BlocksOptions {
   /** Seconds of served requests. @default {3} */
   seconds?: number;
-  /** Requests per block. @default {25} */
+  /** Requests per block. @default {100} */
   block?: number;
 }
 
@@ -39,7 +39,7 @@ export async function servedVsFloor(
   options: BlocksOptions = {},
 ): Promise<ServedVsFloor> {
   const seconds = options.seconds ?? 3;
-  const block = options.block ?? 25;
+  const block = options.block ?? 100;
   const total: ServedVsFloor = {
     requests: 0,
     proposals: 0,

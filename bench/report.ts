@@ -29,7 +29,7 @@ export function markdownReport(report: BenchReport): string {
     "",
     `\`${report.command}\` on ${report.machine.cpus} CPUs, Deno ${report.machine.deno}.`,
     "Floor = the same G+D batches run straight on an in-process backend (latents made untimed),",
-    "measured in alternating blocks of 25 requests: the requests back to back, then their floor.",
+    "measured in alternating blocks of 100 requests: the requests back to back, then their floor.",
     "draws = making those batches' latents and uniforms on one thread (for scale).",
     `Inference thread: G+D on a Worker fed through shared memory (the server's default), rounds in chunks of ${report.chunk},`,
     "the next chunk queued while one is decided. Server thread: G+D in-process, one batch per round (Deno Deploy, Workers).",
