@@ -53,6 +53,7 @@ for (const backend of ["onnx", "wasm"] as const) {
         assert.ok(ready.models.includes("grid25"));
         const model = await json(await fetch(`${origin}/v1/models/grid25`));
         assert.equal(model.backend, backend);
+        assert.equal(model.inferenceThread, true, "G+D on the inference thread by default");
         assert.equal(model.kind, "points2d");
 
         const url = `${origin}/v1/models/grid25/samples?n=64&seed=7`;
