@@ -31,7 +31,8 @@ Deno.test("securityHeaders() sets nosniff, referrer policy and a CSP on JSON, PN
 
 Deno.test("securityHeaders() keeps signed images embeddable cross-origin", async () => {
   const { app, key } = await makeTestApp({ nowSeconds: () => 1000 });
-  const url = await signedSampleUrl("http://edge.test", { model: "grid", seed: 3, n: 8 }, key, {
+  const url = await signedSampleUrl(key, { model: "grid", seed: 3, n: 8 }, {
+    base: "http://edge.test",
     expiresAt: 5000,
   });
   const res = await app.request(url.href, { headers: { origin: "https://other.example" } });

@@ -31,7 +31,7 @@ async function main(args: string[]): Promise<number> {
   try {
     const [key] = await parseSigningKeys(spec);
     const expiresAt = Math.floor(Date.now() / 1000) + parsed.ttl;
-    const url = await signedSampleUrl(parsed.baseUrl, parsed.params, key, { expiresAt });
+    const url = await signedSampleUrl(key, parsed.params, { base: parsed.baseUrl, expiresAt });
     console.log(url.href);
     return 0;
   } catch (error) {

@@ -9,7 +9,8 @@ const NOW = 1_700_000_000;
 
 async function setup(adminToken?: string) {
   const t = await makeTestApp({ nowSeconds: () => NOW, adminToken });
-  const url = await signedSampleUrl("http://localhost", { model: "grid", seed: 7, n: 16 }, t.key, {
+  const url = await signedSampleUrl(t.key, { model: "grid", seed: 7, n: 16 }, {
+    base: "http://localhost",
     expiresAt: NOW + 600,
   });
   return { ...t, url };
@@ -65,7 +66,8 @@ Deno.test("GET /v1/s/:model.png refuses tampered and unsigned URLs with 403 JSON
 
 Deno.test("GET /v1/s/:model.png answers 410 once the URL has expired", async () => {
   const { app, key } = await setup();
-  const url = await signedSampleUrl("http://localhost", { model: "grid", seed: 7 }, key, {
+  const url = await signedSampleUrl(key, { model: "grid", seed: 7 }, {
+    base: "http://localhost",
     expiresAt: NOW - 1,
   });
   const res = await app.request(pathOf(url));
@@ -76,12 +78,14 @@ Deno.test("GET /v1/s/:model.png answers 410 once the URL has expired", async () 
 Deno.test("GET /v1/s/:model.png accepts every configured key (rotation)", async () => {
   const old = await testKey("old");
   const { app } = await makeTestApp({ nowSeconds: () => NOW, keys: [await testKey("new"), old] });
-  const url = await signedSampleUrl("http://x", { model: "grid", seed: 1 }, old, {
+  const url = await signedSampleUrl(old, { model: "grid", seed: 1 }, {
+    base: "http://x",
     expiresAt: NOW + 5,
   });
   assert.equal((await app.request(pathOf(url))).status, 200);
   const stranger = await testKey("gone");
-  const bad = await signedSampleUrl("http://x", { model: "grid", seed: 1 }, stranger, {
+  const bad = await signedSampleUrl(stranger, { model: "grid", seed: 1 }, {
+    base: "http://x",
     expiresAt: NOW + 5,
   });
   assert.equal((await app.request(pathOf(bad))).status, 403);
@@ -97,7 +101,8 @@ Deno.test("GET /v1/s/ validates the signed query and the model", async () => {
     expiresAt: NOW + 60,
   });
   assert.equal((await app.request(pathOf(unknown))).status, 404);
-  const json = await signedSampleUrl("http://x", { model: "grid", seed: 1, format: "json" }, key, {
+  const json = await signedSampleUrl(key, { model: "grid", seed: 1, format: "json" }, {
+    base: "http://x",
     expiresAt: NOW + 60,
   });
   const body = await (await app.request(pathOf(json))).json();

@@ -26,6 +26,8 @@ export interface SignedSampleParams {
 
 /** Options for {@linkcode signedSampleUrl}. */
 export interface SignedSampleOptions {
+  /** Origin the URL is minted for; its path is replaced. */
+  base: string | URL;
   /** Expiry, unix seconds. */
   expiresAt: number;
 }
@@ -34,13 +36,13 @@ export interface SignedSampleOptions {
 export const SIGNED_PREFIX = "/v1/s/";
 
 /**
- * A signed URL for `params` on `base` (its origin; the path is replaced). Throws the same
- * 400 `HttpError` as the server would if a parameter is invalid.
+ * A URL for `params` on `options.base` (its origin; the path is replaced), signed with `key`
+ * and expiring at `options.expiresAt`. Throws the same 400 `HttpError` as the server would if
+ * a parameter is invalid.
  */
 export async function signedSampleUrl(
-  base: string | URL,
-  params: SignedSampleParams,
   key: SigningKey,
+  params: SignedSampleParams,
   options: SignedSampleOptions,
 ): Promise<URL> {
   if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(params.model)) {
@@ -48,7 +50,7 @@ export async function signedSampleUrl(
       `Cannot sign as 'model' must be a model id like 'grid25': current value is '${params.model}'`,
     );
   }
-  const url = new URL(`${SIGNED_PREFIX}${params.model}.${params.format ?? "png"}`, base);
+  const url = new URL(`${SIGNED_PREFIX}${params.model}.${params.format ?? "png"}`, options.base);
   const q = url.searchParams;
   q.set("n", String(params.n ?? 1));
   q.set("seed", String(params.seed));

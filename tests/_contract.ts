@@ -45,15 +45,15 @@ export async function signedPaths(
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const sign = async (format: "png" | "json", n: number, seed: number) => {
     const url = await signedSampleUrl(
-      "http://signed.invalid",
-      { model: options.model, seed, n, format },
       options.key,
-      { expiresAt },
+      { model: options.model, seed, n, format },
+      { base: "http://signed.invalid", expiresAt },
     );
     return url.pathname + url.search;
   };
   const expired = new URL(
-    await signedSampleUrl("http://signed.invalid", { model: options.model, seed: 1 }, options.key, {
+    await signedSampleUrl(options.key, { model: options.model, seed: 1 }, {
+      base: "http://signed.invalid",
       expiresAt: 1_000_000_000,
     }),
   );

@@ -65,7 +65,7 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
     1, // long expired
   ]);
   const url = await signedSampleUrl(
-    "http://fuzz.test",
+    target.key,
     {
       model,
       seed: rng.int(2 ** 32),
@@ -73,8 +73,7 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
       format: rng.pick(["png", "json"] as const),
       ...(rng.chance(0.3) ? { acceptance: rng.pick([0.2, 0.5]) } : {}),
     },
-    target.key,
-    { expiresAt },
+    { base: "http://fuzz.test", expiresAt },
   );
   let text = url.pathname + url.search;
   const mutation = rng.int(8);

@@ -56,7 +56,7 @@ Deno.test({
     const key = await importSigningKey("k1", SECRET);
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
     const sign = async (params: Parameters<typeof signedSampleUrl>[1]) =>
-      (await signedSampleUrl(server.origin, params, key, { expiresAt })).href;
+      (await signedSampleUrl(key, params, { base: server.origin, expiresAt })).href;
     const good = [
       { id: "raw-grid", src: await sign({ model: "mnist", seed: 7, n: 16, drs: false, scale: 2 }) },
       { id: "drs-grid", src: await sign({ model: "mnist", seed: 7, n: 16, scale: 2 }) },

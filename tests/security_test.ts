@@ -35,15 +35,14 @@ Deno.test("GET /v1/s/ refuses every single-byte change to a signed URL's path or
   const key = await importSigningKey("k1", SECRET);
   const { app } = await makeTestApp({ keys: [key], nowSeconds: () => NOW });
   const signed = await signedSampleUrl(
-    "http://edge.test",
+    key,
     {
       model: "grid",
       seed: 7,
       n: 4,
       acceptance: 0.5,
     },
-    key,
-    { expiresAt: NOW + 3600 },
+    { base: "http://edge.test", expiresAt: NOW + 3600 },
   );
   const original = signed.pathname + signed.search;
   assert.equal((await app.request(`http://edge.test${original}`)).status, 200);
@@ -102,10 +101,12 @@ Deno.test("secrets never appear in response bodies or log lines", async () => {
     nowSeconds: () => NOW,
   });
   opened[0].run = () => Promise.reject(new Error("backend exploded"));
-  const good = await signedSampleUrl("http://edge.test", { model: "tiles", seed: 1 }, key, {
+  const good = await signedSampleUrl(key, { model: "tiles", seed: 1 }, {
+    base: "http://edge.test",
     expiresAt: NOW + 60,
   });
-  const expired = await signedSampleUrl("http://edge.test", { model: "tiles", seed: 1 }, key, {
+  const expired = await signedSampleUrl(key, { model: "tiles", seed: 1 }, {
+    base: "http://edge.test",
     expiresAt: NOW - 60,
   });
   const requests: [string, RequestInit?][] = [

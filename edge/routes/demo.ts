@@ -45,10 +45,12 @@ async function mintPairs(
   const acceptance = Math.round(options.acceptance * 100) / 100;
   return await Promise.all(DEMO_SEEDS.map(async (seed) => ({
     seed,
-    raw: (await signedSampleUrl(options.origin, { ...common, seed, drs: false }, key, {
+    raw: (await signedSampleUrl(key, { ...common, seed, drs: false }, {
+      base: options.origin,
       expiresAt,
     })).href,
-    drs: (await signedSampleUrl(options.origin, { ...common, seed, acceptance }, key, {
+    drs: (await signedSampleUrl(key, { ...common, seed, acceptance }, {
+      base: options.origin,
       expiresAt,
     })).href,
   })));

@@ -82,14 +82,10 @@ export function signRoutes(deps: AppDeps): Hono<AppEnv> {
     const { model, ttl = 3600, baseUrl, ...params } = parsed.data;
     findModel(deps, model);
     const expiresAt = deps.nowSeconds() + ttl;
-    const url = await signedSampleUrl(
-      baseUrl ?? new URL(c.req.url).origin,
-      { model, ...params },
-      deps.keys[0],
-      {
-        expiresAt,
-      },
-    );
+    const url = await signedSampleUrl(deps.keys[0], { model, ...params }, {
+      base: baseUrl ?? new URL(c.req.url).origin,
+      expiresAt,
+    });
     return c.json({ url: url.href, expiresAt, kid: deps.keys[0].id });
   });
   return app;
