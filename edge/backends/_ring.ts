@@ -84,11 +84,3 @@ export function viewRing(buffers: RingBuffers): Ring {
 export function at(slot: number, field: keyof typeof FIELD): number {
   return HEADER + FIELDS * slot + FIELD[field];
 }
-
-/** Resolves once `ctrl[index]` no longer holds `value` (without blocking the thread). */
-export async function whileValue(ctrl: Int32Array, index: number, value: number): Promise<void> {
-  while (Atomics.load(ctrl, index) === value) {
-    const wait = Atomics.waitAsync(ctrl, index, value);
-    if (wait.async) await wait.value;
-  }
-}

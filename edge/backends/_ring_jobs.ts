@@ -5,7 +5,7 @@
  * @module
  */
 
-import { at, DONE, FREE, HEAD, OPS, QUEUED, type Ring, type RingOp, whileValue } from "./_ring.ts";
+import { at, DONE, FREE, HEAD, OPS, QUEUED, type Ring, type RingOp } from "./_ring.ts";
 
 /** One call on a backend in the inference thread. */
 export interface Job {
@@ -43,10 +43,6 @@ export function createJobQueue(ring: Ring): JobQueue {
   const waiting: Waiting[] = [];
   let head = 0;
   let failed: Error | undefined;
-  let killed!: (error: Error) => void;
-  const dead = new Promise<never>((_, reject) => (killed = reject));
-  dead.catch(() => {});
-
   function pump(): void {
     while (waiting.length > 0 && Atomics.load(ctrl, at(head % slots, "status")) === FREE) {
       const { job, rows: [r0, r1], inPer, started } = waiting.shift()!;
@@ -64,18 +60,24 @@ export function createJobQueue(ring: Ring): JobQueue {
   }
 
   async function collect(slot: number, rows: number, outPer: readonly number[]) {
-    await Promise.race([whileValue(ctrl, at(slot, "status"), QUEUED), dead]);
+    // No Promise.race with a long-lived "thread stopped" promise: every race would leave a
+    // reaction on it for good (about 1 KB per request). fail() wakes these waits instead.
+    const status = at(slot, "status");
+    while (Atomics.load(ctrl, status) === QUEUED) {
+      if (failed) throw failed;
+      const wait = Atomics.waitAsync(ctrl, status, QUEUED);
+      if (wait.async) await wait.value;
+    }
     const base = slot * slotFloats;
-    const status = Atomics.load(ctrl, at(slot, "status"));
     let result: Float32Array[] | Error;
-    if (status === DONE) {
+    if (Atomics.load(ctrl, status) === DONE) {
       let offset = base;
       result = outPer.map((per) => data.slice(offset, offset += rows * per));
     } else {
       const text = ring.bytes.slice(4 * base, 4 * base + ctrl[at(slot, "errorBytes")]);
       result = new Error(new TextDecoder().decode(text));
     }
-    Atomics.store(ctrl, at(slot, "status"), FREE);
+    Atomics.store(ctrl, status, FREE);
     pump();
     if (result instanceof Error) throw result;
     return result;
@@ -117,8 +119,8 @@ export function createJobQueue(ring: Ring): JobQueue {
     },
     fail(error) {
       failed ??= error;
-      killed(failed);
       for (const w of waiting.splice(0)) w.abort(failed);
+      for (let slot = 0; slot < slots; slot++) Atomics.notify(ctrl, at(slot, "status"));
     },
   };
 }
