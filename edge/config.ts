@@ -32,7 +32,8 @@ export interface ServerConfig {
   deadlineMs: number;
   /**
    * `DRS_INFERENCE_THREAD`: run G+D on an inference thread (a Worker sharing memory with the
-   * server thread) instead of the server's JS thread (`0` turns it off). @default {true}
+   * server thread) instead of the server's JS thread (`0` turns it off). @default {true} with 2
+   * or more CPUs, else false
    */
   inferenceThread: boolean;
   /** `DRS_DRAW_WORKER`: make latents in another worker while G+D runs (`1` turns it on). @default {false} */
@@ -61,8 +62,21 @@ function intFrom(
   return value;
 }
 
+/** Options for {@linkcode configFromEnv}. */
+export interface ConfigOptions {
+  /**
+   * CPUs available: the inference thread is on by default only with 2 or more (on one CPU a
+   * second thread only adds hand-offs). @default {navigator.hardwareConcurrency ?? 1}
+   */
+  cpus?: number;
+}
+
 /** Reads the config; throws a RangeError naming the variable on a bad value. */
-export function configFromEnv(env: Record<string, string | undefined>): ServerConfig {
+export function configFromEnv(
+  env: Record<string, string | undefined>,
+  options: ConfigOptions = {},
+): ServerConfig {
+  const cpus = options.cpus ?? globalThis.navigator?.hardwareConcurrency ?? 1;
   const backend = env.DRS_BACKEND || "auto";
   if (backend !== "onnx" && backend !== "wasm" && backend !== "auto") {
     throw new RangeError(
@@ -84,7 +98,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ServerCo
     queue: intFrom(env, "DRS_QUEUE", 64, 0),
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
-    inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", 1, 0) !== 0,
+    inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     drawWorker: intFrom(env, "DRS_DRAW_WORKER", 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
   };

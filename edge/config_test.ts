@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import { configFromEnv } from "./config.ts";
 
 Deno.test("configFromEnv() applies defaults", () => {
-  const c = configFromEnv({});
+  const c = configFromEnv({}, { cpus: 2 });
   assert.equal(c.port, 8000);
   assert.equal(c.backend, "auto");
   assert.equal(c.modelsDir, "models");
   assert.equal(c.signingKeys, undefined);
   assert.equal(c.adminToken, undefined);
   assert.deepEqual([c.inferenceThread, c.drawWorker, c.chunk], [true, false, 256]);
+  // One CPU: no second thread unless asked for.
+  assert.equal(configFromEnv({}, { cpus: 1 }).inferenceThread, false);
+  assert.equal(configFromEnv({ DRS_INFERENCE_THREAD: "1" }, { cpus: 1 }).inferenceThread, true);
 });
 
 Deno.test("configFromEnv() reads variables and names a bad one", () => {
