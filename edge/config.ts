@@ -5,6 +5,10 @@
  * @module
  */
 
+import type { DrawSource } from "./draws.ts";
+import type { LimiterOptions } from "./limiter.ts";
+import type { SamplerOptions } from "./sampler.ts";
+
 /** Which runtime opens the models (`auto`: onnx when native addons load, else wasm). */
 export type BackendChoice = "onnx" | "wasm" | "auto";
 
@@ -101,5 +105,31 @@ export function configFromEnv(
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     drawWorker: intFrom(env, "DRS_DRAW_WORKER", 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
+  };
+}
+
+/** Options for {@linkcode appLimits}. */
+export interface AppLimitsOptions {
+  /**
+   * Split rounds into chunks of `DRS_CHUNK` proposals (an inference thread or a draw worker to
+   * overlap, or a WASM heap to bound). @default {false}
+   */
+  chunked?: boolean;
+  /** Where latents and uniforms come from (a draw worker). @default {undefined} (inline) */
+  draws?: DrawSource;
+}
+
+/** The app's `limits` from the config: concurrency, queue, budget, deadline and chunking. */
+export function appLimits(
+  config: ServerConfig,
+  options: AppLimitsOptions = {},
+): SamplerOptions & LimiterOptions {
+  return {
+    concurrency: config.concurrency,
+    queue: config.queue,
+    budget: config.budget,
+    deadlineMs: config.deadlineMs,
+    ...(options.chunked ? { chunk: config.chunk } : {}),
+    ...(options.draws ? { draws: options.draws } : {}),
   };
 }

@@ -17,7 +17,7 @@ import { createApp } from "./app.ts";
 import type { Backend, BackendInit } from "./backends/mod.ts";
 import { openBackend, pickBackendName } from "./backends/open.ts";
 import { denoWasmPaths } from "./backends/wasm_paths.ts";
-import { type BackendChoice, configFromEnv } from "./config.ts";
+import { appLimits, type BackendChoice, configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createRegistry } from "./registry.ts";
@@ -70,13 +70,7 @@ async function buildApp(env: Record<string, string>): Promise<Fetch> {
     registry,
     keys,
     adminToken: config.adminToken,
-    limits: {
-      concurrency: config.concurrency,
-      queue: config.queue,
-      budget: config.budget,
-      deadlineMs: config.deadlineMs,
-      ...(worker ? { draws: worker.draws, chunk: config.chunk } : {}),
-    },
+    limits: appLimits(config, { chunked: worker !== undefined, draws: worker?.draws }),
   }).fetch;
 }
 

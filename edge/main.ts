@@ -13,7 +13,7 @@ import type { BackendName } from "./backends/mod.ts";
 import { openBackend, pickBackendName } from "./backends/open.ts";
 import { createInferenceThread } from "./backends/threaded.ts";
 import { denoWasmPaths } from "./backends/wasm_paths.ts";
-import { configFromEnv, type ServerConfig } from "./config.ts";
+import { appLimits, configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createRegistry } from "./registry.ts";
 import { createWorkerDraws } from "./worker_draws.ts";
@@ -54,14 +54,7 @@ async function main(): Promise<void> {
     registry,
     keys,
     adminToken: config.adminToken,
-    limits: {
-      concurrency: config.concurrency,
-      queue: config.queue,
-      budget: config.budget,
-      deadlineMs: config.deadlineMs,
-      ...(thread || worker ? { chunk: config.chunk } : {}),
-      ...(worker ? { draws: worker.draws } : {}),
-    },
+    limits: appLimits(config, { chunked: !!(thread || worker), draws: worker?.draws }),
   });
   const server = Deno.serve({
     port: config.port,

@@ -13,7 +13,7 @@ import { OverloadedError } from "./limiter.ts";
 import { canonicalQuery, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
-import { createSamplesJsonWriter, renderPng, type SamplesJsonWriter } from "./render/mod.ts";
+import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
 import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
 
@@ -72,11 +72,6 @@ export async function sampleBody(
   });
   // JSON is written as samples are accepted, while G+D runs on the next chunk.
   const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
-  let written = 0;
-  const onAccepted = (out: Float32Array, range: { from: number; to: number }) => {
-    json?.write(out, range);
-    written = range.to;
-  };
   let result: SampleResult;
   try {
     result = await deps.limiter.run(() =>
@@ -88,7 +83,7 @@ export async function sampleBody(
           drs: manifest.drs,
         },
         { seed: q.seed, n: q.n, drs: q.drs, gamma },
-        { ...deps.sampler, signal, onAccepted },
+        { ...deps.sampler, signal, onAccepted: json?.write },
       ), { signal });
   } catch (error) {
     if (signal?.aborted) {
@@ -121,7 +116,7 @@ export async function sampleBody(
     evaluated: result.evaluated + result.discarded,
     discarded: result.discarded,
   });
-  if (q.format === "png") {
+  if (!json) {
     return {
       body: renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale }),
       contentType: "image/png",
@@ -136,14 +131,12 @@ export async function sampleBody(
     n: q.n,
     drs: q.drs,
   });
+  // Raw samples come in one piece at the end; DRS samples are all written by now.
+  json.write(result.x, { from: json.written, to: q.n });
   const encoder = new TextEncoder();
   const parts = [
     encoder.encode(`${head.slice(0, -1)},"samples":`),
-    finishJson(
-      json ?? createSamplesJsonWriter(manifest.sampleShape, q.n),
-      { x: result.x, n: q.n },
-      written,
-    ),
+    json.finish(),
     encoder.encode(`,"stats":${JSON.stringify(result.stats)}}`),
   ];
   const body = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
@@ -153,16 +146,6 @@ export async function sampleBody(
     offset += part.length;
   }
   return { body, contentType: "application/json; charset=utf-8", result };
-}
-
-/** The rest of the samples (all of them for raw samples, which are not streamed) and the end. */
-function finishJson(
-  writer: SamplesJsonWriter,
-  samples: { x: Float32Array; n: number },
-  written: number,
-): Uint8Array {
-  writer.write(samples.x, { from: written, to: samples.n });
-  return writer.finish();
 }
 
 /** Headers that describe how a body was made (not part of the body, so bodies stay identical). */

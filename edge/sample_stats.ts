@@ -52,3 +52,18 @@ export function statsOf(state: DrsState, logM: number, gamma: number): SampleSta
     gamma,
   };
 }
+
+/** Statistics of `count` raw G samples (`drs=false`): every proposal kept, no DRS constants. */
+export function rawStats(count: number): SampleStats {
+  return {
+    proposals: count,
+    accepted: count,
+    acceptanceRate: count > 0 ? 1 : 0,
+    logM: null,
+    logMFinal: null,
+    logMRaised: false,
+    logMRaises: 0,
+    nonFiniteLogits: 0,
+    gamma: null,
+  };
+}

@@ -14,7 +14,7 @@ import { expectedAcceptance } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
 import type { Backend, BackendOutput } from "./backends/mod.ts";
 import { type Draws, type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
-import { BudgetExhaustedError, type SampleStats, statsOf } from "./sample_stats.ts";
+import { BudgetExhaustedError, rawStats, type SampleStats, statsOf } from "./sample_stats.ts";
 import { withinDeadline } from "./deadline.ts";
 import { yieldToEventLoop } from "./yield.ts";
 
@@ -126,23 +126,12 @@ export async function sample(
   options.signal?.throwIfAborted();
   if (!request.drs) {
     const z = normals(seed, { start: 0, count: n, dim: model.latentDim });
-    const raw = (count: number): SampleStats => ({
-      proposals: count,
-      accepted: count,
-      acceptanceRate: count > 0 ? 1 : 0,
-      logM: null,
-      logMFinal: null,
-      logMRaised: false,
-      logMRaises: 0,
-      nonFiniteLogits: 0,
-      gamma: null,
-    });
     const x = await withinDeadline(
       model.backend.generate(z, n),
       deadline - now(),
-      () => new BudgetExhaustedError("deadline", raw(0), 0),
+      () => new BudgetExhaustedError("deadline", rawStats(0), 0),
     );
-    const stats = raw(n);
+    const stats = rawStats(n);
     return {
       x: x.slice(0, n * sampleSize),
       stats,

@@ -18,7 +18,7 @@ import { parseSigningKeys } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
 import { BACKEND_FILES } from "./backends/mod.ts";
 import { openWasmBackend } from "./backends/tfjs_wasm.ts";
-import { configFromEnv } from "./config.ts";
+import { appLimits, configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { createRegistry, type Registry } from "./registry.ts";
 import { type EmbeddedFiles, embeddedModelSource } from "./sources/embedded.ts";
@@ -76,15 +76,9 @@ async function buildApp(
     registry: await models,
     keys,
     adminToken: config.adminToken,
-    limits: {
-      concurrency: config.concurrency,
-      queue: config.queue,
-      budget: config.budget,
-      deadlineMs: config.deadlineMs,
-      // G+D in chunks of DRS_CHUNK proposals (same samples): bounds the WASM heap, which never
-      // shrinks, under the isolate's 128 MB (one 8192-proposal MNIST batch grows it past that).
-      chunk: config.chunk,
-    },
+    // G+D in chunks of DRS_CHUNK proposals (same samples): bounds the WASM heap, which never
+    // shrinks, under the isolate's 128 MB (one 8192-proposal MNIST batch grows it past that).
+    limits: appLimits(config, { chunked: true }),
   });
   return app.fetch;
 }

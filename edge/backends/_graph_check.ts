@@ -122,3 +122,17 @@ export function pairExpectations(
     },
   };
 }
+
+/** Throws a RangeError unless `values` holds `n * per` values for a positive integer `n`. */
+export function checkCount(
+  values: Float32Array,
+  expect: { what: string; n: number; per: number },
+): void {
+  const { what, n, per } = expect;
+  if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
+    throw new RangeError(
+      `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
+        `got ${values.length}`,
+    );
+  }
+}

@@ -49,9 +49,12 @@ export interface BackendInit {
 /** Opens a model on one runtime. */
 export type BackendFactory = (init: BackendInit) => Promise<Backend>;
 
-/** Manifest file names each backend may read when the model ships them (`sampler.onnx`). */
+/** The fused sampler's manifest name (optional: `z -> x, logit` in one graph). */
+export const SAMPLER_FILE = "sampler.onnx";
+
+/** Manifest file names each backend may read when the model ships them ({@linkcode SAMPLER_FILE}). */
 export const OPTIONAL_BACKEND_FILES: Record<BackendName, readonly string[]> = {
-  onnx: ["sampler.onnx"],
+  onnx: [SAMPLER_FILE],
   wasm: [],
 };
 

@@ -6,8 +6,14 @@
  */
 
 import * as ort from "onnxruntime-node";
-import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
-import { checkFusedGraph, checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
+import { type Backend, type BackendInit, type BackendOutput, SAMPLER_FILE } from "./mod.ts";
+import {
+  checkCount,
+  checkFusedGraph,
+  checkGraph,
+  type GraphValue,
+  pairExpectations,
+} from "./_graph_check.ts";
 
 /** Options for {@linkcode openOnnxBackend}. */
 export interface OnnxBackendOptions {
@@ -58,19 +64,6 @@ async function createSession(
     );
   }
 }
-
-function checkCount(values: Float32Array, expect: { what: string; n: number; per: number }): void {
-  const { what, n, per } = expect;
-  if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
-    throw new RangeError(
-      `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
-        `got ${values.length}`,
-    );
-  }
-}
-
-/** The fused sampler's manifest name (optional: `z -> x, logit` in one graph). */
-export const SAMPLER_FILE = "sampler.onnx";
 
 async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
   const files = { generator: "generator.onnx", discriminator: "discriminator.onnx" };

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
-import { checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
+import { checkCount, checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
 import { loadLayersModelFromBytes } from "./_tfjs_load.ts";
 import { registerCompiledWasm } from "./_wasm_module.ts";
 
@@ -107,14 +107,8 @@ export async function openWasmBackend(
   let open = true;
 
   function check(values: Float32Array, expect: { what: string; n: number; per: number }): void {
-    const { what, n, per } = expect;
     if (!open) throw new Error("Cannot run the model as the WASM backend is disposed");
-    if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
-      throw new RangeError(
-        `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
-          `got ${values.length}`,
-      );
-    }
+    checkCount(values, expect);
   }
 
   async function read(tensors: tf.Tensor[]): Promise<Float32Array[]> {

@@ -14,6 +14,7 @@
 import type { Backend, BackendInit, BackendName } from "./mod.ts";
 import { BACKEND_FILES, OPTIONAL_BACKEND_FILES } from "./mod.ts";
 import type { OpenBackendOptions } from "./open.ts";
+import { checkCount } from "./_graph_check.ts";
 import { createRing, HEAD, type RingOptions, viewRing } from "./_ring.ts";
 import { createJobQueue, type JobQueue } from "./_ring_jobs.ts";
 
@@ -63,12 +64,7 @@ function proxyBackend(
   let open = true;
   const check = (values: Float32Array, n: number, per: number, what: string) => {
     if (!open) throw new Error("Cannot run the model as the backend is disposed");
-    if (!Number.isInteger(n) || n < 1 || values.length !== n * per) {
-      throw new RangeError(
-        `Cannot run the model as '${what}' must hold n * ${per} values for n = ${n}: ` +
-          `got ${values.length}`,
-      );
-    }
+    checkCount(values, { what, n, per });
   };
   return {
     name,
@@ -133,12 +129,12 @@ export function createInferenceThread(options: InferenceThreadOptions = {}): Inf
     event.preventDefault();
     stop(new Error(`Cannot run the model as the inference thread stopped: ${event.message}`));
   };
-  const request = (message: Record<string, unknown>, transfer: Transferable[] = []) => {
+  const request = (message: Record<string, unknown>) => {
     if (stopped) return Promise.reject(stopped);
     const id = nextId++;
     return new Promise<number>((resolve, reject) => {
       replies.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id }, transfer);
+      worker.postMessage({ ...message, id });
       Atomics.notify(ring.ctrl, HEAD); // an idle inference thread blocks on HEAD: wake it
     });
   };
