@@ -7,16 +7,14 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { TrainConfig } from "./config.ts";
 import { mixture, samplePoints } from "./data/gaussians.ts";
 import { pointSource } from "./data/points.ts";
 import { createGan } from "./gan.ts";
-import { keepTrainingD, type Progress, trainGan } from "./loop.ts";
+import { type Progress, trainGan } from "./loop.ts";
 import { buildPointDiscriminator, buildPointGenerator } from "./models.ts";
 import { setupTf } from "./tf_setup.ts";
-import { exportModelPair } from "./export/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { exportAndOpen, trainDOnly } from "./_pipeline_steps.ts";
 import { calibrateBackend } from "./calibrate.ts";
 import { evaluatePointModel, formatMetricsTable } from "./evaluate/run_points.ts";
 import { writeManifest } from "./write_manifest.ts";
@@ -61,25 +59,16 @@ export async function trainPointModel(
   const tGan = performance.now();
   await trainGan(gan, data, { ...run, steps: config.steps, lrFinal: config.lrFinal }, loop);
   const ganSeconds = (performance.now() - tGan) / 1000;
-  const tD = performance.now();
-  const keep = await keepTrainingD(gan, data, { ...run, steps: config.dSteps }, {
-    ...loop,
-    lr: config.dLr,
-    evalEvery: config.dEvalEvery,
-    patience: config.dPatience,
-  });
-  const dSeconds = (performance.now() - tD) / 1000;
+  const { keep, seconds: dSeconds } = await trainDOnly(gan, data, { ...loop, config });
   log(
     `GAN ${ganSeconds.toFixed(0)} s (${(config.steps / ganSeconds).toFixed(1)} steps/s); ` +
       `D-only ${keep.steps} steps in ${dSeconds.toFixed(0)} s, held-out BCE ` +
       `${keep.heldOutLossBefore.toFixed(4)} -> ${keep.heldOutLossAfter.toFixed(4)}`,
   );
 
-  const files = await exportModelPair({ generator, discriminator }, outDir);
-  const backend = await openOnnxBackend({
+  const { files, backend } = await exportAndOpen({ generator, discriminator }, outDir, {
     latentDim: config.latentDim,
     sampleShape: [2],
-    readFile: (name) => Deno.readFile(join(outDir, files[name].path)),
   });
   try {
     const drs = await calibrateBackend(backend, config.latentDim, {

@@ -11,12 +11,12 @@ import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { ImageTrainConfig } from "./config_image.ts";
 import { loadMnist, mnistSource } from "./data/mnist.ts";
-import { keepTrainingD, type Progress } from "./loop.ts";
+import type { Progress } from "./loop.ts";
+import { exportAndOpen, trainDOnly } from "./_pipeline_steps.ts";
 import { disposeGan, ganPhase } from "./image_checkpoint.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
-import { exportModelPair, hashFiles } from "./export/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { hashFiles } from "./export/mod.ts";
 import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
 import { calibrateBackend } from "./calibrate.ts";
 import { evaluateImageModel } from "./evaluate/run_images.ts";
@@ -85,29 +85,22 @@ export async function trainImageModel(
     ...loop,
     log,
   });
-  const run = { batch: config.batch, seed: config.seed, latentDim: config.latentDim };
-  const tD = performance.now();
-  const keep = await keepTrainingD(gan, data, { ...run, steps: config.dSteps }, {
+  const { keep, seconds: dSeconds } = await trainDOnly(gan, data, {
     ...loop,
-    lr: config.dLr,
-    evalEvery: config.dEvalEvery,
-    patience: config.dPatience,
+    config,
     checkSize: Math.min(4096, config.heldOut),
   });
-  const dSeconds = (performance.now() - tD) / 1000;
   log(
     `GAN ${info.ganSeconds.toFixed(0)} s (${info.ganStepsPerSecond.toFixed(2)} steps/s` +
       `${resumed ? ", from the checkpoint" : ""}); D-only ${keep.steps} steps in ` +
       `${dSeconds.toFixed(0)} s, held-out BCE ${keep.heldOutLossBefore.toFixed(4)} -> ` +
       `${keep.heldOutLossAfter.toFixed(4)}`,
   );
-  const files = await exportModelPair(gan, outDir);
-  disposeGan(gan);
-  const backend = await openOnnxBackend({
+  const { files, backend } = await exportAndOpen(gan, outDir, {
     latentDim: config.latentDim,
     sampleShape: [28, 28, 1],
-    readFile: (name) => Deno.readFile(join(outDir, files[name].path)),
   });
+  disposeGan(gan);
   try {
     const tCal = performance.now();
     const drs = await calibrateBackend(backend, config.latentDim, {
