@@ -71,6 +71,21 @@ function unary(graph: GraphBuilder, state: FlowState, op: string, hint: string):
 }
 
 /**
+ * TF.js activations that are one ONNX operator with its default attributes (`hardSigmoid`:
+ * TF.js's clip(0.2 x + 0.5, 0, 1) is ONNX's default alpha and beta).
+ */
+const UNARY_OPS: Record<string, string> = {
+  relu: "Relu",
+  tanh: "Tanh",
+  sigmoid: "Sigmoid",
+  softplus: "Softplus",
+  softsign: "Softsign",
+  selu: "Selu",
+  elu: "Elu",
+  hardSigmoid: "HardSigmoid",
+};
+
+/**
  * Appends a TF.js activation by its serialized name. Element-wise activations keep the
  * layout; softmax (over the last logical axis) moves to NHWC first.
  */
@@ -80,26 +95,11 @@ export function addActivation(
   activation: { name: string; layer: string; className: string },
 ): FlowState {
   const hint = `${activation.layer}/${activation.name}`;
+  const op = Object.hasOwn(UNARY_OPS, activation.name) ? UNARY_OPS[activation.name] : undefined;
+  if (op) return unary(graph, state, op, hint);
   switch (activation.name) {
     case "linear":
       return state;
-    case "relu":
-      return unary(graph, state, "Relu", hint);
-    case "tanh":
-      return unary(graph, state, "Tanh", hint);
-    case "sigmoid":
-      return unary(graph, state, "Sigmoid", hint);
-    case "softplus":
-      return unary(graph, state, "Softplus", hint);
-    case "softsign":
-      return unary(graph, state, "Softsign", hint);
-    case "selu":
-      return unary(graph, state, "Selu", hint);
-    case "elu":
-      return unary(graph, state, "Elu", hint);
-    case "hardSigmoid":
-      // TF.js: clip(0.2 x + 0.5, 0, 1), ONNX's default alpha and beta.
-      return unary(graph, state, "HardSigmoid", hint);
     case "relu6": {
       const lo = addFloats(graph, `${hint}/min`, { values: Float32Array.of(0), dims: [] });
       const hi = addFloats(graph, `${hint}/max`, { values: Float32Array.of(6), dims: [] });
