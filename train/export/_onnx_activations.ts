@@ -17,6 +17,8 @@ export interface FlowState {
   layout: "nhwc" | "nchw";
   /** Logical TF.js shape without the batch dimension, e.g. `// [H, W, C]`. */
   shape: number[];
+  /** Element type: `int64` only for class indices (an int32 TF.js input). @default {"float"} */
+  dtype?: "float" | "int64";
 }
 
 /** Options of the layout moves: the layer they serve, for node names and messages. */

@@ -12,8 +12,13 @@ const { onnx } = onnxProto;
 /** ONNX opset this exporter targets. */
 export const OPSET = 13;
 
-/** One ONNX attribute value: float, int, int list or float list. */
-export type AttributeValue = number | number[] | { float: number } | { floats: number[] };
+/** One ONNX attribute value: int, int list, float, float list or string. */
+export type AttributeValue =
+  | number
+  | number[]
+  | { float: number }
+  | { floats: number[] }
+  | { string: string };
 
 /** Accumulates the nodes and initializers of one graph. */
 export interface GraphBuilder {
@@ -46,6 +51,9 @@ function toAttribute(name: string, value: AttributeValue): onnxProto.onnx.IAttri
   }
   if (Array.isArray(value)) return { name, type: types.INTS, ints: value };
   if ("float" in value) return { name, type: types.FLOAT, f: value.float };
+  if ("string" in value) {
+    return { name, type: types.STRING, s: new TextEncoder().encode(value.string) };
+  }
   return { name, type: types.FLOATS, floats: value.floats };
 }
 
@@ -111,16 +119,25 @@ export function addInt64s(graph: GraphBuilder, data: { hint: string; values: num
   return name;
 }
 
-/** A float32 tensor value info with a symbolic batch dimension `N`: `// [N, ...shape]`. */
+/** Options for {@linkcode batchedValueInfo}. */
+export interface ValueInfoOptions {
+  /** Element type. @default {"float"} */
+  dtype?: "float" | "int64";
+}
+
+/** A tensor value info with a symbolic batch dimension `N`: `// [N, ...shape]`. */
 export function batchedValueInfo(
   name: string,
   shape: readonly number[],
+  options: ValueInfoOptions = {},
 ): onnxProto.onnx.IValueInfoProto {
+  const types = onnx.TensorProto.DataType;
+  const dtype = options.dtype ?? "float";
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: dtype === "int64" ? types.INT64 : types.FLOAT,
         shape: { dim: [{ dimParam: "N" }, ...shape.map((d) => ({ dimValue: d }))] },
       },
     },

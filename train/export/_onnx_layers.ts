@@ -15,6 +15,13 @@ import {
 import { addFloats, addInt64s, addNode, type GraphBuilder } from "./_onnx_graph.ts";
 import { addConv2d, addConv2dTranspose } from "./_onnx_conv.ts";
 import {
+  addConcatenate,
+  addDot,
+  addElementwise,
+  addEmbedding,
+  addUpSampling2d,
+} from "./_onnx_merge.ts";
+import {
   layerConfig,
   type LayerStep,
   layerWeight,
@@ -35,6 +42,12 @@ export const SUPPORTED_LAYERS = [
   "BatchNormalization",
   "Conv2D",
   "Conv2DTranspose",
+  "UpSampling2D",
+  "Embedding",
+  "Add",
+  "Multiply",
+  "Concatenate",
+  "Dot",
 ] as const;
 
 function addDense(graph: GraphBuilder, step: LayerStep): FlowState {
@@ -124,6 +137,13 @@ function addBatchNorm(graph: GraphBuilder, step: LayerStep): FlowState {
 export function convertLayer(graph: GraphBuilder, step: LayerStep): FlowState {
   const { layer, state } = step;
   const className = layer.getClassName();
+  const ints = (step.flowing ?? [state]).some((s) => s.dtype === "int64");
+  if (ints && className !== "Embedding") {
+    throw new TypeError(
+      `Cannot export '${className}' layer '${layer.name}' as it reads a class index input: ` +
+        `only an Embedding layer may`,
+    );
+  }
   switch (className) {
     case "InputLayer":
     case "Dropout":
@@ -150,6 +170,17 @@ export function convertLayer(graph: GraphBuilder, step: LayerStep): FlowState {
       return withActivation(graph, { layer, state: addConv2d(graph, step) });
     case "Conv2DTranspose":
       return withActivation(graph, { layer, state: addConv2dTranspose(graph, step) });
+    case "UpSampling2D":
+      return addUpSampling2d(graph, step);
+    case "Embedding":
+      return addEmbedding(graph, step);
+    case "Add":
+    case "Multiply":
+      return addElementwise(graph, step);
+    case "Concatenate":
+      return addConcatenate(graph, step);
+    case "Dot":
+      return addDot(graph, step);
   }
   throw new TypeError(
     `Cannot export '${className}' layer '${layer.name}' as it is not supported: ` +

@@ -10,7 +10,10 @@ import type { FlowState } from "./_onnx_activations.ts";
 /** One conversion step: the layer and the tensor flowing into it. */
 export interface LayerStep {
   layer: tf.layers.Layer;
+  /** The (first) input. */
   state: FlowState;
+  /** Every input, in order, for layers with several (merges). @default {[state]} */
+  flowing?: FlowState[];
 }
 
 /** The layer's serialized config. */

@@ -1,6 +1,7 @@
 /**
  * Fuses a generator and a discriminator ONNX graph into one `sampler.onnx`
- * (`z -> x, logit`), so serving makes one ONNX Runtime call per batch instead of two.
+ * (`z -> x, logit`, or `z, class -> x, logit` for a conditional pair), so serving makes one
+ * ONNX Runtime call per batch instead of two.
  *
  * @module
  */
@@ -22,8 +23,10 @@ function decode(bytes: Uint8Array, file: string): onnxProto.onnx.ModelProto {
 }
 
 /**
- * One graph with G's input `z` and two outputs, G's `x` and D's `logit`. D's input is wired
- * to G's output; every other D name is prefixed so the two graphs cannot collide.
+ * One graph with G's inputs (`z`, and `class` for a conditional pair) and two outputs, G's `x`
+ * and D's `logit`. D's first input is wired to G's output; D's other inputs must be inputs of
+ * G by name (the class) and read them; every other D name is prefixed so the two graphs
+ * cannot collide.
  */
 export function fuseOnnxPair(
   generator: Uint8Array,
@@ -38,8 +41,24 @@ export function fuseOnnxPair(
   }
   const link = dGraph.input![0].name!, sample = gGraph.output![0].name!;
   const logit = dGraph.output![0].name!;
+  const gInputs = gGraph.input!.map((v) => v.name!);
+  const shared = new Set(dGraph.input!.slice(1).map((v) => v.name!));
+  for (const name of shared) {
+    if (!gInputs.includes(name)) {
+      throw new RangeError(
+        `Cannot fuse the pair as the discriminator input '${name}' is not a generator input: ` +
+          `expected one of ${gInputs.join(", ")}`,
+      );
+    }
+  }
   const rename = (name: string) =>
-    name === "" ? "" : name === link ? sample : name === logit ? logit : `${prefix}${name}`;
+    name === "" || shared.has(name)
+      ? name
+      : name === link
+      ? sample
+      : name === logit
+      ? logit
+      : `${prefix}${name}`;
   const gNames = [
     ...gGraph.node!.flatMap((n) => n.output!),
     ...gGraph.initializer!.map((t) => t.name!),

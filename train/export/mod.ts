@@ -10,6 +10,10 @@
  * tfjs/discriminator/model.json  + weights.bin
  * ```
  *
+ * A conditional pair (models with a second, int32 `[N, 1]` class input) adds the ONNX input
+ * `class` (int64 `[N]`) to all three graphs: G `z, class -> x`, D `x, class -> logit`, the
+ * sampler `z, class -> x, logit`.
+ *
  * @module
  */
 
@@ -23,7 +27,15 @@ import { tfjsModelFiles } from "./tfjs.ts";
 
 export { fuseOnnxPair } from "./fuse.ts";
 export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
-export { saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
+export { loadTfjsModel, saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
+
+/** Name of the class input of a conditional pair's ONNX graphs (int64 `[N]`). */
+export const CLASS_INPUT = "class";
+
+/** ONNX input names of a model: `first`, then `class` when it has a second input. */
+function inputNames(model: tf.LayersModel, first: string): string[] {
+  return model.inputs.length === 2 ? [first, CLASS_INPUT] : [first];
+}
 
 /** A manifest file entry for bytes stored at `path` (relative to the model folder). */
 export async function fileEntry(path: string, bytes: Uint8Array): Promise<FileEntry> {
@@ -62,11 +74,11 @@ export async function exportModelPair(
   const { generator, discriminator } = models;
   const outputs: Record<string, Uint8Array> = {
     "generator.onnx": exportOnnx(generator, {
-      inputName: GRAPH_NAMES.latent,
+      inputName: inputNames(generator, GRAPH_NAMES.latent),
       outputName: GRAPH_NAMES.sample,
     }),
     "discriminator.onnx": exportOnnx(discriminator, {
-      inputName: GRAPH_NAMES.sample,
+      inputName: inputNames(discriminator, GRAPH_NAMES.sample),
       outputName: GRAPH_NAMES.logit,
     }),
   };

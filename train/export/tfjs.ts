@@ -8,6 +8,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { loadLayersModelFromBytes } from "../../edge/backends/_tfjs_load.ts";
 
 /** File name of the weights next to `model.json`. */
 export const WEIGHTS_FILE = "weights.bin";
@@ -61,4 +62,13 @@ export async function saveTfjsModel(model: tf.LayersModel, dir: string): Promise
   await Deno.writeFile(`${dir}/model.json`, files.modelJson);
   await Deno.writeFile(`${dir}/${WEIGHTS_FILE}`, files.weights);
   return files;
+}
+
+/** Reads the model that {@linkcode saveTfjsModel} wrote into `dir`. */
+export async function loadTfjsModel(dir: string): Promise<tf.LayersModel> {
+  const names = { modelJson: `${dir}/model.json`, weights: `${dir}/${WEIGHTS_FILE}` };
+  return await loadLayersModelFromBytes({
+    modelJson: await Deno.readFile(names.modelJson),
+    weights: await Deno.readFile(names.weights),
+  }, names);
 }

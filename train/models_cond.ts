@@ -1,0 +1,198 @@
+/**
+ * Class-conditional DCGAN-style generator and discriminators for 28 x 28 grayscale images,
+ * built from TF.js layers that train/export writes to ONNX and TF.js:
+ *
+ * - G: `z [N, latentDim]`, `class [N, 1]` (int32) -> `x [N, 28, 28, 1]` in [-1, 1]. The class
+ *   embedding is concatenated to z; nearest-neighbour upsampling + 3 x 3 convs (a transposed
+ *   conv is the slow op on tfjs-wasm), optional batch norm.
+ * - D, projection (Miyato & Koyama 2018): `logit = psi(phi(x)) + <embed(y), phi(x)>`.
+ * - D, ACGAN (tfjs-examples mnist-acgan): a real/fake head and an auxiliary class head on
+ *   phi(x); the DRS logit is the real/fake head (the class input is then unused).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import "./tf_grad_fixes.ts";
+
+/** How D uses the class. */
+export type Conditioning = "proj" | "acgan";
+
+/** Options for {@linkcode buildCondGenerator}. */
+export interface CondGeneratorOptions {
+  /** Number of classes. @default {10} */
+  classes?: number;
+  /** Channels of the 14 x 14 conv (7 x 7 grid: 2x, 28 x 28 conv: half). @default {64} */
+  width?: number;
+  /** Size of the class embedding concatenated to z. @default {32} */
+  embedDim?: number;
+  /** Batch norm after the dense and the inner convs. @default {true} */
+  batchNorm?: boolean;
+  /** Seed of the weight initialisers (layer k uses seed + k). @default {1} */
+  seed?: number;
+}
+
+/** Options for {@linkcode buildCondDiscriminator}. */
+export interface CondDiscriminatorOptions {
+  /** Number of classes. @default {10} */
+  classes?: number;
+  /** Channels of the first conv (the second has 2x). @default {64} */
+  width?: number;
+  /** Units of phi(x), the feature both heads read. @default {256} */
+  features?: number;
+  /** Class conditioning of D. @default {"proj"} */
+  conditioning?: Conditioning;
+  /** Seed of the weight initialisers. @default {1} */
+  seed?: number;
+}
+
+/** A conditional D: the exported view and the training view (which adds the ACGAN head). */
+export interface CondDiscriminator {
+  /** `[x [N, 28, 28, 1], class [N, 1]] -> logit [N, 1]`: the model exported for DRS. */
+  model: tf.LayersModel;
+  /** Same weights; outputs `[logit]` (projection) or `[logit, classLogits [N, classes]]` (ACGAN). */
+  heads: tf.LayersModel;
+}
+
+const SLOPE = 0.2;
+const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+const sym = (t: unknown) => t as tf.SymbolicTensor;
+
+/** The class input of every conditional model: int32 `[N, 1]`. */
+export function classInput(): tf.SymbolicTensor {
+  return tf.input({ shape: [1], dtype: "int32", name: "class" });
+}
+
+/** G: `// [z [N, latentDim], class [N, 1]] -> [N, 28, 28, 1]` in [-1, 1] (tanh). */
+export function buildCondGenerator(
+  latentDim: number,
+  options: CondGeneratorOptions = {},
+): tf.LayersModel {
+  const c = options.width ?? 64, seed = options.seed ?? 1, bn = options.batchNorm ?? true;
+  const z = tf.input({ shape: [latentDim], name: "z" });
+  const label = classInput();
+  const embed = tf.layers.embedding({
+    name: "generator_embed",
+    inputDim: options.classes ?? 10,
+    outputDim: options.embedDim ?? 32,
+    embeddingsInitializer: tf.initializers.randomNormal({ stddev: 1, seed: seed + 10 }),
+  }).apply(label); // [N, 1] -> [N, 1, embedDim]
+  const flatEmbed = tf.layers.flatten({ name: "generator_embed_flat" }).apply(embed);
+  let h = sym(tf.layers.concatenate({ name: "generator_concat" }).apply([z, sym(flatEmbed)]));
+  const norm = (k: number) => {
+    if (bn) h = sym(tf.layers.batchNormalization({ name: `generator_bn${k}` }).apply(h));
+    h = sym(tf.layers.reLU({ name: `generator_act${k}` }).apply(h));
+  };
+  // [N, latent + embed] -> [N, 7 * 7 * 2c] -> [N, 7, 7, 2c]
+  h = sym(
+    tf.layers.dense({
+      name: "generator_dense",
+      units: 7 * 7 * 2 * c,
+      useBias: !bn,
+      kernelInitializer: init(seed),
+    }).apply(h),
+  );
+  h = sym(tf.layers.reshape({ name: "generator_grid", targetShape: [7, 7, 2 * c] }).apply(h));
+  norm(0);
+  // [N, 7, 7, 2c] -> [N, 14, 14, c] -> [N, 28, 28, c / 2]
+  [c, c / 2].forEach((filters, k) => {
+    h = sym(tf.layers.upSampling2d({ name: `generator_up${k + 1}`, size: [2, 2] }).apply(h));
+    h = sym(
+      tf.layers.conv2d({
+        name: `generator_conv${k + 1}`,
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        useBias: !bn,
+        kernelInitializer: init(seed + k + 1),
+      }).apply(h),
+    );
+    norm(k + 1);
+  });
+  // [N, 28, 28, c / 2] -> [N, 28, 28, 1]
+  const x = tf.layers.conv2d({
+    name: "generator_out",
+    filters: 1,
+    kernelSize: 3,
+    padding: "same",
+    activation: "tanh",
+    kernelInitializer: init(seed + 9),
+  }).apply(h);
+  return tf.model({ name: "generator", inputs: [z, label], outputs: sym(x) });
+}
+
+/** D: `// [x [N, 28, 28, 1], class [N, 1]] -> logit [N, 1]` (see {@linkcode CondDiscriminator}). */
+export function buildCondDiscriminator(options: CondDiscriminatorOptions = {}): CondDiscriminator {
+  const c = options.width ?? 64, seed = options.seed ?? 1, classes = options.classes ?? 10;
+  const features = options.features ?? 256;
+  const x = tf.input({ shape: [28, 28, 1], name: "x" });
+  const label = classInput();
+  let h = x;
+  // [N, 28, 28, 1] -> [N, 14, 14, c] -> [N, 7, 7, 2c]
+  [c, 2 * c].forEach((filters, k) => {
+    h = sym(
+      tf.layers.conv2d({
+        name: `discriminator_conv${k}`,
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        kernelInitializer: init(seed + k),
+      }).apply(h),
+    );
+    h = sym(tf.layers.leakyReLU({ name: `discriminator_act${k}`, alpha: SLOPE }).apply(h));
+  });
+  // [N, 7, 7, 2c] -> [N, 98c] -> phi [N, features]
+  h = sym(tf.layers.flatten({ name: "discriminator_flat" }).apply(h));
+  h = sym(
+    tf.layers.dense({
+      name: "discriminator_phi",
+      units: features,
+      kernelInitializer: init(seed + 2),
+    }).apply(h),
+  );
+  const phi = sym(tf.layers.leakyReLU({ name: "discriminator_phi_act", alpha: SLOPE }).apply(h));
+  const psi = sym(
+    tf.layers.dense({
+      name: "discriminator_psi",
+      units: 1,
+      kernelInitializer: init(seed + 3),
+    }).apply(phi),
+  ); // [N, features] -> [N, 1]
+  if ((options.conditioning ?? "proj") === "acgan") {
+    const aux = sym(
+      tf.layers.dense({
+        name: "discriminator_aux",
+        units: classes,
+        kernelInitializer: init(seed + 4),
+      }).apply(phi),
+    ); // [N, features] -> [N, classes]
+    const heads = tf.model({
+      name: "discriminator_heads",
+      inputs: [x, label],
+      outputs: [psi, aux],
+    });
+    const model = tf.model({ name: "discriminator", inputs: [x, label], outputs: psi });
+    return { model, heads };
+  }
+  const embed = tf.layers.embedding({
+    name: "discriminator_embed",
+    inputDim: classes,
+    outputDim: features,
+    embeddingsInitializer: init(seed + 5),
+  }).apply(label); // [N, 1] -> [N, 1, features]
+  const flatEmbed = sym(tf.layers.flatten({ name: "discriminator_embed_flat" }).apply(embed));
+  const projection = tf.layers.dot({ name: "discriminator_proj", axes: 1 }).apply([
+    phi,
+    flatEmbed,
+  ]); // <phi, embed(y)>: [N, 1]
+  const logit = sym(tf.layers.add({ name: "discriminator_logit" }).apply([psi, sym(projection)]));
+  const model = tf.model({ name: "discriminator", inputs: [x, label], outputs: logit });
+  return { model, heads: model };
+}
+
+/** The exported view of a (possibly reloaded) heads model: its first output only. */
+export function exportedDiscriminator(heads: tf.LayersModel): tf.LayersModel {
+  if (heads.outputs.length === 1) return heads;
+  return tf.model({ name: "discriminator", inputs: heads.inputs, outputs: heads.outputs[0] });
+}
