@@ -1,6 +1,7 @@
 /**
- * Symmetric eigendecomposition (cyclic Jacobi rotations, float64) and what the Frechet
- * distance needs from it: the square root of a positive semi-definite matrix and
+ * Symmetric eigendecomposition (Householder tridiagonalization, then the implicit QL method,
+ * as in JAMA / EISPACK tred2 and tql2; float64) and what the Frechet distance needs from it:
+ * the square root of a positive semi-definite matrix and
  * tr(sqrt(S1^(1/2) S2 S1^(1/2))) = tr(sqrt(S1 S2)).
  *
  * Matrices are row-major `Float64Array`s of n * n values.
@@ -18,10 +19,148 @@ export interface SymmetricEigen {
 
 /** Options for {@linkcode symmetricEigen}. */
 export interface EigenOptions {
-  /** Stop when the off-diagonal Frobenius norm is below tol times the matrix's. @default {1e-12} */
-  tol?: number;
-  /** @default {100} */
-  maxSweeps?: number;
+  /** QL iterations allowed per eigenvalue before giving up. @default {60} */
+  maxIterations?: number;
+}
+
+/** Householder reduction of `v` (`// [n, n]`, overwritten with the transform) to d, e. */
+function tridiagonalize(v: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0, h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = v[(i - 1) * n + j];
+        v[i * n + j] = 0;
+        v[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = f > 0 ? -Math.sqrt(h) : Math.sqrt(h);
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        v[j * n + i] = f;
+        g = e[j] + v[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += v[k * n + j] * d[k];
+          e[k] += v[k * n + j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
+        d[j] = v[(i - 1) * n + j];
+        v[i * n + j] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  // Accumulate the transformations.
+  for (let i = 0; i < n - 1; i++) {
+    v[(n - 1) * n + i] = v[i * n + i];
+    v[i * n + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
+        for (let k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = v[(n - 1) * n + j];
+    v[(n - 1) * n + j] = 0;
+  }
+  v[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** Implicit QL on the tridiagonal d, e; accumulates the rotations into `v`. */
+function diagonalize(
+  v: Float64Array,
+  n: number,
+  tri: { d: Float64Array; e: Float64Array; maxIterations: number },
+): void {
+  const { d, e } = tri;
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0, tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > tri.maxIterations) {
+          throw new Error(
+            `Cannot decompose as eigenvalue ${l} did not converge in ${tri.maxIterations} ` +
+              "QL iterations",
+          );
+        }
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1, c2 = c, c3 = c, s = 0, s2 = 0;
+        const el1 = e[l + 1];
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            const vk = k * n;
+            h = v[vk + i + 1];
+            v[vk + i + 1] = s * v[vk + i] + c * h;
+            v[vk + i] = c * v[vk + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
 }
 
 /** Eigendecomposition of the symmetric `a` (`// [n, n]`, left untouched). */
@@ -35,48 +174,12 @@ export function symmetricEigen(
       `Cannot decompose as the matrix has ${a.length} values: expected ${n * n}`,
     );
   }
-  const tol = options.tol ?? 1e-12, maxSweeps = options.maxSweeps ?? 100;
-  const m = Float64Array.from(a);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  let total = 0;
-  for (let i = 0; i < n * n; i++) total += m[i] * m[i];
-  const threshold = tol * tol * total;
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += 2 * m[p * n + q] ** 2;
-    if (off <= threshold) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = m[p * n + q];
-        if (apq === 0) continue;
-        const app = m[p * n + p], aqq = m[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) {
-          // columns p and q of m
-          const mkp = m[k * n + p], mkq = m[k * n + q];
-          m[k * n + p] = c * mkp - s * mkq;
-          m[k * n + q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          // rows p and q of m
-          const mpk = m[p * n + k], mqk = m[q * n + k];
-          m[p * n + k] = c * mpk - s * mqk;
-          m[q * n + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = m[i * n + i];
-  return { values, vectors: v };
+  const vectors = Float64Array.from(a);
+  const values = new Float64Array(n), e = new Float64Array(n);
+  if (n === 0) return { values, vectors };
+  tridiagonalize(vectors, n, values, e);
+  diagonalize(vectors, n, { d: values, e, maxIterations: options.maxIterations ?? 60 });
+  return { values, vectors };
 }
 
 /** V diag(f(values)) V^T: `// [n, n]`. */

@@ -101,3 +101,24 @@ Deno.test("gaussianStats() computes the mean and the n-1 covariance", () => {
   assertThrows(() => gaussianStats(rows, 1, 2), RangeError, "from 1 rows");
   assertThrows(() => symmetricEigen(new Float64Array(3), 2), RangeError, "expected 4");
 });
+
+Deno.test("symmetricEigen() gives A v = lambda v and an orthonormal basis at n = 60", () => {
+  const n = 60;
+  const d = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : Math.exp(Math.sin(i) * 4)));
+  const a = fromSpectrum(rotation(n, 17), d);
+  const { values, vectors } = symmetricEigen(a, n);
+  const got = [...values].sort((x, y) => x - y);
+  [...d].sort((x, y) => x - y).forEach((v, i) => assertAlmostEquals(got[i], v, 1e-9));
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let j = 0; j < n; j++) av += a[i * n + j] * vectors[j * n + k];
+      assertAlmostEquals(av, values[k] * vectors[i * n + k], 1e-9);
+    }
+    for (let l = k; l < n; l++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += vectors[i * n + k] * vectors[i * n + l];
+      assertAlmostEquals(dot, k === l ? 1 : 0, 1e-12);
+    }
+  }
+});
