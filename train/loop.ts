@@ -6,7 +6,12 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { bceWithLogits, type Gan, ganStep } from "./gan.ts";
+import { type Gan, ganStep } from "./gan.ts";
+import {
+  keepTraining,
+  type KeepTrainingOptions,
+  type KeepTrainingResult,
+} from "./keep_training.ts";
 import { trainableVariables } from "./models.ts";
 import { LATENT_STREAMS, latents, type RealSource } from "./source.ts";
 
@@ -26,6 +31,8 @@ export interface LoopOptions {
   /** @default {50} */
   reportEvery?: number;
 }
+
+export type { KeepTrainingOptions, KeepTrainingResult } from "./keep_training.ts";
 
 /** Sets both optimizers' learning rate (tfjs Adam reads the field on every update). */
 function setLearningRate(gan: Gan, lr: number): void {
@@ -69,40 +76,9 @@ export async function trainGan(
   return run.steps;
 }
 
-/** Options for {@linkcode keepTrainingD}. */
-export interface KeepTrainingOptions extends LoopOptions {
-  /** Adam learning rate of this phase. @default {1e-4} */
-  lr?: number;
-  /** Check the held-out loss every this many steps. @default {250} */
-  evalEvery?: number;
-  /** Stop after this many checks without improvement. @default {8} */
-  patience?: number;
-  /** Held-out reals and fakes per check. @default {4096} */
-  checkSize?: number;
-}
-
-/** What the D-only phase did. */
-export interface KeepTrainingResult {
-  steps: number;
-  bestStep: number;
-  /** Held-out BCE (real vs fake) before and after. */
-  heldOutLossBefore: number;
-  heldOutLossAfter: number;
-  stoppedEarly: boolean;
-}
-
-/** Held-out BCE of D on reals vs fixed fakes. */
-function heldOutLoss(D: tf.LayersModel, real: tf.Tensor, fake: tf.Tensor): number {
-  return tf.tidy(() => {
-    const lossReal = bceWithLogits(D.apply(real) as tf.Tensor, 1);
-    const lossFake = bceWithLogits(D.apply(fake) as tf.Tensor, 0);
-    return lossReal.add(lossFake).dataSync()[0];
-  });
-}
-
 /**
- * KeepTraining(D): trains D alone on fresh G samples vs training reals, G frozen, keeps the
- * weights with the best held-out loss and stops after `patience` checks without improvement.
+ * KeepTraining(D) for an unconditional pair: trains D alone on fresh G samples vs training
+ * reals, G frozen, keeps the weights with the best held-out loss (see keep_training.ts).
  */
 export async function keepTrainingD(
   gan: Gan,
@@ -111,76 +87,38 @@ export async function keepTrainingD(
   options: KeepTrainingOptions = {},
 ): Promise<KeepTrainingResult> {
   const { generator: G, discriminator: D } = gan;
-  const evalEvery = options.evalEvery ?? 250;
-  const patience = options.patience ?? 8;
   const checkSize = options.checkSize ?? 4096;
-  const every = options.reportEvery ?? 50;
-  const optimizer = tf.train.adam(options.lr ?? 1e-4, gan.config.beta1, gan.config.beta2);
-  const vars = trainableVariables(D);
-  const checkReal = data.heldOut(0, checkSize);
-  const checkFake = tf.tidy(() =>
-    G.apply(latents(run.seed, LATENT_STREAMS.dOnlyCheck, {
-      start: 0,
-      count: checkSize,
-      dim: run.latentDim,
-    })) as tf.Tensor
-  );
-  const before = heldOutLoss(D, checkReal, checkFake);
-  let best = before, bestStep = 0, bad = 0, s = 0;
-  let bestWeights = vars.map((v) => tf.keep(v.clone()));
   const realOffset = 1_000_000_000; // disjoint from the GAN phase's training indices
-  const t0 = performance.now();
-  for (; s < run.steps && bad < patience; s++) {
-    const loss = tf.tidy(() => {
-      const real = data.train(realOffset + s * run.batch, run.batch);
-      const z = latents(run.seed, LATENT_STREAMS.dOnly, {
-        start: s * run.batch,
-        count: run.batch,
+  const check = {
+    real: data.heldOut(0, checkSize),
+    fake: tf.tidy(() =>
+      G.apply(latents(run.seed, LATENT_STREAMS.dOnlyCheck, {
+        start: 0,
+        count: checkSize,
         dim: run.latentDim,
-      });
-      const fake = G.apply(z) as tf.Tensor; // constant: outside minimize()
-      return optimizer.minimize(
-        () => {
-          const l = bceWithLogits(D.apply(real) as tf.Tensor, 1);
-          return l.add(bceWithLogits(D.apply(fake) as tf.Tensor, 0)) as tf.Scalar;
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
-    });
-    if ((s + 1) % evalEvery === 0) {
-      const current = heldOutLoss(D, checkReal, checkFake);
-      if (current < best - 1e-5) {
-        best = current;
-        bestStep = s + 1;
-        bad = 0;
-        tf.dispose(bestWeights);
-        bestWeights = vars.map((v) => tf.keep(v.clone()));
-      } else bad++;
-    }
-    if (options.onProgress && ((s + 1) % every === 0 || s + 1 === run.steps)) {
-      const l = (await loss.data())[0];
-      options.onProgress({
-        phase: "d-only",
-        step: s + 1,
-        total: run.steps,
-        stepsPerSecond: (s + 1) / ((performance.now() - t0) / 1000),
-        losses: { d: l, heldOut: best },
-      });
-    }
-    loss.dispose();
-  }
-  const final = heldOutLoss(D, checkReal, checkFake);
-  if (final < best) bestStep = s;
-  else vars.forEach((v, i) => v.assign(bestWeights[i]));
-  const after = Math.min(final, best);
-  tf.dispose([...bestWeights, checkReal, checkFake]);
-  optimizer.dispose();
-  return {
-    steps: s,
-    bestStep,
-    heldOutLossBefore: before,
-    heldOutLossAfter: after,
-    stoppedEarly: bad >= patience,
+      })) as tf.Tensor
+    ),
   };
+  try {
+    return await keepTraining(
+      {
+        vars: trainableVariables(D),
+        batch: (s) => ({
+          real: data.train(realOffset + s * run.batch, run.batch),
+          // constant: made outside minimize()
+          fake: G.apply(latents(run.seed, LATENT_STREAMS.dOnly, {
+            start: s * run.batch,
+            count: run.batch,
+            dim: run.latentDim,
+          })) as tf.Tensor,
+        }),
+        check,
+        logits: (x) => D.apply(x) as tf.Tensor,
+      },
+      run.steps,
+      { betas: [gan.config.beta1, gan.config.beta2], ...options },
+    );
+  } finally {
+    tf.dispose([check.real, check.fake]);
+  }
 }
