@@ -58,9 +58,19 @@ export function bceWithLogits(logits: tf.Tensor, target: number): tf.Scalar {
   });
 }
 
-/** R1 penalty: mean over the batch of |grad_x D~(x)|^2 on real data. */
-export function r1Penalty(discriminator: tf.LayersModel, real: tf.Tensor): tf.Scalar {
-  const gradient = tf.grad((x: tf.Tensor) => (discriminator.apply(x) as tf.Tensor).sum());
+/**
+ * R1 penalty: mean over the batch of |grad_x D~(x)|^2 on real data. `discriminator` is a
+ * model or a function giving the logits `// [batch, 1]` of images (a conditional D with its
+ * class bound).
+ */
+export function r1Penalty(
+  discriminator: tf.LayersModel | ((x: tf.Tensor) => tf.Tensor),
+  real: tf.Tensor,
+): tf.Scalar {
+  const logits = typeof discriminator === "function"
+    ? discriminator
+    : (x: tf.Tensor) => discriminator.apply(x) as tf.Tensor;
+  const gradient = tf.grad((x: tf.Tensor) => logits(x).sum());
   const g = gradient(real); // [batch, ...sampleShape]
   return g.square().reshape([g.shape[0], -1]).sum(1).mean() as tf.Scalar;
 }

@@ -2,6 +2,7 @@
  * The offline CLI: `train`, `evaluate` and `calibrate`.
  *
  *   deno task train --dataset grid25 --out models/grid25 [--steps N] [--seed S]
+ *   deno task train --dataset mnist|fashion --arch cond-proj --out DIR --classifier DIR
  *   deno task evaluate --model models/grid25 [--samples N] [--write]
  *   deno task calibrate --generator g.onnx --discriminator d.onnx --latent 64 --out models/id
  *
@@ -34,6 +35,8 @@ const TRAIN_FLAGS = {
 } as const;
 
 async function trainCommand(args: string[]): Promise<void> {
+  const { wantsConditional, trainCondCommand } = await import("./main_cond.ts");
+  if (wantsConditional(args)) return await trainCondCommand(args);
   const f = parseFlags(args, TRAIN_FLAGS);
   const out = requireFlag(f.out as string | undefined, "out", "a folder such as models/grid25");
   const overrides: Partial<TrainConfig> = {};
@@ -81,6 +84,8 @@ async function trainCommand(args: string[]): Promise<void> {
 const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
   train     --dataset grid25|ring8|mnist --out DIR [--steps N] [--d-steps N] [--seed S] ...
             (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
+            --dataset mnist|fashion --arch cond-proj|cond-acgan --out DIR --classifier DIR
+            [--max-minutes M] ...: a class-conditional conv GAN (train/main_cond.ts)
             (defaults: ${
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })

@@ -18,12 +18,26 @@ import "./tf_grad_fixes.ts";
 /** How D uses the class. */
 export type Conditioning = "proj" | "acgan";
 
+/** One 3 x 3 conv of G (batch norm and ReLU after): the resolution it runs at, its filters. */
+export interface GeneratorConv {
+  at: 7 | 14 | 28;
+  filters: number;
+}
+
 /** Options for {@linkcode buildCondGenerator}. */
 export interface CondGeneratorOptions {
   /** Number of classes. @default {10} */
   classes?: number;
-  /** Channels of the 14 x 14 conv (7 x 7 grid: 2x, 28 x 28 conv: half). @default {64} */
-  width?: number;
+  /** Channels of the 7 x 7 grid the dense layer makes. @default {128} */
+  gridChannels?: number;
+  /**
+   * The 3 x 3 convs in order of resolution; G upsamples (nearest, x2) whenever the next conv
+   * (or the 28 x 28 output conv) runs at a higher resolution.
+   * @default {[{ at: 7, filters: 64 }, { at: 14, filters: 32 }]}
+   */
+  convs?: readonly GeneratorConv[];
+  /** Kernel size of the output conv (28 x 28, one channel, tanh). @default {5} */
+  outKernel?: number;
   /** Size of the class embedding concatenated to z. @default {32} */
   embedDim?: number;
   /** Batch norm after the dense and the inner convs. @default {true} */
@@ -68,7 +82,9 @@ export function buildCondGenerator(
   latentDim: number,
   options: CondGeneratorOptions = {},
 ): tf.LayersModel {
-  const c = options.width ?? 64, seed = options.seed ?? 1, bn = options.batchNorm ?? true;
+  const seed = options.seed ?? 1, bn = options.batchNorm ?? true;
+  const grid = options.gridChannels ?? 128;
+  const convs = options.convs ?? [{ at: 7, filters: 64 }, { at: 14, filters: 32 }];
   const z = tf.input({ shape: [latentDim], name: "z" });
   const label = classInput();
   const embed = tf.layers.embedding({
@@ -83,24 +99,36 @@ export function buildCondGenerator(
     if (bn) h = sym(tf.layers.batchNormalization({ name: `generator_bn${k}` }).apply(h));
     h = sym(tf.layers.reLU({ name: `generator_act${k}` }).apply(h));
   };
-  // [N, latent + embed] -> [N, 7 * 7 * 2c] -> [N, 7, 7, 2c]
+  let size = 7;
+  const upTo = (target: number) => {
+    if (target < size) {
+      throw new RangeError(
+        `Cannot build G as its convs must run at non-decreasing resolutions: got ${target} ` +
+          `after ${size}`,
+      );
+    }
+    for (; size < target; size *= 2) {
+      h = sym(tf.layers.upSampling2d({ name: `generator_up${size * 2}`, size: [2, 2] }).apply(h));
+    }
+  };
+  // [N, latent + embed] -> [N, 7 * 7 * grid] -> [N, 7, 7, grid]
   h = sym(
     tf.layers.dense({
       name: "generator_dense",
-      units: 7 * 7 * 2 * c,
+      units: 7 * 7 * grid,
       useBias: !bn,
       kernelInitializer: init(seed),
     }).apply(h),
   );
-  h = sym(tf.layers.reshape({ name: "generator_grid", targetShape: [7, 7, 2 * c] }).apply(h));
+  h = sym(tf.layers.reshape({ name: "generator_grid", targetShape: [7, 7, grid] }).apply(h));
   norm(0);
-  // [N, 7, 7, 2c] -> [N, 14, 14, c] -> [N, 28, 28, c / 2]
-  [c, c / 2].forEach((filters, k) => {
-    h = sym(tf.layers.upSampling2d({ name: `generator_up${k + 1}`, size: [2, 2] }).apply(h));
+  // [N, s, s, *] -> (upsampled to `at`) -> [N, at, at, filters], for each conv
+  convs.forEach((conv, k) => {
+    upTo(conv.at);
     h = sym(
       tf.layers.conv2d({
         name: `generator_conv${k + 1}`,
-        filters,
+        filters: conv.filters,
         kernelSize: 3,
         padding: "same",
         useBias: !bn,
@@ -109,11 +137,12 @@ export function buildCondGenerator(
     );
     norm(k + 1);
   });
-  // [N, 28, 28, c / 2] -> [N, 28, 28, 1]
+  // [N, s, s, *] -> [N, 28, 28, *] -> [N, 28, 28, 1]
+  upTo(28);
   const x = tf.layers.conv2d({
     name: "generator_out",
     filters: 1,
-    kernelSize: 3,
+    kernelSize: options.outKernel ?? 5,
     padding: "same",
     activation: "tanh",
     kernelInitializer: init(seed + 9),

@@ -1,0 +1,134 @@
+/**
+ * One step of class-conditional GAN training: the non-saturating loss with optional one-sided
+ * label smoothing and lazy R1 on D's real/fake logit; for an ACGAN D, the auxiliary class
+ * cross-entropy on real and fake images (D) and on fakes (G). G runs with batch statistics
+ * (`training: true`), which also updates its batch-norm moving averages. After the G update
+ * an exponential moving average of G's weights is kept in a second generator.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { bceWithLogits, r1Penalty } from "./gan.ts";
+import { trainableVariables } from "./models.ts";
+import type { CondDiscriminator } from "./models_cond.ts";
+
+/** Hyper-parameters of one step (a subset of CondTrainConfig). */
+export interface CondStepConfig {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  r1: number;
+  r1Every: number;
+  realLabel: number;
+  auxWeight: number;
+  emaDecay: number;
+}
+
+/** A conditional G, D, the averaged G and their optimizers. */
+export interface CondGan {
+  generator: tf.LayersModel;
+  discriminator: CondDiscriminator;
+  /** A copy of G holding the moving average of its weights (absent when emaDecay is 0). */
+  average?: tf.LayersModel;
+  gOptimizer: tf.Optimizer;
+  dOptimizer: tf.Optimizer;
+  step: number;
+  config: CondStepConfig;
+}
+
+/** The tensors of one step. */
+export interface CondBatch {
+  /** Real images `// [batch, 28, 28, 1]` and their classes `// [batch, 1]` int32. */
+  real: { x: tf.Tensor; y: tf.Tensor };
+  /** Latents `// [batch, latentDim]` and classes `// [batch, 1]` of the D step's fakes. */
+  fakeD: { z: tf.Tensor; y: tf.Tensor };
+  /** Latents and classes of the G step. */
+  fakeG: { z: tf.Tensor; y: tf.Tensor };
+}
+
+/** Pairs the models with their own Adam optimizers. */
+export function createCondGan(
+  models: Pick<CondGan, "generator" | "discriminator" | "average">,
+  config: CondStepConfig,
+): CondGan {
+  return {
+    ...models,
+    gOptimizer: tf.train.adam(config.lr, config.beta1, config.beta2),
+    dOptimizer: tf.train.adam(config.lr, config.beta1, config.beta2),
+    step: 0,
+    config,
+  };
+}
+
+/** D's outputs: the real/fake logit `// [n, 1]` and, for ACGAN, class logits `// [n, classes]`. */
+export function dHeads(d: CondDiscriminator, x: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
+  const out = d.heads.apply([x, y]);
+  return Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
+}
+
+/** Mean softmax cross-entropy of class logits `// [n, classes]` against int labels `// [n, 1]`. */
+export function classLoss(logits: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const labels = tf.oneHot(y.reshape([-1]) as tf.Tensor1D, logits.shape[1]!);
+    return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  });
+}
+
+function dLoss(gan: CondGan, batch: CondBatch, fake: tf.Tensor): tf.Scalar {
+  const { discriminator: D, config } = gan;
+  const [realLogit, realAux] = dHeads(D, batch.real.x, batch.real.y);
+  const [fakeLogit, fakeAux] = dHeads(D, fake, batch.fakeD.y);
+  let loss = bceWithLogits(realLogit, config.realLabel).add(bceWithLogits(fakeLogit, 0));
+  if (realAux) {
+    const aux = classLoss(realAux, batch.real.y).add(classLoss(fakeAux, batch.fakeD.y));
+    loss = loss.add(aux.mul(config.auxWeight));
+  }
+  if (config.r1 > 0 && gan.step % config.r1Every === 0) {
+    // Lazy R1 (StyleGAN2): every r1Every steps, weight scaled by r1Every.
+    const penalty = r1Penalty((x) => dHeads(D, x, batch.real.y)[0], batch.real.x);
+    loss = loss.add(penalty.mul((config.r1 / 2) * config.r1Every));
+  }
+  return loss as tf.Scalar;
+}
+
+function gLoss(gan: CondGan, batch: CondBatch): tf.Scalar {
+  const { generator: G, discriminator: D, config } = gan;
+  const { z, y } = batch.fakeG;
+  const fake = G.apply([z, y], { training: true }) as tf.Tensor; // [batch, 28, 28, 1]
+  const [logit, aux] = dHeads(D, fake, y);
+  const loss = bceWithLogits(logit, 1); // non-saturating: G maximises log D(G(z, y), y)
+  return (aux ? loss.add(classLoss(aux, y).mul(config.auxWeight)) : loss) as tf.Scalar;
+}
+
+/**
+ * Moves the averaged G towards G: `avg = decay * avg + (1 - decay) * w` (trainable weights),
+ * with TensorFlow's warm-up `decay = min(emaDecay, (1 + step) / (10 + step))` so a short run
+ * does not average in its first, poor weights.
+ */
+export function updateAverage(gan: CondGan): void {
+  if (!gan.average) return;
+  const decay = Math.min(gan.config.emaDecay, (1 + gan.step) / (10 + gan.step));
+  const live = trainableVariables(gan.generator), avg = trainableVariables(gan.average);
+  tf.tidy(() => avg.forEach((v, i) => v.assign(v.mul(decay).add(live[i].mul(1 - decay)))));
+}
+
+/** One D update then one G update; returns the two losses (kept for the caller). */
+export function condGanStep(gan: CondGan, batch: CondBatch): { d: tf.Scalar; g: tf.Scalar } {
+  const { generator: G } = gan;
+  const d = tf.tidy(() => {
+    // Computed outside minimize(): a constant for D's gradients.
+    const fake = G.apply([batch.fakeD.z, batch.fakeD.y], { training: true }) as tf.Tensor;
+    return gan.dOptimizer.minimize(
+      () => dLoss(gan, batch, fake),
+      true,
+      trainableVariables(gan.discriminator.heads),
+    ) as tf.Scalar;
+  });
+  const g = tf.tidy(() =>
+    gan.gOptimizer.minimize(() => gLoss(gan, batch), true, trainableVariables(G)) as tf.Scalar
+  );
+  updateAverage(gan);
+  gan.step++;
+  return { d, g };
+}
