@@ -49,7 +49,15 @@ async function onnxRun(
 for (const conditioning of ["proj", "acgan"] as const) {
   test(`exportModelPair() conditional ${conditioning} pair: onnx, wasm and cpu agree`, async () => {
     await tf.setBackend("cpu");
-    const g = buildCondGenerator(LATENT, { width: 8, embedDim: 4, seed: 3 });
+    // Every layer kind G uses: a conv at each resolution, upsampling twice, a 5 x 5 output.
+    const convs = [{ at: 7, filters: 8 }, { at: 14, filters: 6 }, { at: 28, filters: 4 }] as const;
+    const g = buildCondGenerator(LATENT, {
+      gridChannels: 8,
+      convs,
+      outKernel: 5,
+      embedDim: 4,
+      seed: 3,
+    });
     randomizeBatchNorm(g, 5);
     const d = buildCondDiscriminator({ width: 4, features: 16, conditioning, seed: 4 });
     spread(d.heads, 1.6);
@@ -132,7 +140,7 @@ test("exportOnnx() and fuseOnnxPair() refuse what they cannot export or wire", a
     () => exportOnnx(bad, { inputName: "class", outputName: "y" }),
     /Cannot export 'Dense' layer 'reads_class' as it reads a class index input/,
   );
-  const g = buildCondGenerator(LATENT, { width: 4, embedDim: 2 });
+  const g = buildCondGenerator(LATENT, { gridChannels: 4, convs: [], embedDim: 2 });
   throws(
     () => exportOnnx(g, { inputName: "z", outputName: "x" }),
     /as it has 2 inputs: got 1 input names/,
