@@ -76,6 +76,8 @@ export interface CondTrainConfig {
   dPatience: number;
   /** Samples per class in the raw-G metrics. @default {1000} */
   evalPerClass: number;
+  /** Held-out (test) images the metrics compare against, and training images of the sanity row. @default {10000} */
+  evalRealImages: number;
   /** tfjs backend used for training. @default {"wasm"} */
   backend: "wasm" | "cpu";
 }
@@ -116,6 +118,7 @@ export const COND_DEFAULTS: CondTrainConfig = {
   dEvalEvery: 100,
   dPatience: 5,
   evalPerClass: 1000,
+  evalRealImages: 10_000,
   backend: "wasm",
 };
 

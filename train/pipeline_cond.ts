@@ -146,7 +146,8 @@ export async function trainCondModel(
     train,
     latentDim: config.latentDim,
     perClass: config.evalPerClass,
-    outDir,
+    realImages: config.evalRealImages,
+    sheet: join(outDir, "samples.png"),
   });
   const evalSeconds = (performance.now() - tEval) / 1000;
   const record = {

@@ -130,15 +130,20 @@ export function condMetrics(
   };
 }
 
-/** `count` images of `split` from `start` in [-1, 1] and their labels. */
+/**
+ * `count` images of `split`, evenly spaced over it (all of them when `count` is its size, so
+ * a split sorted by class stays balanced), in [-1, 1], and their labels.
+ */
 export function splitImages(
   split: LabelledSplit,
-  range: { start: number; count: number },
+  count: number,
 ): { images: Float32Array; labels: Uint8Array } {
-  const { start, count } = range;
-  const src = split.images.subarray(start * 784, (start + count) * 784);
-  return {
-    images: Float32Array.from(src, (v) => v / 127.5 - 1),
-    labels: split.labels.subarray(start, start + count),
-  };
+  const images = new Float32Array(count * 784), labels = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = Math.floor((k * split.count) / count);
+    const src = split.images.subarray(i * 784, (i + 1) * 784);
+    for (let p = 0; p < 784; p++) images[k * 784 + p] = src[p] / 127.5 - 1;
+    labels[k] = split.labels[i];
+  }
+  return { images, labels };
 }

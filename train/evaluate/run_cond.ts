@@ -2,12 +2,11 @@
  * Raw-G evaluation of a conditional image model: `perClass` samples of every class from G
  * (inference mode, as exported), classified by the project classifier, against the held-out
  * real images (the test split); a sanity row for real training images; and the sample sheet
- * `samples.png` (one row per class).
+ * (one row per class).
  *
  * @module
  */
 
-import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { classify } from "../classifier/features.ts";
 import type { LabelledSplit } from "../data/labelled.ts";
@@ -24,7 +23,7 @@ export interface CondEvaluation {
   referenceImages: number;
 }
 
-/** Evaluates G; writes `samples.png` into `outDir` when given. */
+/** Evaluates G; writes the sample sheet (PNG) to `sheet` when given. */
 export async function evaluateCond(
   generator: tf.LayersModel,
   context: {
@@ -33,25 +32,29 @@ export async function evaluateCond(
     train: LabelledSplit;
     latentDim: number;
     perClass: number;
-    outDir?: string;
+    /** Held-out images compared against (and training images of the sanity row). @default {10000} */
+    realImages?: number;
+    /** Path of the sample sheet to write. */
+    sheet?: string;
     seed?: number;
   },
 ): Promise<CondEvaluation> {
   const { classifier, test, train, latentDim, perClass } = context;
   const seed = context.seed ?? 424242, classes = 10, n = classes * perClass;
-  const held = splitImages(test, { start: 0, count: test.count });
-  const stats = realStats(classify(classifier, held.images, test.count), held.labels, classes);
+  const heldCount = Math.min(context.realImages ?? 10_000, test.count);
+  const held = splitImages(test, heldCount);
+  const stats = realStats(classify(classifier, held.images, heldCount), held.labels, classes);
   const images = generateByClass(generator, { latentDim, classes, perClass }, { seed });
   const labels = Uint8Array.from({ length: n }, (_, i) => Math.floor(i / perClass));
   const raw = condMetrics(classify(classifier, images, n), labels, stats);
-  const realCount = Math.min(10_000, train.count);
-  const real = splitImages(train, { start: 0, count: realCount });
+  const realCount = Math.min(context.realImages ?? 10_000, train.count);
+  const real = splitImages(train, realCount);
   const realMetrics = condMetrics(classify(classifier, real.images, realCount), real.labels, stats);
-  if (context.outDir) {
+  if (context.sheet) {
     const caption = `RAW G  FD ${raw.fd.toFixed(2)}  ACC ${(raw.classAccuracy * 100).toFixed(1)}%` +
       `  IS ${raw.inceptionScore.toFixed(2)}`;
     await Deno.writeFile(
-      join(context.outDir, "samples.png"),
+      context.sheet,
       renderClassGrid(images, { classes, perClass }, { cols: 12, caption }),
     );
   }
@@ -60,6 +63,6 @@ export async function evaluateCond(
     seed,
     raw,
     real: realMetrics,
-    referenceImages: test.count,
+    referenceImages: heldCount,
   };
 }
