@@ -23,6 +23,11 @@ export interface CondStepConfig {
   realLabel: number;
   auxWeight: number;
   emaDecay: number;
+  /**
+   * Weight of the mode-seeking term (Mao et al. 2019, MSGAN): G's batch is two halves with the
+   * same classes, and G minimises `1 / (mean|x1 - x2| / mean|z1 - z2| + 1e-5)`. 0 disables.
+   */
+  diversity: number;
 }
 
 /** A conditional G, D, the averaged G and their optimizers. */
@@ -43,7 +48,7 @@ export interface CondBatch {
   real: { x: tf.Tensor; y: tf.Tensor };
   /** Latents `// [batch, latentDim]` and classes `// [batch, 1]` of the D step's fakes. */
   fakeD: { z: tf.Tensor; y: tf.Tensor };
-  /** Latents and classes of the G step. */
+  /** Latents and classes of the G step (with `diversity`, the halves share their classes). */
   fakeG: { z: tf.Tensor; y: tf.Tensor };
 }
 
@@ -97,8 +102,22 @@ function gLoss(gan: CondGan, batch: CondBatch): tf.Scalar {
   const { z, y } = batch.fakeG;
   const fake = G.apply([z, y], { training: true }) as tf.Tensor; // [batch, 28, 28, 1]
   const [logit, aux] = dHeads(D, fake, y);
-  const loss = bceWithLogits(logit, 1); // non-saturating: G maximises log D(G(z, y), y)
-  return (aux ? loss.add(classLoss(aux, y).mul(config.auxWeight)) : loss) as tf.Scalar;
+  let loss = bceWithLogits(logit, 1); // non-saturating: G maximises log D(G(z, y), y)
+  if (aux) loss = loss.add(classLoss(aux, y).mul(config.auxWeight));
+  if (config.diversity > 0) loss = loss.add(modeSeeking(fake, z).mul(config.diversity));
+  return loss as tf.Scalar;
+}
+
+/** MSGAN's term for a batch whose halves share classes: `1 / (d(x1, x2) / d(z1, z2) + 1e-5)`. */
+export function modeSeeking(fake: tf.Tensor, z: tf.Tensor): tf.Scalar {
+  const half = Math.floor(fake.shape[0] / 2);
+  const distance = (t: tf.Tensor) => {
+    const rest = t.shape.slice(1).map(() => -1);
+    const a = t.slice([0, ...rest.map(() => 0)], [half, ...rest]);
+    const b = t.slice([half, ...rest.map(() => 0)], [half, ...rest]);
+    return a.sub(b).abs().mean();
+  };
+  return tf.scalar(1).div(distance(fake).div(distance(z)).add(1e-5)) as tf.Scalar;
 }
 
 /**

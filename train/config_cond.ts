@@ -60,6 +60,8 @@ export interface CondTrainConfig {
   realLabel: number;
   /** Weight of the ACGAN class loss (ignored by projection). @default {1} */
   auxWeight: number;
+  /** Weight of MSGAN's mode-seeking term in G's loss (0 disables). @default {0} */
+  diversity: number;
   /** Decay of the exponential moving average of G's weights (0: no average). @default {0.999} */
   emaDecay: number;
   /** Images held out of training for KeepTraining(D)'s early stopping. @default {5000} */
@@ -108,6 +110,7 @@ export const COND_DEFAULTS: CondTrainConfig = {
   r1Every: 4,
   realLabel: 1,
   auxWeight: 1,
+  diversity: 0,
   emaDecay: 0.999,
   heldOut: 5000,
   bnBatches: 50,
@@ -149,6 +152,7 @@ export const GAN_PHASE_KEYS = [
   "r1Every",
   "realLabel",
   "auxWeight",
+  "diversity",
   "emaDecay",
   "heldOut",
 ] as const satisfies readonly (keyof CondTrainConfig)[];

@@ -32,6 +32,17 @@ export function uniformClasses(
   return tf.tensor2d(Int32Array.from(u, (v) => Math.floor(v * rows.classes)), [rows.count, 1]);
 }
 
+/** `// [n, 1]` classes whose second half repeats the first (the mode-seeking pairs). */
+export function pairedClasses(y: tf.Tensor2D): tf.Tensor2D {
+  const n = y.shape[0], half = Math.floor(n / 2);
+  const paired = tf.tidy(() => {
+    const first = y.slice([0, 0], [half, 1]);
+    return tf.concat([first, first, y.slice([2 * half, 0], [n - 2 * half, 1])]) as tf.Tensor2D;
+  });
+  y.dispose();
+  return paired;
+}
+
 /** Latents and uniform classes of rows `start ..` of one stream pair. */
 function fakeInputs(
   seed: number,
@@ -114,6 +125,7 @@ export async function trainCondGan(
       { latent: LATENT_STREAMS.gStep, label: CLASS_STREAMS.gStep },
       rows,
     );
+    if (gan.config.diversity > 0) fakeG.y = pairedClasses(fakeG.y);
     if (lrFinal !== 1) {
       const f = Math.min(1, Math.max(s / run.steps, (prior + seconds) / endSeconds));
       setLearningRate(gan, gan.config.lr * (1 - (1 - lrFinal) * f));
