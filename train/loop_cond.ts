@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { uniforms } from "../shared/rng.ts";
 import { type CondGan, condGanStep } from "./cgan.ts";
-import type { LabelledSource } from "./data/labelled.ts";
+import type { LabelledSource } from "./data/labelled_source.ts";
 import {
   keepTraining,
   type KeepTrainingOptions,

@@ -14,7 +14,7 @@ import { type CondGan, createCondGan } from "./cgan.ts";
 import { loadCondCheckpoint, saveCondCheckpoint } from "./cond_checkpoint.ts";
 import type { CondTrainConfig } from "./config_cond.ts";
 import { loadCondData } from "./data/cond_datasets.ts";
-import { type LabelledSource, labelledSource } from "./data/labelled.ts";
+import { type LabelledSource, labelledSource } from "./data/labelled_source.ts";
 import { exportModelPair, loadTfjsModel } from "./export/mod.ts";
 import { keepTrainingCondD, trainCondGan, uniformClasses } from "./loop_cond.ts";
 import type { Progress } from "./loop.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { CondDatasetName } from "../config_cond.ts";
-import type { LabelledSplit } from "./labelled.ts";
+import type { LabelledSplit } from "./labelled_source.ts";
 import { loadMnist } from "./mnist.ts";
 
 /** Both splits of `name`. */

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { normals } from "../../shared/rng.ts";
 import type { Classified } from "../classifier/features.ts";
-import type { LabelledSplit } from "../data/labelled.ts";
+import type { LabelledSplit } from "../data/labelled_source.ts";
 import { inceptionScore } from "./images.ts";
 import { frechetDistance, type GaussianStats, gaussianStats } from "./symmetric.ts";
 

@@ -9,7 +9,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import { classify } from "../classifier/features.ts";
-import type { LabelledSplit } from "../data/labelled.ts";
+import type { LabelledSplit } from "../data/labelled_source.ts";
 import { renderClassGrid } from "../report_cond.ts";
 import { type CondMetrics, condMetrics, generateByClass, realStats, splitImages } from "./cond.ts";
 

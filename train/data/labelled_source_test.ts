@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertEquals, assertOk, assertThrows } from "../../shared/_test_utils.ts";
-import { labelledSource, permutation } from "./labelled.ts";
+import { labelledSource, permutation } from "./labelled_source.ts";
 
 /** 40 images whose pixels all equal their index, labelled index % 10. */
 function tinySplit() {
