@@ -147,6 +147,12 @@ function conv2dBackpropInput(args: KernelArgs, builtIn: KernelFn): TensorInfo {
 }
 
 let installed = false;
+let replaced: tf.KernelFunc | undefined;
+
+/** The built-in wasm `Conv2DBackpropInput` once replaced (benchmarks compare against it). */
+export function builtInConv2dBackpropInput(): tf.KernelFunc | undefined {
+  return replaced;
+}
 
 /**
  * Registers `Conv2DBackpropFilter` and replaces `Conv2DBackpropInput` on the wasm backend (the
@@ -158,6 +164,7 @@ export function installWasmConvKernels(): boolean {
   const original = tf.getKernel("Conv2DBackpropInput", "wasm");
   if (!original) return false;
   const builtIn = original.kernelFunc as unknown as KernelFn;
+  replaced = original.kernelFunc;
   tf.unregisterKernel("Conv2DBackpropInput", "wasm");
   tf.registerKernel({
     kernelName: "Conv2DBackpropInput",

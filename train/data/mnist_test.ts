@@ -5,7 +5,7 @@ import {
   assertRejects,
   assertThrows,
 } from "../../shared/_test_utils.ts";
-import { loadMnist, mnistSource, scaledPixels } from "./mnist.ts";
+import { loadMnist, loadMnistDataset, mnistSource, scaledPixels } from "./mnist.ts";
 
 Deno.test("loadMnist() reads the test split with the published label counts", async () => {
   const test = await loadMnist("test");
@@ -43,4 +43,15 @@ Deno.test("mnistSource() gives [n, 28, 28, 1] in [-1, 1] and a disjoint held-out
   assertThrows(() => source.heldOut(4999, 2), RangeError, "only 5000 are held out");
   assertThrows(() => mnistSource(train, { heldOut: 60_000 }), RangeError, "Cannot hold out");
   tf.dispose([batch, held, again]);
+});
+
+Deno.test("loadMnistDataset() keeps MNIST's official split and describes it", async () => {
+  const d = await loadMnistDataset();
+  assertEquals(d.classes.length, 10);
+  assertEquals([d.train.count, d.test.count], [60_000, 10_000]);
+  assertEquals(d.split.method, "official");
+  assertEquals(d.split.testPerClass, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  assertEquals(d.split.trainPerClass.reduce((a, b) => a + b), 60_000);
+  assertEquals(d.split.skipped.count, 0);
+  assertEquals(d.test.labels[0], 7);
 });
