@@ -86,7 +86,8 @@ export async function trainCondModel(
   const tfBackend = await setupTf(config.backend);
   if (tfBackend === "wasm") installWasmFixes();
   const classifier = await loadTfjsModel(options.classifier); // fail before training
-  const { train, test } = await loadCondData(config.dataset);
+  const dataset = await loadCondData(config.dataset);
+  const { train, test } = dataset;
   const data: LabelledSource = labelledSource(train, {
     heldOut: config.heldOut,
     seed: config.seed,
@@ -152,6 +153,8 @@ export async function trainCondModel(
   const evalSeconds = (performance.now() - tEval) / 1000;
   const record = {
     dataset: config.dataset,
+    // The held-out rows themselves are in the dataset loader; their SHA-256 identifies them.
+    split: { ...dataset.split, testRows: undefined },
     config: { ...config },
     backend: `tfjs-${tfBackend}`,
     steps: gan.step,

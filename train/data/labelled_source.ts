@@ -1,25 +1,15 @@
 /**
  * Labelled 28 x 28 images for conditional GAN training: batches of images in [-1, 1] with
  * their class, and a held-out part of the training split for KeepTraining(D). Works on any
- * split shaped like MNIST's (`count`, `images`, `labels`), so Fashion-MNIST too.
+ * {@linkcode LabelledImages} split (MNIST, Fashion-MNIST).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { uniforms } from "../../shared/rng.ts";
-
-/** Pixels per image (28 x 28). */
-const PIXELS = 784;
-
-/** One split of a labelled image set: raw bytes as in the files. */
-export interface LabelledSplit {
-  count: number;
-  /** Pixels 0..255, row-major: `// [count, 28, 28]`. */
-  images: Uint8Array;
-  /** Class labels: `// [count]`. */
-  labels: Uint8Array;
-}
+import { IMAGE_PIXELS as PIXELS, type LabelledImages } from "./labelled.ts";
+import { permutation } from "./permutation.ts";
 
 /** Images and their classes. */
 export interface LabelledBatch {
@@ -52,19 +42,8 @@ export interface LabelledSourceOptions {
 /** Data RNG streams (apart from the latent and class streams of the loop). */
 const STREAM_SPLIT = 13, STREAM_PICK = 14;
 
-/** A seeded permutation of 0..n-1 (Fisher-Yates). */
-export function permutation(n: number, seed: number): Uint32Array {
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const u = uniforms(seed, { start: 0, count: n }, { stream: STREAM_SPLIT });
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u[i] * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
 /** Images `indices` of `split` as a batch. */
-export function gatherBatch(split: LabelledSplit, indices: ArrayLike<number>): LabelledBatch {
+export function gatherBatch(split: LabelledImages, indices: ArrayLike<number>): LabelledBatch {
   const n = indices.length;
   const x = new Float32Array(n * PIXELS), y = new Int32Array(n);
   for (let k = 0; k < n; k++) {
@@ -77,7 +56,7 @@ export function gatherBatch(split: LabelledSplit, indices: ArrayLike<number>): L
 
 /** A labelled source over a training split (held-out images chosen at random, seeded). */
 export function labelledSource(
-  split: LabelledSplit,
+  split: LabelledImages,
   options: LabelledSourceOptions = {},
 ): LabelledSource {
   const heldOut = options.heldOut ?? 5000, seed = options.seed ?? 1;
@@ -86,7 +65,7 @@ export function labelledSource(
       `Cannot hold out ${heldOut} of ${split.count} images: expected 1..${split.count - 1}`,
     );
   }
-  const order = permutation(split.count, seed);
+  const order = permutation(split.count, seed, STREAM_SPLIT);
   const pool = order.subarray(heldOut), kept = order.subarray(0, heldOut);
   return {
     classes: options.classes ?? 10,

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertEquals, assertOk, assertThrows } from "../../shared/_test_utils.ts";
-import { labelledSource, permutation } from "./labelled_source.ts";
+import { labelledSource } from "./labelled_source.ts";
 
 /** 40 images whose pixels all equal their index, labelled index % 10. */
 function tinySplit() {
@@ -9,13 +9,6 @@ function tinySplit() {
   for (let i = 0; i < count; i++) images.fill(i, i * 784, (i + 1) * 784);
   return { count, images, labels: Uint8Array.from({ length: count }, (_, i) => i % 10) };
 }
-
-Deno.test("permutation() is a seeded permutation", () => {
-  const p = permutation(50, 3);
-  assertEquals([...p].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
-  assertEquals(Array.from(permutation(50, 3)), Array.from(p));
-  assertOk(Array.from(permutation(50, 4)).join() !== Array.from(p).join());
-});
 
 Deno.test("labelledSource() keeps held-out images out of training batches, labels aligned", async () => {
   await tf.setBackend("cpu");

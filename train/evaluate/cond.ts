@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { normals } from "../../shared/rng.ts";
 import type { Classified } from "../classifier/features.ts";
-import type { LabelledSplit } from "../data/labelled_source.ts";
+import type { LabelledImages } from "../data/labelled.ts";
 import { inceptionScore } from "./images.ts";
 import { frechetDistance, type GaussianStats, gaussianStats } from "./symmetric.ts";
 
@@ -135,7 +135,7 @@ export function condMetrics(
  * a split sorted by class stays balanced), in [-1, 1], and their labels.
  */
 export function splitImages(
-  split: LabelledSplit,
+  split: LabelledImages,
   count: number,
 ): { images: Float32Array; labels: Uint8Array } {
   const images = new Float32Array(count * 784), labels = new Uint8Array(count);

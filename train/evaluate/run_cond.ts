@@ -9,7 +9,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import { classify } from "../classifier/features.ts";
-import type { LabelledSplit } from "../data/labelled_source.ts";
+import type { LabelledImages } from "../data/labelled.ts";
 import { renderClassGrid } from "../report_cond.ts";
 import { type CondMetrics, condMetrics, generateByClass, realStats, splitImages } from "./cond.ts";
 
@@ -28,8 +28,8 @@ export async function evaluateCond(
   generator: tf.LayersModel,
   context: {
     classifier: tf.LayersModel;
-    test: LabelledSplit;
-    train: LabelledSplit;
+    test: LabelledImages;
+    train: LabelledImages;
     latentDim: number;
     perClass: number;
     /** Held-out images compared against (and training images of the sanity row). @default {10000} */
