@@ -3,7 +3,7 @@
  * than the run used), without training:
  *
  *   deno run -A train/evaluate_cond_cli.ts --run DIR --classifier DIR [--per-class N]
- *     [--seed S] [--out FILE] [--sheet FILE]
+ *     [--eval-real N] [--seed S] [--out FILE] [--sheet FILE]
  *
  * Reads `DIR/training.json` (dataset, latent size) and `DIR/tfjs/generator`; prints the
  * metrics as JSON and writes them to `--out` when given, the sample sheet to `--sheet`.
@@ -24,6 +24,7 @@ const FLAGS = {
   run: { type: "string" },
   classifier: { type: "string" },
   "per-class": { type: "int", min: 2 },
+  "eval-real": { type: "int", min: 20 },
   seed: { type: "int", min: 0, max: 0xffffffff },
   out: { type: "string" },
   sheet: { type: "string" },
@@ -51,7 +52,7 @@ async function main(args: string[]): Promise<void> {
     train,
     latentDim: record.config.latentDim,
     perClass: (f["per-class"] as number | undefined) ?? record.config.evalPerClass,
-    realImages: record.config.evalRealImages,
+    realImages: (f["eval-real"] as number | undefined) ?? record.config.evalRealImages,
     seed: f.seed as number | undefined,
     sheet: f.sheet as string | undefined,
   });
