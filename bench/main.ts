@@ -11,12 +11,12 @@
 import { parseArgs } from "node:util";
 import { importSigningKey } from "../shared/signing.ts";
 import { createApp } from "../edge/app.ts";
-import type { BackendName } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendName } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
-import { createInferenceThread } from "../edge/backends/threaded.ts";
+import { createInferenceThread } from "../edge/inference_thread/mod.ts";
 import {
   type HttpThroughput,
   type LatencyResult,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLimiter } from "./limiter.ts";
-import { sample } from "./sampler.ts";
-import { fakeGridBackend } from "./testing/fake_backend.ts";
+import { sample } from "../sampling/sampler.ts";
+import { fakeGridBackend } from "../backends/fake.ts";
 import { makeTestApp } from "./testing/test_app.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));

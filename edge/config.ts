@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { DrawSource } from "./draws.ts";
+import type { DrawSource } from "../sampling/draws.ts";
 import type { LimiterOptions } from "./limiter.ts";
-import type { SamplerOptions } from "./sampler.ts";
+import type { SamplerOptions } from "../sampling/sampler.ts";
 
 /** Which runtime opens the models (`auto`: onnx when native addons load, else wasm). */
 export type BackendChoice = "onnx" | "wasm" | "auto";

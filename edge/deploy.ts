@@ -14,9 +14,9 @@
 
 import { parseSigningKeys } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
-import type { Backend, BackendInit } from "./backends/mod.ts";
-import { openBackend, pickBackendName } from "./backends/open.ts";
-import { denoWasmPaths } from "./backends/wasm_paths.ts";
+import type { Backend, BackendInit } from "../backends/mod.ts";
+import { openBackend, pickBackendName } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { appLimits, type BackendChoice, configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { fsModelSource } from "./fs_source.ts";

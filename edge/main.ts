@@ -9,10 +9,10 @@
 
 import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
-import type { BackendName } from "./backends/mod.ts";
-import { openBackend, pickBackendName } from "./backends/open.ts";
-import { createInferenceThread } from "./backends/threaded.ts";
-import { denoWasmPaths } from "./backends/wasm_paths.ts";
+import type { BackendName } from "../backends/mod.ts";
+import { openBackend, pickBackendName } from "../backends/open.ts";
+import { createInferenceThread } from "./inference_thread/mod.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { appLimits, configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createRegistry } from "./registry.ts";

@@ -9,7 +9,7 @@
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { sha256Hex } from "../shared/hash.ts";
-import type { Backend, BackendInit } from "./backends/mod.ts";
+import type { Backend, BackendInit } from "../backends/mod.ts";
 
 /** Where model folders come from (a directory, a bucket, an in-memory map in tests). */
 export interface ModelSource {

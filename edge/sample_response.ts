@@ -15,7 +15,7 @@ import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
-import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
+import { BudgetExhaustedError, sample, type SampleResult } from "../sampling/sampler.ts";
 
 /** A query whose seed has been chosen. */
 export type SeededQuery = SampleQuery & { seed: number };

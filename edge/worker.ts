@@ -16,8 +16,8 @@
 import { z } from "zod";
 import { parseSigningKeys } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
-import { BACKEND_FILES } from "./backends/mod.ts";
-import { openWasmBackend } from "./backends/tfjs_wasm.ts";
+import { BACKEND_FILES } from "../backends/mod.ts";
+import { openWasmBackend } from "../backends/tfjs_wasm.ts";
 import { appLimits, configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { createRegistry, type Registry } from "./registry.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Draws, type DrawSource, inlineDraws } from "./draws.ts";
+import { type Draws, type DrawSource, inlineDraws } from "../sampling/draws.ts";
 import type { DrawRequest } from "./draws_worker.ts";
 
 /** Options for {@linkcode createWorkerDraws}. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inlineDraws } from "./draws.ts";
+import { inlineDraws } from "../sampling/draws.ts";
 import { createWorkerDraws } from "./worker_draws.ts";
 
 Deno.test("createWorkerDraws() gives the same draws as inlineDraws()", async () => {

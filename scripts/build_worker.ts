@@ -10,7 +10,7 @@
 
 import * as esbuild from "esbuild";
 import { parseManifestText } from "../shared/manifest.ts";
-import { BACKEND_FILES } from "../edge/backends/mod.ts";
+import { BACKEND_FILES } from "../backends/mod.ts";
 import { workerdConfig, wranglerConfig } from "./_worker_config.ts";
 
 /** Options for {@linkcode buildWorker}. */

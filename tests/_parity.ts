@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Backend, BackendInit } from "../edge/backends/mod.ts";
+import type { Backend, BackendInit } from "../backends/mod.ts";
 import { createDrsState, decideBatch } from "../shared/drs.ts";
 import { normals, uniforms } from "../shared/rng.ts";
 

@@ -6,11 +6,11 @@
 import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual, match, rejects } from "node:assert/strict";
-import type { BackendInit } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { openBackend, pickBackendName } from "../edge/backends/open.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendInit } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { openBackend, pickBackendName } from "../backends/open.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fuseOnnxPair } from "../train/export/fuse.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
 import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";

@@ -105,7 +105,7 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
     "sample,score",
   ]);
   assertEquals(run.code, 0, run.stderr);
-  const { openOnnxBackend } = await import("../edge/backends/onnx_node.ts");
+  const { openOnnxBackend } = await import("../backends/onnx_node.ts");
   const backend = await openOnnxBackend({
     latentDim: LATENT,
     sampleShape: [2],

@@ -1,6 +1,6 @@
 /** The shipped MNIST classifier: its recorded accuracy holds on the 10,000 test images. */
 import { assertAlmostEquals, assertOk } from "../shared/_test_utils.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { classify } from "../train/classifier/features.ts";
 import { accuracy } from "../train/classifier/train.ts";
 import { loadMnist, scaledPixels } from "../train/data/mnist.ts";

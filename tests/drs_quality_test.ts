@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { createApp } from "../edge/app.ts";
-import { openBackend } from "../edge/backends/open.ts";
+import { openBackend } from "../backends/open.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
 import { importSigningKey } from "../shared/signing.ts";

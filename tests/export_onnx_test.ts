@@ -7,9 +7,9 @@
 import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual as assertEquals, ok as assert, throws } from "node:assert/strict";
-import type { Backend, BackendInit } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { Backend, BackendInit } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { normals } from "../shared/rng.ts";
 import { calibrateBackend } from "../train/calibrate.ts";
 import { exportModelPair, exportOnnx } from "../train/export/mod.ts";

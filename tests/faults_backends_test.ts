@@ -8,10 +8,10 @@ import { isolatedTest } from "./_isolated.ts";
 import * as ort from "onnxruntime-node";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual, rejects } from "node:assert/strict";
-import type { BackendInit } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { ensureWasmBackend, openWasmBackend } from "../edge/backends/tfjs_wasm.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendInit } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { ensureWasmBackend, openWasmBackend } from "../backends/tfjs_wasm.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
 import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
 

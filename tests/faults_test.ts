@@ -11,7 +11,7 @@
  */
 
 import assert from "node:assert/strict";
-import type { FakeBackend } from "../edge/testing/fake_backend.ts";
+import type { FakeBackend } from "../backends/fake.ts";
 import { fakeModelFiles } from "../edge/testing/fake_models.ts";
 import { makeTestApp } from "../edge/testing/test_app.ts";
 

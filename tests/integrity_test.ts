@@ -5,7 +5,7 @@
 
 import { isolatedTest } from "./_isolated.ts";
 import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { loadModel } from "../edge/registry.ts";
 import { sha256Hex } from "../shared/hash.ts";

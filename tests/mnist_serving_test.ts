@@ -6,12 +6,12 @@
 import { decode } from "fast-png";
 import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { createApp } from "../edge/app.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
 import { testKey } from "../edge/testing/fake_models.ts";
-import type { BackendName } from "../edge/backends/mod.ts";
+import type { BackendName } from "../backends/mod.ts";
 import { isolatedTest } from "./_isolated.ts";
 
 // onnxruntime-node allows one isolate per process: run this module in its own process.

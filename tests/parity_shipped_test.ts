@@ -8,10 +8,10 @@
 import { isolatedTest } from "./_isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { ok as assert } from "node:assert/strict";
-import { BACKEND_FILES, type BackendInit } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { BACKEND_FILES, type BackendInit } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { normals } from "../shared/rng.ts";

@@ -7,13 +7,13 @@
 
 import { isolatedTest } from "./_isolated.ts";
 import assert from "node:assert/strict";
-import type { Backend, BackendName } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { createInferenceThread } from "../edge/backends/threaded.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { Backend, BackendName } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { createInferenceThread } from "../edge/inference_thread/mod.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry, type LoadedModel } from "../edge/registry.ts";
-import { BudgetExhaustedError, sample } from "../edge/sampler.ts";
+import { BudgetExhaustedError, sample } from "../sampling/sampler.ts";
 import { normals } from "../shared/rng.ts";
 
 const test = isolatedTest(import.meta.url);

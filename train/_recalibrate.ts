@@ -5,7 +5,7 @@
  * @module
  */
 
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifest, parseManifestText } from "../shared/manifest.ts";
 import { calibrateBackend } from "./calibrate.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import { calibrateDrs, type DrsConstants } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseFlags, requireFlag } from "./cli_args.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { mixture } from "./data/gaussians.ts";
 import type { DatasetName } from "./config.ts";
 import { evaluatePointModel, formatMetricsTable } from "./evaluate/run_points.ts";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertClose, assertEquals, assertOk } from "../shared/_test_utils.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { exportModelPair } from "./export/mod.ts";
 import { buildImageDiscriminator, buildImageGenerator } from "./models_image.ts";
 import { normals } from "../shared/rng.ts";

@@ -17,7 +17,7 @@ import { disposeGan, ganPhase } from "./image_checkpoint.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
 import { hashFiles } from "./export/mod.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { calibrateBackend } from "./calibrate.ts";
 import { evaluateImageModel } from "./evaluate/run_images.ts";
 import { formatImageTable, type ImageMetrics } from "./evaluate/images.ts";

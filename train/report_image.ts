@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import { acceptProbability } from "../shared/drs.ts";
 import type { FileEntry } from "../shared/manifest.ts";
 import { type Canvas, createCanvas, drawGray, drawText, encodePng } from "../shared/raster.ts";

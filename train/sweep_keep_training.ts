@@ -12,8 +12,8 @@
  */
 
 import { join } from "node:path";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { calibrateDrs } from "../shared/calibration.ts";
 import { burnInLogits } from "./calibrate.ts";
 import { classify } from "./classifier/features.ts";

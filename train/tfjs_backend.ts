@@ -6,7 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 
 /** Wraps an in-memory G and D (D returns logits). Disposing does not dispose the models. */
 export function inMemoryBackend(

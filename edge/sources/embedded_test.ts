@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRegistry } from "../registry.ts";
-import { fakeGridBackend } from "../testing/fake_backend.ts";
+import { fakeGridBackend } from "../../backends/fake.ts";
 import { fakeModelFiles, fakeOpener } from "../testing/fake_models.ts";
 import { embeddedModelSource } from "./embedded.ts";
 

@@ -11,7 +11,7 @@ import { importSigningKey, type SigningKey } from "../../shared/signing.ts";
 import { normals } from "../../shared/rng.ts";
 import type { Manifest } from "../../shared/manifest.ts";
 import type { BackendOpener, ModelSource } from "../registry.ts";
-import { type FakeBackend, fakeGridBackend, fakeImageBackend } from "./fake_backend.ts";
+import { type FakeBackend, fakeGridBackend, fakeImageBackend } from "../../backends/fake.ts";
 
 /** Files of one model folder by path. */
 export type ModelFiles = Map<string, Uint8Array>;

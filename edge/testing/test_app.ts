@@ -5,7 +5,7 @@ import type { SigningKey } from "../../shared/signing.ts";
 import { type AppOptions, createApp } from "../app.ts";
 import type { AppEnv } from "../deps.ts";
 import { createRegistry, type Registry } from "../registry.ts";
-import type { FakeBackend } from "./fake_backend.ts";
+import type { FakeBackend } from "../../backends/fake.ts";
 import {
   fakeModelFiles,
   fakeOpener,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Backend } from "../../edge/backends/mod.ts";
+import type { Backend } from "../../backends/mod.ts";
 import { createDrsState, decideBatch, type DrsState } from "../../shared/drs.ts";
 import { normals, uniforms } from "../../shared/rng.ts";
 

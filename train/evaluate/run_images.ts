@@ -8,7 +8,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import type { Backend } from "../../edge/backends/mod.ts";
+import type { Backend } from "../../backends/mod.ts";
 import { uniforms } from "../../shared/rng.ts";
 import { classify } from "../classifier/features.ts";
 import { type MnistSplit, scaledPixels } from "../data/mnist.ts";

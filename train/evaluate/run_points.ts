@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Backend } from "../../edge/backends/mod.ts";
+import type { Backend } from "../../backends/mod.ts";
 import type { Mixture } from "../data/gaussians.ts";
 import { collectSamples } from "./collect.ts";
 import { type PointMetrics, pointMetrics } from "./points.ts";

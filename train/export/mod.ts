@@ -16,7 +16,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { FileEntry } from "../../shared/manifest.ts";
 import { sha256Hex } from "../../shared/hash.ts";
-import { GRAPH_NAMES } from "../../edge/backends/_graph_check.ts";
+import { GRAPH_NAMES } from "../../backends/graph_check.ts";
 import { fuseOnnxPair } from "./fuse.ts";
 import { exportOnnx } from "./onnx.ts";
 import { tfjsModelFiles } from "./tfjs.ts";

@@ -12,13 +12,13 @@
 import { createDrsState, decideBatch } from "../shared/drs.ts";
 import { expectedAcceptance } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
-import type { Backend, BackendOutput } from "./backends/mod.ts";
+import type { Backend, BackendOutput } from "../backends/mod.ts";
 import { type Draws, type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
-import { BudgetExhaustedError, rawStats, type SampleStats, statsOf } from "./sample_stats.ts";
+import { BudgetExhaustedError, rawStats, type SampleStats, statsOf } from "./stats.ts";
 import { withinDeadline } from "./deadline.ts";
 import { yieldToEventLoop } from "./yield.ts";
 
-export { BudgetExhaustedError, type SampleStats } from "./sample_stats.ts";
+export { BudgetExhaustedError, type SampleStats } from "./stats.ts";
 
 /** What the sampler needs to know about a model. */
 export interface SamplerModel {

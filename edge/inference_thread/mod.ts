@@ -11,10 +11,10 @@
  * @module
  */
 
-import type { Backend, BackendInit, BackendName } from "./mod.ts";
-import { BACKEND_FILES, OPTIONAL_BACKEND_FILES } from "./mod.ts";
-import type { OpenBackendOptions } from "./open.ts";
-import { checkCount } from "./_graph_check.ts";
+import type { Backend, BackendInit, BackendName } from "../../backends/mod.ts";
+import { BACKEND_FILES, OPTIONAL_BACKEND_FILES } from "../../backends/mod.ts";
+import type { OpenBackendOptions } from "../../backends/open.ts";
+import { checkCount } from "../../backends/graph_check.ts";
 import { createRing, HEAD, type RingOptions, viewRing } from "./_ring.ts";
 import { createJobQueue, type JobQueue } from "./_ring_jobs.ts";
 
@@ -26,7 +26,7 @@ export interface InferenceThreadOptions extends RingOptions {
    * thread's core only while it would otherwise sleep; 0 turns it off. @default {0.5}
    */
   spinMs?: number;
-  /** Worker script URL. @default {new URL("./_thread_worker.ts", import.meta.url)} */
+  /** Worker script URL. @default {new URL("./_worker.ts", import.meta.url)} */
   url?: URL;
 }
 
@@ -104,7 +104,7 @@ function proxyBackend(
 /** Starts an inference thread. */
 export function createInferenceThread(options: InferenceThreadOptions = {}): InferenceThread {
   const buffers = createRing(options);
-  const worker = new Worker(options.url ?? new URL("./_thread_worker.ts", import.meta.url), {
+  const worker = new Worker(options.url ?? new URL("./_worker.ts", import.meta.url), {
     type: "module",
   });
   const replies = new Map<number, { resolve: (v: number) => void; reject: (e: Error) => void }>();

@@ -9,8 +9,8 @@
  * @module
  */
 
-import type { Backend, BackendName } from "./mod.ts";
-import { openBackend, type OpenBackendOptions } from "./open.ts";
+import type { Backend, BackendName } from "../../backends/mod.ts";
+import { openBackend, type OpenBackendOptions } from "../../backends/open.ts";
 import { at, DONE, FAILED, HEAD, OPS, type Ring, type RingBuffers, viewRing } from "./_ring.ts";
 
 /** A request to open a model pair in the inference thread. */

@@ -9,8 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
-import { checkCount, checkGraph, type GraphValue, pairExpectations } from "./_graph_check.ts";
-import { loadLayersModelFromBytes } from "./_tfjs_load.ts";
+import { checkCount, checkGraph, type GraphValue, pairExpectations } from "./graph_check.ts";
+import { loadLayersModelFromBytes } from "./tfjs_load.ts";
 import { registerCompiledWasm } from "./_wasm_module.ts";
 
 /** Options for {@linkcode openWasmBackend}. */

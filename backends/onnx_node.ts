@@ -13,7 +13,7 @@ import {
   checkGraph,
   type GraphValue,
   pairExpectations,
-} from "./_graph_check.ts";
+} from "./graph_check.ts";
 
 /** Options for {@linkcode openOnnxBackend}. */
 export interface OnnxBackendOptions {

@@ -3,7 +3,7 @@ import { calibrateDrs } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
 import { batchSize, BudgetExhaustedError, sample, type SamplerModel } from "./sampler.ts";
 import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
-import { fakeGridBackend, type FakeGridOptions } from "./testing/fake_backend.ts";
+import { fakeGridBackend, type FakeGridOptions } from "../backends/fake.ts";
 
 async function gridModel(options: FakeGridOptions = {}, logMShift = 0): Promise<SamplerModel> {
   const backend = fakeGridBackend(options);

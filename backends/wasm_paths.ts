@@ -7,5 +7,5 @@
 
 /** `node_modules/@tensorflow/tfjs-backend-wasm/dist/` of this checkout, as a file URL. */
 export function denoWasmPaths(): string {
-  return new URL("../../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href;
+  return new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href;
 }
