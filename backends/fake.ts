@@ -17,7 +17,7 @@ export interface FakeGridOptions {
 
 /** A backend that also records the batch sizes it was asked for. */
 export interface FakeBackend extends Backend {
-  calls: { method: "run" | "generate" | "discriminate"; n: number }[];
+  calls: { method: "run" | "generate"; n: number }[];
   disposed: boolean;
 }
 
@@ -67,10 +67,6 @@ export function fakeGridBackend(options: FakeGridOptions = {}): FakeBackend {
       backend.calls.push({ method: "generate", n });
       return Promise.resolve(gridGenerate(z, n, spread));
     },
-    discriminate(x, n) {
-      backend.calls.push({ method: "discriminate", n });
-      return Promise.resolve(gridDiscriminate(x, n, spread));
-    },
     dispose() {
       backend.disposed = true;
       return Promise.resolve();
@@ -109,10 +105,6 @@ export function fakeImageBackend(): FakeBackend {
     generate(z, n) {
       backend.calls.push({ method: "generate", n });
       return Promise.resolve(generate(z, n));
-    },
-    discriminate(x, n) {
-      backend.calls.push({ method: "discriminate", n });
-      return Promise.resolve(discriminate(x, n));
     },
     dispose() {
       backend.disposed = true;

@@ -5,6 +5,10 @@
  * @module
  */
 
+import { GRAPH_NAMES } from "../shared/model_files.ts";
+
+export { GRAPH_NAMES };
+
 /** One graph input or output: its name and shape; strings and -1 are symbolic dims. */
 export interface GraphValue {
   name: string;
@@ -99,9 +103,6 @@ export function checkFusedGraph(
     checkValue(file, "output", io.outputs.filter((v) => v.name === want.name), want);
   }
 }
-
-/** Standard names of the model pair's graph values. */
-export const GRAPH_NAMES = { latent: "z", sample: "x", logit: "logit" } as const;
 
 /** Expectations for a generator and discriminator of the given shapes. */
 export function pairExpectations(

@@ -1,9 +1,25 @@
 /**
- * The one interface between the sampler and an inference runtime. Only files in
- * `edge/backends/` import onnxruntime or tfjs; everything else sees {@linkcode Backend}.
+ * The runtimes, below both train/ and edge/: one {@linkcode Backend} interface, one way to open
+ * a model on a named runtime ({@linkcode openBackend}) and one fallback policy
+ * ({@linkcode resolveBackend}). Only this folder imports onnxruntime-node or tfjs for
+ * inference; the sampling core, calibration, evaluation and the server see the interface.
+ *
+ * Public modules beside this one: `graph_check.ts` (graph inputs and outputs against the
+ * manifest), `tfjs_load.ts` (TF.js layers models from bytes), `onnx_node.ts`, `tfjs_wasm.ts`,
+ * `wasm_paths.ts` (Deno's path to the WASM binaries) and `fake.ts` (analytic stand-ins for tests).
  *
  * @module
  */
+
+import { MODEL_FILES } from "../shared/model_files.ts";
+
+export {
+  type BackendChoice,
+  openBackend,
+  type OpenBackendOptions,
+  resolveBackend,
+} from "./open.ts";
+export type { ResolveBackendOptions } from "./open.ts";
 
 /** Names of the serving backends. */
 export type BackendName = "onnx" | "wasm";
@@ -21,16 +37,14 @@ export interface Backend {
   /** A serving backend's name, or `tfjs` for train-time models held in memory. */
   readonly name: BackendName | "tfjs";
   /**
-   * True when the models run on another thread (`threaded.ts`): `run` returns at once, so the
-   * sampler may queue the next batch while it decides this one. @default {false}
+   * True when the models run on another thread (edge/inference_thread): `run` returns at once,
+   * so the sampler may queue the next batch while it decides this one. @default {false}
    */
   readonly offThread?: boolean;
-  /** `// [n, latentDim] -> x [n, ...sampleShape], logits [n]` */
+  /** G then D: `// [n, latentDim] -> x [n, ...sampleShape], logits [n]` */
   run(z: Float32Array, n: number): Promise<BackendOutput>;
-  /** Generator only (raw samples, no D pass): `// [n, latentDim] -> [n, ...sampleShape]`. */
+  /** G only (raw samples, no D pass): `// [n, latentDim] -> [n, ...sampleShape]`. */
   generate(z: Float32Array, n: number): Promise<Float32Array>;
-  /** Discriminator only: `// [n, ...sampleShape] -> [n]`. */
-  discriminate(x: Float32Array, n: number): Promise<Float32Array>;
   /** Releases sessions / tensors. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -46,25 +60,19 @@ export interface BackendInit {
   readFile: ReadModelFile;
 }
 
-/** Opens a model on one runtime. */
-export type BackendFactory = (init: BackendInit) => Promise<Backend>;
-
-/** The fused sampler's manifest name (optional: `z -> x, logit` in one graph). */
-export const SAMPLER_FILE = "sampler.onnx";
-
-/** Manifest file names each backend may read when the model ships them ({@linkcode SAMPLER_FILE}). */
-export const OPTIONAL_BACKEND_FILES: Record<BackendName, readonly string[]> = {
-  onnx: [SAMPLER_FILE],
-  wasm: [],
-};
-
 /** Manifest file names each backend reads. */
 export const BACKEND_FILES: Record<BackendName, readonly string[]> = {
-  onnx: ["generator.onnx", "discriminator.onnx"],
+  onnx: [MODEL_FILES.generator, MODEL_FILES.discriminator],
   wasm: [
-    "tfjs/generator/model.json",
-    "tfjs/generator/weights.bin",
-    "tfjs/discriminator/model.json",
-    "tfjs/discriminator/weights.bin",
+    MODEL_FILES.tfjs.generator.modelJson,
+    MODEL_FILES.tfjs.generator.weights,
+    MODEL_FILES.tfjs.discriminator.modelJson,
+    MODEL_FILES.tfjs.discriminator.weights,
   ],
+};
+
+/** Manifest file names each backend also reads when the model ships them. */
+export const OPTIONAL_BACKEND_FILES: Record<BackendName, readonly string[]> = {
+  onnx: [MODEL_FILES.sampler],
+  wasm: [],
 };

@@ -6,7 +6,8 @@
  */
 
 import * as ort from "onnxruntime-node";
-import { type Backend, type BackendInit, type BackendOutput, SAMPLER_FILE } from "./mod.ts";
+import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
+import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
 import {
   checkCount,
   checkFusedGraph,
@@ -66,7 +67,7 @@ async function createSession(
 }
 
 async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
-  const files = { generator: "generator.onnx", discriminator: "discriminator.onnx" };
+  const files = { generator: MODEL_FILES.generator, discriminator: MODEL_FILES.discriminator };
   const expect = pairExpectations(init, files);
   const sessions: ort.InferenceSession[] = [];
   const open = async (file: string, bytes: Uint8Array) => {
@@ -81,12 +82,12 @@ async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
     checkGraph(graphValues(d), expect.discriminator);
     // A model without a fused sampler (the manifest does not list it) runs G then D.
     const samplerBytes = (options.fused ?? true)
-      ? await init.readFile(SAMPLER_FILE).catch(() => undefined)
+      ? await init.readFile(MODEL_FILES.sampler).catch(() => undefined)
       : undefined;
     let sampler: ort.InferenceSession | undefined;
     if (samplerBytes) {
-      sampler = await open(SAMPLER_FILE, samplerBytes);
-      checkFusedGraph(graphValues(sampler), { file: SAMPLER_FILE, ...expect });
+      sampler = await open(MODEL_FILES.sampler, samplerBytes);
+      checkFusedGraph(graphValues(sampler), { file: MODEL_FILES.sampler, ...expect });
     }
     return { g, d, sampler, sessions };
   } catch (error) {
@@ -105,42 +106,31 @@ export async function openOnnxBackend(
 ): Promise<Backend> {
   const { g, d, sampler, sessions } = await openSessions(init, options);
   const latentDim = init.latentDim;
-  const sampleShape = [...init.sampleShape];
-  const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   let open = true;
 
-  async function generateTensor(z: Float32Array, n: number): Promise<ort.Tensor> {
+  const { latent, sample, logit } = GRAPH_NAMES;
+
+  /** `// [n, latentDim]` as G's feed, after the open and count checks. */
+  function latents(z: Float32Array, n: number): Record<string, ort.Tensor> {
     if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
     checkCount(z, { what: "z", n, per: latentDim });
-    const out = await g.run({ z: new ort.Tensor("float32", z, [n, latentDim]) });
-    return out.x; // [n, ...sampleShape]
-  }
-
-  async function discriminateTensor(x: ort.Tensor): Promise<Float32Array> {
-    const out = await d.run({ x });
-    return out.logit.data as Float32Array; // [n, 1] read as [n]
+    return { [latent]: new ort.Tensor("float32", z, [n, latentDim]) };
   }
 
   return {
     name: "onnx",
     async run(z: Float32Array, n: number): Promise<BackendOutput> {
+      const feeds = latents(z, n);
       if (sampler) {
-        if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
-        checkCount(z, { what: "z", n, per: latentDim });
-        const out = await sampler.run({ z: new ort.Tensor("float32", z, [n, latentDim]) });
-        return { x: out.x.data as Float32Array, logits: out.logit.data as Float32Array };
+        const out = await sampler.run(feeds); // x [n, ...sampleShape], logit [n, 1]
+        return { x: out[sample].data as Float32Array, logits: out[logit].data as Float32Array };
       }
-      const x = await generateTensor(z, n);
-      const logits = await discriminateTensor(x);
-      return { x: x.data as Float32Array, logits };
+      const x = (await g.run(feeds))[sample]; // [n, ...sampleShape], fed to D without a copy
+      const out = await d.run({ [sample]: x }); // logit [n, 1] read as [n]
+      return { x: x.data as Float32Array, logits: out[logit].data as Float32Array };
     },
     async generate(z: Float32Array, n: number): Promise<Float32Array> {
-      return (await generateTensor(z, n)).data as Float32Array;
-    },
-    discriminate(x: Float32Array, n: number): Promise<Float32Array> {
-      if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
-      checkCount(x, { what: "x", n, per: sampleSize });
-      return discriminateTensor(new ort.Tensor("float32", x, [n, ...sampleShape]));
+      return (await g.run(latents(z, n)))[sample].data as Float32Array; // [n, ...sampleShape]
     },
     async dispose(): Promise<void> {
       if (!open) return;

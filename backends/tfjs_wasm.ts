@@ -8,6 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
 import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
 import { checkCount, checkGraph, type GraphValue, pairExpectations } from "./graph_check.ts";
 import { loadLayersModelFromBytes } from "./tfjs_load.ts";
@@ -63,10 +64,7 @@ function outputsOf(model: tf.LayersModel, name: string): GraphValue[] {
 }
 
 async function loadRole(init: BackendInit, role: "generator" | "discriminator") {
-  const names = {
-    modelJson: `tfjs/${role}/model.json`,
-    weights: `tfjs/${role}/weights.bin`,
-  };
+  const names = MODEL_FILES.tfjs[role];
   const [modelJson, weights] = await Promise.all([
     init.readFile(names.modelJson),
     init.readFile(names.weights),
@@ -89,21 +87,25 @@ export async function openWasmBackend(
     throw error;
   }
   const expect = pairExpectations(init, {
-    generator: "tfjs/generator/model.json",
-    discriminator: "tfjs/discriminator/model.json",
+    generator: MODEL_FILES.tfjs.generator.modelJson,
+    discriminator: MODEL_FILES.tfjs.discriminator.modelJson,
   });
   try {
     // TF.js models have no value names: check shapes under the expected names.
-    checkGraph({ inputs: valuesOf(g, "z"), outputs: outputsOf(g, "x") }, expect.generator);
-    checkGraph({ inputs: valuesOf(d, "x"), outputs: outputsOf(d, "logit") }, expect.discriminator);
+    checkGraph(
+      { inputs: valuesOf(g, GRAPH_NAMES.latent), outputs: outputsOf(g, GRAPH_NAMES.sample) },
+      expect.generator,
+    );
+    checkGraph(
+      { inputs: valuesOf(d, GRAPH_NAMES.sample), outputs: outputsOf(d, GRAPH_NAMES.logit) },
+      expect.discriminator,
+    );
   } catch (error) {
     g.dispose();
     d.dispose();
     throw error;
   }
   const latentDim = init.latentDim;
-  const sampleShape = [...init.sampleShape];
-  const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   let open = true;
 
   function check(values: Float32Array, expect: { what: string; n: number; per: number }): void {
@@ -135,13 +137,6 @@ export async function openWasmBackend(
         tf.tidy(() => g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor),
       ]);
       return x;
-    },
-    async discriminate(x: Float32Array, n: number): Promise<Float32Array> {
-      check(x, { what: "x", n, per: sampleSize });
-      const [logits] = await read([
-        tf.tidy(() => d.predict(tf.tensor(x, [n, ...sampleShape])) as tf.Tensor),
-      ]);
-      return logits;
     },
     dispose(): Promise<void> {
       if (open) {

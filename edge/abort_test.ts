@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLimiter } from "./limiter.ts";
-import { sample } from "../sampling/sampler.ts";
+import { sample } from "../sampling/mod.ts";
 import { fakeGridBackend } from "../backends/fake.ts";
 import { makeTestApp } from "./testing/test_app.ts";
 
@@ -45,7 +45,7 @@ Deno.test("sample() stops before its next G+D call once its signal aborts", asyn
     drs: { logM: 1, epsilon: 1e-6, fQuantiles: [0] },
   };
   await assert.rejects(
-    sample(model, { seed: 1, n: 256, drs: true, gamma: 0 }, {
+    sample(model, { seed: 1, n: 256, sampler: { kind: "drs", gamma: 0 } }, {
       chunk: 16,
       signal: controller.signal,
     }),

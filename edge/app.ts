@@ -19,7 +19,7 @@ import { modelRoutes } from "./routes/models.ts";
 import { sampleRoutes } from "./routes/samples.ts";
 import { signRoutes } from "./routes/sign.ts";
 import { signedRoutes } from "./routes/signed.ts";
-import type { SamplerOptions } from "../sampling/sampler.ts";
+import type { SamplerOptions } from "../sampling/mod.ts";
 import { securityHeaders } from "./security_headers.ts";
 
 /** Options for {@linkcode createApp}. */

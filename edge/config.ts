@@ -5,12 +5,11 @@
  * @module
  */
 
-import type { DrawSource } from "../sampling/draws.ts";
+import type { BackendChoice } from "../backends/mod.ts";
 import type { LimiterOptions } from "./limiter.ts";
-import type { SamplerOptions } from "../sampling/sampler.ts";
+import type { SamplerOptions } from "../sampling/mod.ts";
 
-/** Which runtime opens the models (`auto`: onnx when native addons load, else wasm). */
-export type BackendChoice = "onnx" | "wasm" | "auto";
+export type { BackendChoice };
 
 /** Everything `edge/main.ts` needs. */
 export interface ServerConfig {
@@ -18,7 +17,10 @@ export interface ServerConfig {
   port: number;
   /** `HOSTNAME`. @default {"0.0.0.0"} */
   hostname: string;
-  /** `DRS_BACKEND`. @default {"auto"} */
+  /**
+   * `DRS_BACKEND`: the runtime that opens each model; `auto` tries onnx, then wasm, per model
+   * (`resolveBackend`). @default {"auto"}
+   */
   backend: BackendChoice;
   /** `DRS_MODELS_DIR`. @default {"models"} */
   modelsDir: string;
@@ -40,11 +42,9 @@ export interface ServerConfig {
    * or more CPUs, else false
    */
   inferenceThread: boolean;
-  /** `DRS_DRAW_WORKER`: make latents in another worker while G+D runs (`1` turns it on). @default {false} */
-  drawWorker: boolean;
   /**
-   * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread or the draw
-   * worker is on (so draws and decisions overlap G+D). @default {256}
+   * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread is on (so
+   * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
   chunk: number;
 }
@@ -103,7 +103,6 @@ export function configFromEnv(
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
-    drawWorker: intFrom(env, "DRS_DRAW_WORKER", 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
   };
 }
@@ -111,12 +110,10 @@ export function configFromEnv(
 /** Options for {@linkcode appLimits}. */
 export interface AppLimitsOptions {
   /**
-   * Split rounds into chunks of `DRS_CHUNK` proposals (an inference thread or a draw worker to
-   * overlap, or a WASM heap to bound). @default {false}
+   * Split rounds into chunks of `DRS_CHUNK` proposals (an inference thread to overlap, or a
+   * WASM heap to bound). @default {false}
    */
   chunked?: boolean;
-  /** Where latents and uniforms come from (a draw worker). @default {undefined} (inline) */
-  draws?: DrawSource;
 }
 
 /** The app's `limits` from the config: concurrency, queue, budget, deadline and chunking. */
@@ -130,6 +127,5 @@ export function appLimits(
     budget: config.budget,
     deadlineMs: config.deadlineMs,
     ...(options.chunked ? { chunk: config.chunk } : {}),
-    ...(options.draws ? { draws: options.draws } : {}),
   };
 }

@@ -8,7 +8,7 @@ Deno.test("configFromEnv() applies defaults", () => {
   assert.equal(c.modelsDir, "models");
   assert.equal(c.signingKeys, undefined);
   assert.equal(c.adminToken, undefined);
-  assert.deepEqual([c.inferenceThread, c.drawWorker, c.chunk], [true, false, 256]);
+  assert.deepEqual([c.inferenceThread, c.chunk], [true, 256]);
   // One CPU: no second thread unless asked for.
   assert.equal(configFromEnv({}, { cpus: 1 }).inferenceThread, false);
   assert.equal(configFromEnv({ DRS_INFERENCE_THREAD: "1" }, { cpus: 1 }).inferenceThread, true);
@@ -21,10 +21,9 @@ Deno.test("configFromEnv() reads variables and names a bad one", () => {
     DRS_MODELS_DIR: "/m",
     DRS_ADMIN_TOKEN: "t",
     DRS_INFERENCE_THREAD: "0",
-    DRS_DRAW_WORKER: "1",
   });
   assert.deepEqual([c.port, c.backend, c.modelsDir, c.adminToken], [0, "wasm", "/m", "t"]);
-  assert.deepEqual([c.inferenceThread, c.drawWorker], [false, true]);
+  assert.equal(c.inferenceThread, false);
   assert.throws(
     () => configFromEnv({ DRS_INFERENCE_THREAD: "yes" }),
     /'DRS_INFERENCE_THREAD' must be an integer >= 0: current value is 'yes'/,

@@ -4,7 +4,7 @@ import type { SigningKey } from "../shared/signing.ts";
 import type { Limiter } from "./limiter.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Registry } from "./registry.ts";
-import type { SamplerOptions } from "../sampling/sampler.ts";
+import type { SamplerOptions } from "../sampling/mod.ts";
 
 /** Hono environment of the app: handlers name their route for metrics. */
 export interface AppEnv {

@@ -11,6 +11,7 @@ import type { ModelSource } from "./registry.ts";
 export function fsModelSource(dir: string): ModelSource {
   const root = dir.replace(/\/+$/, "");
   return {
+    label: dir,
     async list() {
       const ids: string[] = [];
       for await (const entry of Deno.readDir(root)) {

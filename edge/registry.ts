@@ -13,6 +13,8 @@ import type { Backend, BackendInit } from "../backends/mod.ts";
 
 /** Where model folders come from (a directory, a bucket, an in-memory map in tests). */
 export interface ModelSource {
+  /** Where the models are, for messages (a folder, "the bundle"). @default {undefined} */
+  readonly label?: string;
   /** Model ids (folder names) available. */
   list(): Promise<string[]>;
   /** Bytes of `path` (relative to the model folder, e.g. `manifest.json`). */

@@ -15,7 +15,7 @@ import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
-import { BudgetExhaustedError, sample, type SampleResult } from "../sampling/sampler.ts";
+import { BudgetExhaustedError, sample, type SampleResult } from "../sampling/mod.ts";
 
 /** A query whose seed has been chosen. */
 export type SeededQuery = SampleQuery & { seed: number };
@@ -82,7 +82,7 @@ export async function sampleBody(
           sampleShape: manifest.sampleShape,
           drs: manifest.drs,
         },
-        { seed: q.seed, n: q.n, drs: q.drs, gamma },
+        { seed: q.seed, n: q.n, sampler: q.drs ? { kind: "drs", gamma } : { kind: "raw" } },
         { ...deps.sampler, signal, onAccepted: json?.write },
       ), { signal });
   } catch (error) {

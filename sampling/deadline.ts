@@ -11,6 +11,7 @@ export async function withinDeadline<T>(
   ms: number,
   late: () => Error,
 ): Promise<T> {
+  if (ms === Infinity) return await work; // no deadline (offline calibration and evaluation)
   work.catch(() => {}); // a call given up on must not reject unobserved later
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

@@ -1,7 +1,6 @@
 /**
- * Where a request's random draws come from: latent rows for G and uniforms for the accept
- * test, both functions of (seed, proposal index) only. Inline by default; a worker can make
- * them ahead while G+D runs (see `worker_draws.ts`), which never changes their values.
+ * A request's random draws: latent rows for G and uniforms for the accept test, both functions
+ * of (seed, proposal index) only, so batching never changes them.
  *
  * @module
  */
@@ -12,29 +11,30 @@ import { normals, uniforms } from "../shared/rng.ts";
 export interface Draws {
   /** Latent rows: `// [count, dim]`. */
   z: Float32Array;
-  /** Accept-test uniforms: `// [count]`. */
+  /** Accept-test uniforms: `// [count]` (empty when the sampler makes no decisions). */
   u: Float64Array;
 }
 
-/** Makes the draws of a range of proposals for `seed`. */
-export type DrawSource = (
-  seed: number,
-  range: { start: number; count: number },
-  dim: number,
-) => Promise<Draws>;
+const NO_UNIFORMS = new Float64Array(0);
 
-/** Draws computed on the calling thread. */
-export const inlineDraws: DrawSource = (seed, range, dim) =>
-  Promise.resolve({
-    z: normals(seed, { ...range, dim }),
-    u: uniforms(seed, range),
-  });
+/** The draws of proposals `range.start ..` of `seed`: latents of width `dim`, and uniforms when asked. */
+export function drawProposals(
+  seed: number,
+  range: { start: number; count: number; dim: number },
+  options: { uniforms: boolean },
+): Draws {
+  const { start, count, dim } = range;
+  return {
+    z: normals(seed, { start, count, dim }),
+    u: options.uniforms ? uniforms(seed, { start, count }) : NO_UNIFORMS,
+  };
+}
 
 /**
  * Splits a round of `count` proposals into chunks of at most `chunk` that start small and
- * double: only the first chunk's draws cannot overlap G+D, and each chunk's draws take about
- * as long as G+D on the chunk before it, so a pipeline (draws here, G+D on another core) fills
- * without a stall. `roundChunks(1000, 256)` is `[64, 128, 256, 256, 256, 40]`.
+ * double: only the first chunk's draws cannot overlap G+D on an inference thread, and each
+ * chunk's draws take about as long as G+D on the chunk before it, so the pipeline fills without
+ * a stall. `roundChunks(1000, 256)` is `[64, 128, 256, 256, 256, 40]`.
  */
 export function roundChunks(count: number, chunk: number, first = 64): number[] {
   if (!(chunk < count)) return [count];

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { calibrateDrs } from "../shared/calibration.ts";
 import { normals } from "../shared/rng.ts";
-import { batchSize, BudgetExhaustedError, sample, type SamplerModel } from "./sampler.ts";
-import { type DrawSource, inlineDraws, roundChunks } from "./draws.ts";
+import {
+  batchSize,
+  BudgetExhaustedError,
+  roundChunks,
+  sample,
+  type SamplerModel,
+  scoreProposals,
+} from "./mod.ts";
 import { fakeGridBackend, type FakeGridOptions } from "../backends/fake.ts";
 
 async function gridModel(options: FakeGridOptions = {}, logMShift = 0): Promise<SamplerModel> {
@@ -15,6 +21,9 @@ async function gridModel(options: FakeGridOptions = {}, logMShift = 0): Promise<
   return { backend, latentDim: 3, sampleShape: [2], drs: { ...drs, logM: drs.logM + logMShift } };
 }
 
+const DRS0 = { kind: "drs", gamma: 0 } as const;
+const RAW = { kind: "raw" } as const;
+
 function nearMode(x: Float32Array): number {
   let good = 0;
   for (let i = 0; i < x.length; i += 2) {
@@ -26,7 +35,7 @@ function nearMode(x: Float32Array): number {
 
 Deno.test("sample() gives the same samples and stats however proposals are batched", async () => {
   const model = await gridModel();
-  const request = { seed: 99, n: 40, drs: true, gamma: 0 };
+  const request = { seed: 99, n: 40, sampler: DRS0 };
   const big = await sample(model, request);
   for (const maxBatch of [1, 7, 64]) {
     const small = await sample(model, request, { maxBatch, minBatch: 1 });
@@ -41,7 +50,7 @@ Deno.test("sample() usually needs one round of G+D", async () => {
   const model = await gridModel();
   let oneRound = 0;
   for (let seed = 0; seed < 50; seed++) {
-    const r = await sample(model, { seed, n: 16, drs: true, gamma: 0 });
+    const r = await sample(model, { seed, n: 16, sampler: DRS0 });
     if (r.rounds === 1) oneRound++;
   }
   assert.ok(oneRound >= 45, `expected >= 45 of 50 requests in one round, got ${oneRound}`);
@@ -49,8 +58,8 @@ Deno.test("sample() usually needs one round of G+D", async () => {
 
 Deno.test("sample() with drs keeps more samples near the modes than raw G", async () => {
   const model = await gridModel();
-  const drs = await sample(model, { seed: 5, n: 256, drs: true, gamma: 0 });
-  const raw = await sample(model, { seed: 5, n: 256, drs: false, gamma: 0 });
+  const drs = await sample(model, { seed: 5, n: 256, sampler: DRS0 });
+  const raw = await sample(model, { seed: 5, n: 256, sampler: RAW });
   assert.ok(nearMode(drs.x) > nearMode(raw.x) + 0.15, `${nearMode(drs.x)} vs ${nearMode(raw.x)}`);
   assert.equal(raw.stats.proposals, 256);
   assert.equal(raw.stats.logM, null);
@@ -58,14 +67,14 @@ Deno.test("sample() with drs keeps more samples near the modes than raw G", asyn
 
 Deno.test("sample() raw samples are G of latent rows 0..n-1", async () => {
   const model = await gridModel();
-  const raw = await sample(model, { seed: 3, n: 5, drs: false, gamma: 0 });
+  const raw = await sample(model, { seed: 3, n: 5, sampler: RAW });
   const direct = await model.backend.generate(normals(3, { start: 0, count: 5, dim: 3 }), 5);
   assert.deepEqual([...raw.x], [...direct]);
 });
 
 Deno.test("sample() raises logM online and reports it", async () => {
   const model = await gridModel({}, -3);
-  const r = await sample(model, { seed: 1, n: 8, drs: true, gamma: 0 });
+  const r = await sample(model, { seed: 1, n: 8, sampler: DRS0 });
   assert.ok(r.stats.logMRaised);
   assert.ok(r.stats.logMRaises >= 1);
   assert.ok(r.stats.logMFinal! > r.stats.logM!);
@@ -73,7 +82,7 @@ Deno.test("sample() raises logM online and reports it", async () => {
 
 Deno.test("sample() rejects and counts NaN logits", async () => {
   const model = await gridModel({ nanEvery: 2 });
-  const r = await sample(model, { seed: 1, n: 32, drs: true, gamma: 0 });
+  const r = await sample(model, { seed: 1, n: 32, sampler: DRS0 });
   assert.ok(r.stats.nonFiniteLogits > 0);
   assert.equal(r.stats.accepted, 32);
 });
@@ -81,7 +90,10 @@ Deno.test("sample() rejects and counts NaN logits", async () => {
 Deno.test("sample() throws BudgetExhaustedError with partial stats when the budget runs out", async () => {
   const model = await gridModel();
   await assert.rejects(
-    () => sample(model, { seed: 1, n: 256, drs: true, gamma: 30 }, { budget: 500 }),
+    () =>
+      sample(model, { seed: 1, n: 256, sampler: { kind: "drs" as const, gamma: 30 } }, {
+        budget: 500,
+      }),
     (e: unknown) => {
       assert.ok(e instanceof BudgetExhaustedError);
       assert.equal(e.reason, "budget");
@@ -99,7 +111,7 @@ Deno.test("sample() stops at the deadline", async () => {
   const now = () => (t += 1000);
   await assert.rejects(
     () =>
-      sample(model, { seed: 1, n: 256, drs: true, gamma: 30 }, {
+      sample(model, { seed: 1, n: 256, sampler: { kind: "drs" as const, gamma: 30 } }, {
         deadlineMs: 1500,
         maxBatch: 16,
         now,
@@ -115,15 +127,11 @@ Deno.test("batchSize() grows as acceptance falls and respects bounds", () => {
   assert.equal(batchSize(256, 0.01, { maxBatch: 1000 }), 1000);
 });
 
-Deno.test("sample() gives the same result when rounds are split into chunks of async draws", async () => {
+Deno.test("sample() gives the same result when rounds are split into chunks", async () => {
   const model = await gridModel();
-  const request = { seed: 21, n: 100, drs: true, gamma: 0 };
+  const request = { seed: 21, n: 100, sampler: DRS0 };
   const whole = await sample(model, request);
-  const slow: DrawSource = async (seed, range, dim) => {
-    await new Promise((r) => setTimeout(r, 1));
-    return await inlineDraws(seed, range, dim);
-  };
-  const chunked = await sample(model, request, { draws: slow, chunk: 32 });
+  const chunked = await sample(model, request, { chunk: 32 });
   assert.deepEqual([...chunked.x], [...whole.x]);
   assert.deepEqual(chunked.stats, whole.stats);
   assert.ok(chunked.batches.length > 1 && chunked.batches[0] === 32, `${chunked.batches}`);
@@ -136,4 +144,35 @@ Deno.test("roundChunks() starts with a small chunk, doubles and covers the round
   assert.deepEqual(roundChunks(50, 256), [50]);
   assert.deepEqual(roundChunks(100, Infinity), [100]);
   assert.deepEqual(roundChunks(40, 16), [16, 16, 8]);
+});
+
+Deno.test("sample() off the request thread queues the next chunk ahead, same samples", async () => {
+  const model = await gridModel();
+  const request = { seed: 21, n: 100, sampler: DRS0 };
+  const whole = await sample(model, request);
+  const offThread = { ...model, backend: { ...model.backend, offThread: true } };
+  const piped = await sample(offThread, request, { chunk: 16 });
+  assert.deepEqual([...piped.x], [...whole.x]);
+  assert.deepEqual(piped.stats, whole.stats);
+  assert.ok(piped.batches.length > 1 && piped.batches[0] === 16, `${piped.batches}`);
+});
+
+Deno.test("sample() raw is one G call of n proposals whatever the chunk size", async () => {
+  const model = await gridModel();
+  const raw = await sample(model, { seed: 4, n: 100, sampler: RAW }, { chunk: 16, budget: 1000 });
+  assert.deepEqual(raw.batches, [100]);
+  assert.equal(raw.stats.proposals, 100);
+  assert.deepEqual(
+    (model.backend as ReturnType<typeof fakeGridBackend>).calls.map((c) => c.method),
+    ["generate"],
+  );
+});
+
+Deno.test("scoreProposals() gives the logits of proposals 0..count-1 whatever the batch", async () => {
+  const model = await gridModel();
+  const direct = await model.backend.run(normals(8, { start: 0, count: 300, dim: 3 }), 300);
+  for (const batch of [1, 7, 1024]) {
+    const logits = await scoreProposals(model, { seed: 8, count: 300 }, { batch });
+    assert.deepEqual([...logits], [...direct.logits]);
+  }
 });

@@ -136,6 +136,17 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
             contents: TFJS_SERVING,
             resolveDir: await Deno.realPath(new URL("node_modules/@tensorflow/tfjs", ROOT)),
           }));
+          // backends/open.ts imports the ONNX Runtime backend on demand; Workers have no native
+          // addons, so it becomes a module that refuses (the service's opener offers wasm only).
+          build.onResolve({ filter: /\/onnx_node\.ts$/ }, () => ({
+            path: "onnx-unavailable",
+            namespace: "onnx-unavailable",
+          }));
+          build.onLoad({ filter: /.*/, namespace: "onnx-unavailable" }, () => ({
+            contents: "export function openOnnxBackend() {\n" +
+              '  throw new Error("onnxruntime-node is not available in Workers");\n}\n',
+            loader: "js",
+          }));
         },
       }],
     });

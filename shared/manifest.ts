@@ -1,12 +1,14 @@
 /**
- * The manifest: the only contract between train/ and edge/. `models/<id>/manifest.json`
- * carries everything the server needs to rebuild a model: shapes, DRS constants, file hashes,
- * metrics and the config that trained it.
+ * The manifest: what a training run hands to serving. `models/<id>/manifest.json` carries
+ * everything the server needs to rebuild a model: shapes, DRS constants, file hashes, metrics
+ * and the config that trained it. (train/ and edge/ also share shared/, backends/ and
+ * sampling/; they never import each other.)
  *
  * @module
  */
 
 import { z } from "zod";
+import { MODEL_FILES } from "./model_files.ts";
 
 /** Schema version written by this code. */
 export const MANIFEST_VERSION = 1;
@@ -55,8 +57,8 @@ export const manifestSchema = z.object({
   outputRange: z.tuple([finite, finite]),
   drs: drsSchema,
   files: z.record(z.string(), fileEntrySchema).refine(
-    (f) => "generator.onnx" in f && "discriminator.onnx" in f,
-    "expected at least 'generator.onnx' and 'discriminator.onnx'",
+    (f) => MODEL_FILES.generator in f && MODEL_FILES.discriminator in f,
+    `expected at least '${MODEL_FILES.generator}' and '${MODEL_FILES.discriminator}'`,
   ),
   metrics: metricsSchema.optional(),
   training: z.object({

@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { Backend, BackendInit } from "../backends/mod.ts";
+import * as tf from "@tensorflow/tfjs";
+import type { Backend, BackendInit, BackendName } from "../backends/mod.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
+import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
+import { scoreProposals } from "../sampling/mod.ts";
 import { createDrsState, decideBatch } from "../shared/drs.ts";
 import { normals, uniforms } from "../shared/rng.ts";
 
@@ -20,20 +25,51 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-/** Logits of `count` proposals of seed `seed`, in batches of `batch`: `// [count]`. */
-export async function proposalLogits(
+/**
+ * D alone on fixed samples `x` (`// [n, ...sampleShape]` -> `// [n]`) on a serving runtime, read
+ * straight from the model's files: the served interface runs G and D together, but parity wants
+ * each network on fixed inputs.
+ */
+export async function discriminatorOn(
+  name: BackendName,
+  init: BackendInit,
+  x: Float32Array,
+): Promise<Float32Array> {
+  const shape = [x.length / init.sampleShape.reduce((a, b) => a * b, 1), ...init.sampleShape];
+  if (name === "onnx") {
+    const ort = await import("onnxruntime-node");
+    const session = await ort.InferenceSession.create(
+      await init.readFile(MODEL_FILES.discriminator),
+    );
+    try {
+      const out = await session.run({ [GRAPH_NAMES.sample]: new ort.Tensor("float32", x, shape) });
+      return out[GRAPH_NAMES.logit].data as Float32Array;
+    } finally {
+      await session.release();
+    }
+  }
+  // Imported here: loading the wasm backend module makes it tfjs's preferred backend.
+  const { ensureWasmBackend } = await import("../backends/tfjs_wasm.ts");
+  await ensureWasmBackend({ wasmPaths: denoWasmPaths() });
+  const names = MODEL_FILES.tfjs.discriminator;
+  const d = await loadLayersModelFromBytes({
+    modelJson: await init.readFile(names.modelJson),
+    weights: await init.readFile(names.weights),
+  }, names);
+  try {
+    return tf.tidy(() => (d.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array);
+  } finally {
+    d.dispose();
+  }
+}
+
+/** Logits of `count` proposals of seed `seed` through the sampling core: `// [count]`. */
+export function proposalLogits(
   backend: Backend,
   latentDim: number,
   options: { seed: number; count: number; batch?: number },
 ): Promise<Float32Array> {
-  const batch = options.batch ?? 1000;
-  const logits = new Float32Array(options.count);
-  for (let start = 0; start < options.count; start += batch) {
-    const n = Math.min(batch, options.count - start);
-    const z = normals(options.seed, { start, count: n, dim: latentDim }); // [n, latentDim]
-    logits.set((await backend.run(z, n)).logits, start);
-  }
-  return logits;
+  return scoreProposals({ backend, latentDim }, options, { batch: options.batch ?? 1000 });
 }
 
 /**

@@ -15,7 +15,7 @@ import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { normals } from "../shared/rng.ts";
-import { decisionAgreement, maxAbsDiff, proposalLogits } from "./_parity.ts";
+import { decisionAgreement, discriminatorOn, maxAbsDiff, proposalLogits } from "./_parity.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -116,7 +116,7 @@ for (const { dir, manifest } of models) {
         // own x would add G's float32 differences times D's input gradient, which is steep
         // around the modes of a sharply trained D).
         const x = await backend.generate(z, n);
-        const logitsOnFixedX = await backend.discriminate(reference.x, n);
+        const logitsOnFixedX = await discriminatorOn(name, init, reference.x);
         const dx = maxAbsDiff(x, reference.x), dl = maxAbsDiff(logitsOnFixedX, reference.logits);
         console.log(
           `  ${name} vs tfjs cpu: max |dx| ${dx.toExponential(2)}, max |dlogit| ${

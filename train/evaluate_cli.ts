@@ -48,8 +48,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
   });
   try {
     const evaluation = await evaluatePointModel(
-      backend,
-      { mix: mixture(dataset), latentDim: manifest.latentDim, drs: manifest.drs },
+      { backend, ...manifest, mix: mixture(dataset) },
       { samples: f.samples as number | undefined, seed: f.seed as number | undefined },
     );
     console.log(`${manifest.id}: ${evaluation.samples} samples each, seed ${evaluation.seed}`);

@@ -108,8 +108,15 @@ export async function trainImageModel(
       percentile: config.percentile,
     });
     const evaluation = await evaluateImageModel(
-      backend,
-      { latentDim: config.latentDim, drs, classifier, test, train },
+      {
+        backend,
+        latentDim: config.latentDim,
+        sampleShape: [28, 28, 1],
+        drs,
+        classifier,
+        test,
+        train,
+      },
       { samples: config.evalSamples },
     );
     const evalSeconds = (performance.now() - tCal) / 1000;

@@ -19,7 +19,7 @@ export const DONE = 2;
 export const FAILED = 3;
 
 /** Job kinds, as in {@linkcode Backend}. */
-export const OPS = ["run", "generate", "discriminate"] as const;
+export const OPS = ["run", "generate"] as const;
 /** One of {@linkcode OPS}. */
 export type RingOp = typeof OPS[number];
 

@@ -78,8 +78,7 @@ async function runJob(ring: Ring, slot: number): Promise<void> {
     if (op === "run") {
       const { x, logits } = await backend.run(input, n); // [n, ...sampleShape], [n]
       outputs = [x, logits];
-    } else if (op === "generate") outputs = [await backend.generate(input, n)];
-    else outputs = [await backend.discriminate(input, n)];
+    } else outputs = [await backend.generate(input, n)];
     let offset = base;
     for (const out of outputs) {
       data.set(out, offset);

@@ -85,14 +85,6 @@ function proxyBackend(
       });
       return x;
     },
-    async discriminate(x, n) {
-      check(x, n, sampleSize, "x");
-      const [logits] = await jobs.submit({ op: "discriminate", handle, n, input: x }, {
-        inPer: sampleSize,
-        outPer: [1],
-      });
-      return logits;
-    },
     async dispose() {
       if (!open) return;
       open = false;

@@ -17,6 +17,7 @@ export function embeddedModelSource(files: EmbeddedFiles): ModelSource {
     .map((key) => key.slice(0, key.indexOf("/")))
     .sort();
   return {
+    label: "the bundle",
     list: () => Promise.resolve([...ids]),
     read(id, path) {
       const bytes = files[`${id}/${path}`];
