@@ -4,7 +4,7 @@ import type { LoadResult } from "./load_gen.ts";
 import type { RssVerdict } from "./rss.ts";
 
 /** A load phase as reported. */
-export type LoadPhase = LoadResult & { label: string; queue: number };
+export type LoadPhase = LoadResult & { label: string; queue: number; design?: string };
 
 /** The load table: one row per phase. */
 export function loadMarkdown(
@@ -20,7 +20,8 @@ export function loadMarkdown(
     const other = Object.entries(p.statuses).filter(([s]) => s !== "200").map(([s, c]) =>
       `${s}: ${c}`
     );
-    return `| ${p.label} (queue ${p.queue}) | ${p.connections} | ${p.seconds} | ${p.requests} | ${
+    const where = p.design ? `, ${p.design}` : "";
+    return `| ${p.label} (queue ${p.queue}${where}) | ${p.connections} | ${p.seconds} | ${p.requests} | ${
       p.requestsPerSecond.toFixed(0)
     } | ${p.latencyMs.p50} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.non2xx}${
       other.length ? ` (${other.join(", ")})` : ""

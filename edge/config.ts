@@ -43,6 +43,12 @@ export interface ServerConfig {
    */
   inferenceThread: boolean;
   /**
+   * `DRS_THREAD_DESIGN`: how the inference thread is fed, `ring` (shared memory) or `post`
+   * (messages with transferred buffers); measured side by side by the benchmarks.
+   * @default {"ring"}
+   */
+  threadDesign: "ring" | "post";
+  /**
    * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread is on (so
    * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
@@ -64,6 +70,14 @@ function intFrom(
     );
   }
   return value;
+}
+
+function threadDesign(raw: string | undefined): "ring" | "post" {
+  if (raw === undefined || raw === "" || raw === "ring") return "ring";
+  if (raw === "post") return "post";
+  throw new RangeError(
+    `Cannot start as 'DRS_THREAD_DESIGN' must be 'ring' or 'post': current value is '${raw}'`,
+  );
 }
 
 /** Options for {@linkcode configFromEnv}. */
@@ -103,6 +117,7 @@ export function configFromEnv(
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
+    threadDesign: threadDesign(env.DRS_THREAD_DESIGN),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
   };
 }

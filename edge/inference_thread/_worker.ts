@@ -32,7 +32,21 @@ export interface DisposeMessage {
   handle: number;
 }
 
-/** The ring, sent once before any other message. */
+/**
+ * One G (+D) call sent by message (the `post` design, `post.ts`): the input buffer is
+ * transferred in, the outputs are transferred back as `{ id, outputs }`.
+ */
+export interface JobMessage {
+  type: "job";
+  id: number;
+  op: "run" | "generate";
+  handle: number;
+  n: number;
+  /** `// [n, latentDim]` */
+  input: Float32Array;
+}
+
+/** The ring, sent once before any other message (the `ring` design only). */
 export interface RingMessage {
   type: "ring";
   ring: RingBuffers;
@@ -41,8 +55,10 @@ export interface RingMessage {
 }
 
 const scope = globalThis as unknown as {
-  onmessage: ((event: MessageEvent<RingMessage | OpenMessage | DisposeMessage>) => void) | null;
-  postMessage(message: unknown): void;
+  onmessage:
+    | ((event: MessageEvent<RingMessage | OpenMessage | DisposeMessage | JobMessage>) => void)
+    | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 
 const backends = new Map<number, Backend>();
@@ -124,10 +140,32 @@ async function serve(ring: Ring, spinMs: number): Promise<never> {
   }
 }
 
+/** Runs a job sent by message and transfers its outputs back (ONNX Runtime's are copied). */
+async function postJob(message: JobMessage): Promise<void> {
+  try {
+    const backend = backends.get(message.handle);
+    if (!backend) throw new Error("Cannot run the model as its backend is disposed");
+    let outputs: Float32Array[];
+    if (message.op === "run") {
+      const { x, logits } = await backend.run(message.input, message.n); // [n, ...], [n]
+      outputs = [x, logits];
+    } else outputs = [await backend.generate(message.input, message.n)];
+    // Output views may share a runtime-owned buffer: copy each into a buffer of its own.
+    const owned = outputs.map((o) => o.slice());
+    scope.postMessage({ id: message.id, outputs: owned }, owned.map((o) => o.buffer));
+  } catch (error) {
+    scope.postMessage({ id: message.id, error: String((error as Error)?.message ?? error) });
+  }
+}
+
 scope.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "ring") {
     serve(viewRing(message.ring), message.spinMs);
+    return;
+  }
+  if (message.type === "job") {
+    await postJob(message);
     return;
   }
   busy++;

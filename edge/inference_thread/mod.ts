@@ -38,7 +38,8 @@ export interface InferenceThread {
   close(): void;
 }
 
-async function readFiles(name: BackendName, init: BackendInit) {
+/** The files a runtime reads, read (and verified) on this thread to send to the inference thread. */
+export async function readFiles(name: BackendName, init: BackendInit) {
   if (!Object.hasOwn(BACKEND_FILES, name)) {
     throw new RangeError(
       `Cannot open backend '${name}' as it is not supported: supported backends are onnx, wasm`,
