@@ -9,8 +9,9 @@
  *
  * Configuration comes from the Worker's environment (vars and secrets), with the names of
  * `edge/config.ts`; `DRS_SIGNING_KEYS` is required (an ephemeral key would differ per isolate,
- * so signed URLs would not verify). The service starts on an isolate's first request, when the
- * environment is known, and that request waits for the models.
+ * so signed URLs would not verify). The generated module passes the environment in at module
+ * evaluation (`import { env } from "cloudflare:workers"`), so the models load while the isolate
+ * starts; without it the service starts on the first request, with that request's `env`.
  *
  * @module
  */
@@ -69,9 +70,22 @@ async function build(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Pro
   });
 }
 
-/** The Worker: the service starts on the first request, and every request after it reuses it. */
-export function createWorker(bundle: WorkerBundle): WorkerHandler {
-  let service: Promise<Service> | undefined;
+/** Options for {@linkcode createWorker}. */
+export interface CreateWorkerOptions {
+  /**
+   * The Worker's environment at module evaluation: the service (and model loading) starts at
+   * once. @default {undefined} (started on the first request, with its `env`)
+   */
+  env?: Record<string, unknown>;
+}
+
+/** The Worker: one service per isolate, reused by every request. */
+export function createWorker(
+  bundle: WorkerBundle,
+  options: CreateWorkerOptions = {},
+): WorkerHandler {
+  let service: Promise<Service> | undefined = options.env ? build(bundle, options.env) : undefined;
+  service?.catch(() => {}); // answered as 503 not_ready by the first request, then retried
   return {
     async fetch(request, env = {}) {
       service ??= build(bundle, env);

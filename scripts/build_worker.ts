@@ -90,10 +90,12 @@ function entrySource(data: readonly string[]): string {
   const files = data.map((path, i) => `  ${JSON.stringify(path.slice("models/".length))}: f${i},`);
   const worker = new URL("edge/worker.ts", ROOT).pathname;
   return [
+    `import { env } from "cloudflare:workers";`,
     `import wasmModule from "./${WASM_FILE}";`,
     ...imports,
     `import { createWorker } from ${JSON.stringify(worker)};`,
-    `export default createWorker({ wasmModule, files: {\n${files.join("\n")}\n} });`,
+    // The environment at module evaluation: the models load while the isolate starts.
+    `export default createWorker({ wasmModule, files: {\n${files.join("\n")}\n} }, { env });`,
   ].join("\n");
 }
 
@@ -123,6 +125,10 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
       plugins: [{
         name: "worker-modules",
         setup(build) {
+          build.onResolve(
+            { filter: /^cloudflare:/ },
+            (args) => ({ path: args.path, external: true }),
+          );
           build.onResolve({ filter: /^\.\/(models\/|tfjs-backend-wasm)/ }, (args) => {
             return args.importer === "<stdin>" ? { path: args.path, external: true } : undefined;
           });
