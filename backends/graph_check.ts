@@ -16,13 +16,21 @@ export interface GraphValue {
   shape?: readonly (number | string)[];
 }
 
-/** The input and output one graph must have: names and shapes without the batch dim. */
+/** One value a graph must have: its name and shape without the batch dim. */
+export interface ValueExpectation {
+  name: string;
+  shape: readonly number[];
+  /** Other accepted non-batch shapes (e.g. `[1]` or `[]` for a logit). */
+  alternatives?: readonly number[][];
+}
+
+/** The inputs and output one graph must have. */
 export interface GraphExpectation {
   /** File name used in messages, e.g. `generator.onnx`. */
   file: string;
-  input: { name: string; shape: readonly number[] };
-  /** `alternatives` lists other accepted non-batch shapes (e.g. `[1]` or `[]` for a logit). */
-  output: { name: string; shape: readonly number[]; alternatives?: readonly number[][] };
+  /** The inputs, in order: the latent or sample, then `class` for class-conditional models. */
+  inputs: readonly ValueExpectation[];
+  output: ValueExpectation;
 }
 
 function describe(shape: readonly (number | string)[]): string {
@@ -37,24 +45,9 @@ function fits(actual: readonly (number | string)[], expected: readonly number[])
   });
 }
 
-function checkValue(
-  file: string,
-  role: "input" | "output",
-  values: readonly GraphValue[],
-  want: { name: string; shape: readonly number[]; alternatives?: readonly number[][] },
-): void {
-  if (values.length !== 1) {
-    throw new RangeError(
-      `Cannot open '${file}' as it must have exactly one ${role} '${want.name}': ` +
-        `got ${values.length} (${values.map((v) => `'${v.name}'`).join(", ")})`,
-    );
-  }
-  const value = values[0];
-  if (value.name !== want.name) {
-    throw new RangeError(
-      `Cannot open '${file}' as its ${role} must be named '${want.name}': got '${value.name}'`,
-    );
-  }
+const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
+
+function checkShape(file: string, role: string, value: GraphValue, want: ValueExpectation): void {
   if (!value.shape) return;
   const expected = `[N${want.shape.map((d) => `, ${d}`).join("")}]`;
   const shapes = [want.shape, ...(want.alternatives ?? [])];
@@ -73,25 +66,57 @@ function checkValue(
   }
 }
 
+/** Checks `values` against `wants` by name (any order), then each one's shape. */
+function checkValues(
+  file: string,
+  role: "input" | "output",
+  values: readonly GraphValue[],
+  wants: readonly ValueExpectation[],
+): void {
+  const names = wants.map((w) => w.name);
+  if (values.length !== wants.length) {
+    const what = wants.length === 1
+      ? `exactly one ${role} '${names[0]}'`
+      : `exactly ${wants.length} ${role}s ${quoted(names)}`;
+    throw new RangeError(
+      `Cannot open '${file}' as it must have ${what}: ` +
+        `got ${values.length} (${quoted(values.map((v) => v.name))})`,
+    );
+  }
+  for (const want of wants) {
+    const value = values.find((v) => v.name === want.name);
+    if (!value) {
+      throw new RangeError(
+        wants.length === 1
+          ? `Cannot open '${file}' as its ${role} must be named '${want.name}': ` +
+            `got '${values[0].name}'`
+          : `Cannot open '${file}' as its ${role}s must be named ${quoted(names)}: ` +
+            `got ${quoted(values.map((v) => v.name))}`,
+      );
+    }
+    checkShape(file, role, value, want);
+  }
+}
+
 /** Throws a message naming the file, the value and both shapes when the graph does not fit. */
 export function checkGraph(
   io: { inputs: readonly GraphValue[]; outputs: readonly GraphValue[] },
   expectation: GraphExpectation,
 ): void {
-  checkValue(expectation.file, "input", io.inputs, expectation.input);
-  checkValue(expectation.file, "output", io.outputs, expectation.output);
+  checkValues(expectation.file, "input", io.inputs, expectation.inputs);
+  checkValues(expectation.file, "output", io.outputs, [expectation.output]);
 }
 
 /**
- * Checks a fused sampler graph (`z -> x, logit`): the generator's input, and the two outputs
- * by name, each against the generator's and discriminator's expectations.
+ * Checks a fused sampler graph (`z [, class] -> x, logit`): the generator's inputs, and the two
+ * outputs by name, each against the generator's and discriminator's expectations.
  */
 export function checkFusedGraph(
   io: { inputs: readonly GraphValue[]; outputs: readonly GraphValue[] },
   expectation: { file: string; generator: GraphExpectation; discriminator: GraphExpectation },
 ): void {
   const { file, generator, discriminator } = expectation;
-  checkValue(file, "input", io.inputs, generator.input);
+  checkValues(file, "input", io.inputs, generator.inputs);
   const names = io.outputs.map((v) => v.name).sort().join(", ");
   const wanted = [generator.output.name, discriminator.output.name].sort().join(", ");
   if (names !== wanted) {
@@ -100,28 +125,76 @@ export function checkFusedGraph(
     );
   }
   for (const want of [generator.output, discriminator.output]) {
-    checkValue(file, "output", io.outputs.filter((v) => v.name === want.name), want);
+    checkValues(file, "output", io.outputs.filter((v) => v.name === want.name), [want]);
   }
 }
 
-/** Expectations for a generator and discriminator of the given shapes. */
+/** Options for {@linkcode pairExpectations}. */
+export interface PairExpectationOptions {
+  /**
+   * Shape (without the batch dim) of the `class` input of class-conditional graphs: `[]` in ONNX
+   * (int64 `[N]`), `[1]` in TF.js (int32 `[N, 1]`). @default {[]}
+   */
+  classShape?: readonly number[];
+}
+
+/**
+ * Expectations for a generator and discriminator of the given shapes; with `classes` (a
+ * class-conditional model) both also take a `class` input.
+ */
 export function pairExpectations(
-  shapes: { latentDim: number; sampleShape: readonly number[] },
+  shapes: { latentDim: number; sampleShape: readonly number[]; classes?: number },
   files: { generator: string; discriminator: string },
+  options: PairExpectationOptions = {},
 ): { generator: GraphExpectation; discriminator: GraphExpectation } {
   const sample = { name: GRAPH_NAMES.sample, shape: shapes.sampleShape };
+  const label = shapes.classes
+    ? [{ name: GRAPH_NAMES.label, shape: options.classShape ?? [] }]
+    : [];
   return {
     generator: {
       file: files.generator,
-      input: { name: GRAPH_NAMES.latent, shape: [shapes.latentDim] },
+      inputs: [{ name: GRAPH_NAMES.latent, shape: [shapes.latentDim] }, ...label],
       output: sample,
     },
     discriminator: {
       file: files.discriminator,
-      input: sample,
+      inputs: [sample, ...label],
       output: { name: GRAPH_NAMES.logit, shape: [1], alternatives: [[]] },
     },
   };
+}
+
+/**
+ * Throws a RangeError unless `classes` is given exactly for a class-conditional model, with one
+ * class in `0 .. count - 1` per row.
+ */
+export function checkClasses(
+  classes: Int32Array | undefined,
+  expect: { n: number; count: number },
+): void {
+  const { n, count } = expect;
+  if (!count) {
+    if (classes !== undefined) {
+      throw new RangeError(
+        "Cannot run the model as 'classes' was given but the model has no classes",
+      );
+    }
+    return;
+  }
+  if (classes === undefined || classes.length !== n) {
+    throw new RangeError(
+      `Cannot run the model as 'classes' must hold one class per row for n = ${n}: ` +
+        `got ${classes === undefined ? "none" : classes.length}`,
+    );
+  }
+  for (const c of classes) {
+    if (!(c >= 0 && c < count)) {
+      throw new RangeError(
+        `Cannot run the model as each class must be in 0..${count - 1}: current value is ${c}`,
+      );
+    }
+  }
 }
 
 /** Throws a RangeError unless `values` holds `n * per` values for a positive integer `n`. */

@@ -32,6 +32,15 @@ export interface BackendOutput {
   logits: Float32Array;
 }
 
+/** Per-call inputs besides the latents. */
+export interface RunOptions {
+  /**
+   * Class of each row, for class-conditional models (required there, refused elsewhere):
+   * `// [n]`, each in `0 .. classes - 1`.
+   */
+  classes?: Int32Array;
+}
+
 /** An open model pair (generator and discriminator) on one runtime. */
 export interface Backend {
   /** A serving backend's name, or `tfjs` for train-time models held in memory. */
@@ -41,10 +50,10 @@ export interface Backend {
    * so the sampler may queue the next batch while it decides this one. @default {false}
    */
   readonly offThread?: boolean;
-  /** G then D: `// [n, latentDim] -> x [n, ...sampleShape], logits [n]` */
-  run(z: Float32Array, n: number): Promise<BackendOutput>;
-  /** G only (raw samples, no D pass): `// [n, latentDim] -> [n, ...sampleShape]`. */
-  generate(z: Float32Array, n: number): Promise<Float32Array>;
+  /** G then D: `// [n, latentDim] (+ classes [n]) -> x [n, ...sampleShape], logits [n]` */
+  run(z: Float32Array, n: number, options?: RunOptions): Promise<BackendOutput>;
+  /** G only (raw samples, no D pass): `// [n, latentDim] (+ classes [n]) -> [n, ...sampleShape]`. */
+  generate(z: Float32Array, n: number, options?: RunOptions): Promise<Float32Array>;
   /** Releases sessions / tensors. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -56,6 +65,8 @@ export type ReadModelFile = (name: string) => Promise<Uint8Array>;
 export interface BackendInit {
   latentDim: number;
   sampleShape: readonly number[];
+  /** Number of classes of a class-conditional model (G and D take a `class` input). @default {0} */
+  classes?: number;
   /** Files by manifest name, e.g. `generator.onnx`, `tfjs/generator/model.json`. */
   readFile: ReadModelFile;
 }

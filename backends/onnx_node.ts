@@ -7,8 +7,9 @@
 
 import * as ort from "onnxruntime-node";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
+import type { Backend, BackendInit, BackendOutput, RunOptions } from "./mod.ts";
 import {
+  checkClasses,
   checkCount,
   checkFusedGraph,
   checkGraph,
@@ -108,29 +109,41 @@ export async function openOnnxBackend(
   const latentDim = init.latentDim;
   let open = true;
 
-  const { latent, sample, logit } = GRAPH_NAMES;
+  const { latent, sample, logit, label } = GRAPH_NAMES;
 
-  /** `// [n, latentDim]` as G's feed, after the open and count checks. */
-  function latents(z: Float32Array, n: number): Record<string, ort.Tensor> {
+  /**
+   * G's feeds after the open and count checks: `z` `// [n, latentDim]` and, for a
+   * class-conditional model, `class` `// [n]` (int64).
+   */
+  function feedsOf(z: Float32Array, n: number, options: RunOptions): Record<string, ort.Tensor> {
     if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
     checkCount(z, { what: "z", n, per: latentDim });
-    return { [latent]: new ort.Tensor("float32", z, [n, latentDim]) };
+    checkClasses(options.classes, { n, count: init.classes ?? 0 });
+    const feeds: Record<string, ort.Tensor> = {
+      [latent]: new ort.Tensor("float32", z, [n, latentDim]),
+    };
+    if (options.classes) {
+      feeds[label] = new ort.Tensor("int64", BigInt64Array.from(options.classes, BigInt), [n]);
+    }
+    return feeds;
   }
 
   return {
     name: "onnx",
-    async run(z: Float32Array, n: number): Promise<BackendOutput> {
-      const feeds = latents(z, n);
+    async run(z: Float32Array, n: number, options: RunOptions = {}): Promise<BackendOutput> {
+      const feeds = feedsOf(z, n, options);
       if (sampler) {
         const out = await sampler.run(feeds); // x [n, ...sampleShape], logit [n, 1]
         return { x: out[sample].data as Float32Array, logits: out[logit].data as Float32Array };
       }
       const x = (await g.run(feeds))[sample]; // [n, ...sampleShape], fed to D without a copy
-      const out = await d.run({ [sample]: x }); // logit [n, 1] read as [n]
+      const dFeeds: Record<string, ort.Tensor> = { [sample]: x };
+      if (feeds[label]) dFeeds[label] = feeds[label];
+      const out = await d.run(dFeeds); // logit [n, 1] read as [n]
       return { x: x.data as Float32Array, logits: out[logit].data as Float32Array };
     },
-    async generate(z: Float32Array, n: number): Promise<Float32Array> {
-      return (await g.run(latents(z, n)))[sample].data as Float32Array; // [n, ...sampleShape]
+    async generate(z: Float32Array, n: number, options: RunOptions = {}): Promise<Float32Array> {
+      return (await g.run(feedsOf(z, n, options)))[sample].data as Float32Array; // [n, ...]
     },
     async dispose(): Promise<void> {
       if (!open) return;

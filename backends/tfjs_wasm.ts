@@ -9,8 +9,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { Backend, BackendInit, BackendOutput } from "./mod.ts";
-import { checkCount, checkGraph, type GraphValue, pairExpectations } from "./graph_check.ts";
+import type { Backend, BackendInit, BackendOutput, RunOptions } from "./mod.ts";
+import {
+  checkClasses,
+  checkCount,
+  checkGraph,
+  type GraphValue,
+  pairExpectations,
+} from "./graph_check.ts";
 import { loadLayersModelFromBytes } from "./tfjs_load.ts";
 import { registerCompiledWasm } from "./_wasm_module.ts";
 
@@ -55,8 +61,12 @@ export function ensureWasmBackend(options: WasmBackendOptions = {}): Promise<voi
   });
 }
 
-function valuesOf(model: tf.LayersModel, name: string): GraphValue[] {
-  return [{ name, shape: model.inputs[0].shape.map((d) => d ?? -1) }];
+/** TF.js inputs have no fixed names: they take the expected names by position. */
+function valuesOf(model: tf.LayersModel, names: readonly string[]): GraphValue[] {
+  return model.inputs.map((input, i) => ({
+    name: names[i] ?? input.name,
+    shape: input.shape.map((d) => d ?? -1),
+  }));
 }
 
 function outputsOf(model: tf.LayersModel, name: string): GraphValue[] {
@@ -89,15 +99,16 @@ export async function openWasmBackend(
   const expect = pairExpectations(init, {
     generator: MODEL_FILES.tfjs.generator.modelJson,
     discriminator: MODEL_FILES.tfjs.discriminator.modelJson,
-  });
+  }, { classShape: [1] });
+  const { latent, sample, logit, label } = GRAPH_NAMES;
   try {
     // TF.js models have no value names: check shapes under the expected names.
     checkGraph(
-      { inputs: valuesOf(g, GRAPH_NAMES.latent), outputs: outputsOf(g, GRAPH_NAMES.sample) },
+      { inputs: valuesOf(g, [latent, label]), outputs: outputsOf(g, sample) },
       expect.generator,
     );
     checkGraph(
-      { inputs: valuesOf(d, GRAPH_NAMES.sample), outputs: outputsOf(d, GRAPH_NAMES.logit) },
+      { inputs: valuesOf(d, [sample, label]), outputs: outputsOf(d, logit) },
       expect.discriminator,
     );
   } catch (error) {
@@ -108,9 +119,13 @@ export async function openWasmBackend(
   const latentDim = init.latentDim;
   let open = true;
 
-  function check(values: Float32Array, expect: { what: string; n: number; per: number }): void {
+  /** G's inputs: `z` `// [n, latentDim]` and, for a class-conditional model, `class` `// [n, 1]`. */
+  function inputsOf(z: Float32Array, n: number, options: RunOptions): tf.Tensor[] {
     if (!open) throw new Error("Cannot run the model as the WASM backend is disposed");
-    checkCount(values, expect);
+    checkCount(z, { what: "z", n, per: latentDim });
+    checkClasses(options.classes, { n, count: init.classes ?? 0 });
+    const zt = tf.tensor2d(z, [n, latentDim]);
+    return options.classes ? [zt, tf.tensor2d(options.classes, [n, 1], "int32")] : [zt];
   }
 
   async function read(tensors: tf.Tensor[]): Promise<Float32Array[]> {
@@ -123,18 +138,20 @@ export async function openWasmBackend(
 
   return {
     name: "wasm",
-    async run(z: Float32Array, n: number): Promise<BackendOutput> {
-      check(z, { what: "z", n, per: latentDim });
+    async run(z: Float32Array, n: number, options: RunOptions = {}): Promise<BackendOutput> {
       const [x, logits] = await read(tf.tidy(() => {
-        const x = g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor; // [n, ...sampleShape]
-        return [x, d.predict(x) as tf.Tensor]; // logits [n, 1]
+        const [zt, label] = inputsOf(z, n, options);
+        const x = g.predict(label ? [zt, label] : zt) as tf.Tensor; // [n, ...sampleShape]
+        return [x, d.predict(label ? [x, label] : x) as tf.Tensor]; // logits [n, 1]
       }));
       return { x, logits };
     },
-    async generate(z: Float32Array, n: number): Promise<Float32Array> {
-      check(z, { what: "z", n, per: latentDim });
+    async generate(z: Float32Array, n: number, options: RunOptions = {}): Promise<Float32Array> {
       const [x] = await read([
-        tf.tidy(() => g.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor),
+        tf.tidy(() => {
+          const inputs = inputsOf(z, n, options);
+          return g.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor;
+        }),
       ]);
       return x;
     },

@@ -42,7 +42,7 @@ Deno.test("sample() stops before its next G+D call once its signal aborts", asyn
     backend,
     latentDim: 3,
     sampleShape: [2],
-    drs: { logM: 1, epsilon: 1e-6, fQuantiles: [0] },
+    drs: { logM: 1, epsilon: 1e-6, gamma: 0, fQuantiles: [0] },
   };
   await assert.rejects(
     sample(model, { seed: 1, n: 256, sampler: { kind: "drs", gamma: 0 } }, {

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { expectedAcceptance } from "../shared/calibration.ts";
 import { HttpError } from "./errors.ts";
 import type { SampleQuery } from "./query.ts";
 
@@ -24,18 +23,18 @@ function short(value: number): string {
 
 /**
  * Throws `400 invalid_parameter` naming `gamma` or `acceptance` when the request asked for a
- * gamma (`resolved.gamma`, after mapping `acceptance`) whose expected acceptance under the
- * model's F quantile table cannot yield `n` samples within the budget. Requests at the
- * manifest's gamma are never refused here (the budget then is the operator's choice).
+ * gamma (or an acceptance target) whose expected acceptance (`expected`, from the model's F
+ * quantile tables, see `expectedRate()` of the sampling core) cannot yield `n` samples within the
+ * budget. Requests at the manifest's gamma are never refused here (the budget then is the
+ * operator's choice).
  */
 export function checkReachable(
   q: SampleQuery,
-  resolved: { gamma: number; fQuantiles: readonly number[] },
+  expected: number,
   options: ReachableOptions,
 ): void {
   if (!q.drs || (q.gamma === undefined && q.acceptance === undefined)) return;
   const param = q.gamma !== undefined ? "gamma" : "acceptance";
-  const expected = expectedAcceptance(resolved.fQuantiles, resolved.gamma);
   if (q.n <= expected * options.budget) return;
   const value = q.gamma ?? q.acceptance!;
   const needed = expected > 0 ? `about ${short(q.n / expected)}` : "unboundedly many";

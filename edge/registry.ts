@@ -109,10 +109,12 @@ export async function loadModel(
     }
     return Promise.resolve(bytes);
   };
-  const backend = await open(
-    { latentDim: manifest.latentDim, sampleShape: manifest.sampleShape, readFile },
-    manifest,
-  );
+  const backend = await open({
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    classes: manifest.classes?.length ?? 0,
+    readFile,
+  }, manifest);
   return { id, manifest, backend, manifestSha256: await sha256Hex(manifestBytes) };
 }
 

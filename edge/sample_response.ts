@@ -5,7 +5,6 @@
  * @module
  */
 
-import { gammaForAcceptance } from "../shared/calibration.ts";
 import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
@@ -15,7 +14,14 @@ import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
-import { BudgetExhaustedError, sample, type SampleResult } from "../sampling/mod.ts";
+import {
+  BudgetExhaustedError,
+  expectedRate,
+  sample,
+  type SampleRequest,
+  type SampleResult,
+  type SamplerModel,
+} from "../sampling/mod.ts";
 
 /** A query whose seed has been chosen. */
 export type SeededQuery = SampleQuery & { seed: number };
@@ -27,13 +33,25 @@ export interface SampleBody {
   result: SampleResult;
 }
 
-/** gamma for a request: explicit, from a target acceptance, or the manifest's. */
-export function resolveGamma(model: LoadedModel, q: SampleQuery): number {
-  if (q.gamma !== undefined) return q.gamma;
-  if (q.acceptance !== undefined) {
-    return gammaForAcceptance(q.acceptance, model.manifest.drs.fQuantiles);
-  }
-  return model.manifest.drs.gamma;
+/** A loaded model as the sampling core sees it. */
+export function samplerModel(model: LoadedModel): SamplerModel {
+  const { manifest } = model;
+  return {
+    backend: model.backend,
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    drs: manifest.drs,
+    classes: manifest.classes?.length ?? 0,
+  };
+}
+
+/** The sampling core's request for a validated query. */
+export function sampleRequest(q: SeededQuery): SampleRequest {
+  return {
+    seed: q.seed,
+    n: q.n,
+    sampler: q.drs ? { kind: "drs", gamma: q.gamma, acceptance: q.acceptance } : { kind: "raw" },
+  };
 }
 
 /**
@@ -65,26 +83,18 @@ export async function sampleBody(
 ): Promise<SampleBody> {
   const { model, query: q, signal } = request;
   const { manifest, backend } = model;
-  const gamma = resolveGamma(model, q);
+  const core = samplerModel(model);
+  const req = sampleRequest(q);
   if (q.format === "png") checkPngSize(manifest, q);
-  checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
-    budget: deps.sampler.budget ?? 100_000,
-  });
+  checkReachable(q, expectedRate(core, req), { budget: deps.sampler.budget ?? 100_000 });
   // JSON is written as samples are accepted, while G+D runs on the next chunk.
   const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
   let result: SampleResult;
   try {
-    result = await deps.limiter.run(() =>
-      sample(
-        {
-          backend,
-          latentDim: manifest.latentDim,
-          sampleShape: manifest.sampleShape,
-          drs: manifest.drs,
-        },
-        { seed: q.seed, n: q.n, sampler: q.drs ? { kind: "drs", gamma } : { kind: "raw" } },
-        { ...deps.sampler, signal, onAccepted: json?.write },
-      ), { signal });
+    result = await deps.limiter.run(
+      () => sample(core, req, { ...deps.sampler, signal, onAccepted: json?.write }),
+      { signal },
+    );
   } catch (error) {
     if (signal?.aborted) {
       // The client left: nobody reads this answer, it only shows in the metrics as 499.

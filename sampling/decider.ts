@@ -20,6 +20,16 @@ export interface DecideChunk {
   logits?: Float32Array;
   /** Accept-test uniforms of the chunk's proposals: `// [size]` (when `needsLogits`). */
   u: Float64Array;
+  /** Classes of the chunk's proposals, for class-conditional models: `// [size]`. */
+  classes?: Int32Array;
+}
+
+/** What a decider returns from a chunk, in order. */
+export interface Kept {
+  /** The returned rows. */
+  rows: Float32Array[];
+  /** The class of each row, for class-conditional models. */
+  labels?: number[];
 }
 
 /** A sampler's decisions over a stream of proposals. */
@@ -33,6 +43,11 @@ export interface Decider {
   /** Samples returned so far. */
   readonly accepted: number;
   /**
+   * Classes of proposals `start .. start + count - 1` for a class-conditional model: `// [count]`.
+   * Absent for unconditional models.
+   */
+  classesFor?(start: number, count: number): Int32Array;
+  /**
    * Proposals to evaluate in the next round for `remaining` more samples, after `evaluated`
    * proposals: enough that one round usually completes the request.
    */
@@ -42,7 +57,7 @@ export interface Decider {
    * (never a decision past the proposal that completes the request, so statistics do not
    * depend on batching).
    */
-  decide(chunk: DecideChunk, need: number): Float32Array[];
+  decide(chunk: DecideChunk, need: number): Kept;
   /** Statistics of the decisions made so far (batch-independent). */
   stats(): SampleStats;
   /**

@@ -7,13 +7,16 @@
  */
 
 import type { Backend } from "../backends/mod.ts";
+import { expectedAcceptance, gammaForAcceptance } from "../shared/calibration.ts";
+import type { ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import { type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
 import { rawDecider } from "./raw.ts";
 import { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
 import { scoreDecider } from "./score.ts";
 
-export type { DecideChunk, Decider } from "./decider.ts";
+export type { DecideChunk, Decider, Kept } from "./decider.ts";
+export { classesOf, type ClassPlan } from "./classes.ts";
 export { batchSize, type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
 export { rawDecider } from "./raw.ts";
 export { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
@@ -25,18 +28,29 @@ export { msSinceYield, yieldToEventLoop } from "./yield.ts";
 
 /** Which sampler a request uses, with its parameters. */
 export type SamplerSpec =
-  /** Discriminator Rejection Sampling at `gamma`. */
-  | { kind: "drs"; gamma: number }
+  /**
+   * Discriminator Rejection Sampling at `gamma`, or at the gamma of a target `acceptance`
+   * (through each class's F quantile table), or at the calibrated gamma (per class).
+   */
+  | { kind: "drs"; gamma?: number; acceptance?: number }
   /** Raw G: proposals 0..n-1. */
   | { kind: "raw" };
+
+/** A model's calibrated DRS constants (the manifest's `drs` block). */
+export interface ModelDrs extends DrsConstants {
+  gamma: number;
+  /** One entry per class of a class-conditional model, in class order. */
+  classes?: readonly (Omit<DrsConstants, "epsilon"> & { gamma: number })[];
+}
 
 /** What sampling needs to know about a model. */
 export interface SamplerModel {
   backend: Backend;
   latentDim: number;
   sampleShape: readonly number[];
-  /** The manifest's calibrated DRS constants. */
-  drs: DrsConstants;
+  drs: ModelDrs;
+  /** Number of classes of a class-conditional model. @default {0} */
+  classes?: number;
 }
 
 /** One sampling request. */
@@ -44,23 +58,70 @@ export interface SampleRequest {
   seed: number;
   n: number;
   sampler: SamplerSpec;
+  /** The class asked for (class-conditional models): one drawn per proposal when absent. */
+  label?: number;
 }
 
 /** Options for {@linkcode sample}: the core's bounds and the round sizes. */
 export interface SamplerOptions extends CoreOptions, BatchSizeOptions {}
 
+/** The DRS lanes of a model: its one set of constants, or one per class. */
+export function drsLanes(model: SamplerModel): DrsConstants[] {
+  const { drs } = model;
+  return drs.classes ? drs.classes.map((c) => ({ ...c, epsilon: drs.epsilon })) : [drs];
+}
+
+/** gamma of each DRS lane for a request: explicit, from a target acceptance, or calibrated. */
+export function drsGammas(
+  model: SamplerModel,
+  spec: { gamma?: number; acceptance?: number },
+): number[] {
+  const lanes = model.drs.classes ?? [model.drs];
+  return lanes.map((lane) =>
+    spec.gamma ??
+      (spec.acceptance !== undefined
+        ? gammaForAcceptance(spec.acceptance, lane.fQuantiles)
+        : lane.gamma)
+  );
+}
+
+/** The classes a request's proposals get, for a class-conditional model. */
+function classPlan(model: SamplerModel, request: SampleRequest): ClassPlan | undefined {
+  if (!model.classes) return undefined;
+  return { count: model.classes, fixed: request.label, seed: request.seed };
+}
+
+/**
+ * The acceptance a request should expect (the share of proposals returned), from the
+ * calibration: what the server checks against its budget before any work.
+ */
+export function expectedRate(model: SamplerModel, request: SampleRequest): number {
+  if (request.sampler.kind === "raw") return 1;
+  const lanes = drsLanes(model), gammas = drsGammas(model, request.sampler);
+  const inPlay = request.label !== undefined ? [request.label] : lanes.map((_, k) => k);
+  return inPlay.reduce((a, k) => a + expectedAcceptance(lanes[k].fQuantiles, gammas[k]), 0) /
+    inPlay.length;
+}
+
 /** The decider of a request's sampler. */
 export function deciderFor(
   model: SamplerModel,
-  spec: SamplerSpec,
+  request: SampleRequest,
   options: BatchSizeOptions = {},
 ): Decider {
   const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
+  const classes = classPlan(model, request);
+  const spec = request.sampler;
   switch (spec.kind) {
     case "drs":
-      return drsDecider(model.drs, { ...options, gamma: spec.gamma, sampleSize });
+      return drsDecider(drsLanes(model), {
+        ...options,
+        gammas: drsGammas(model, spec),
+        sampleSize,
+        classes,
+      });
     case "raw":
-      return rawDecider(sampleSize);
+      return rawDecider(sampleSize, { classes });
   }
 }
 
@@ -70,7 +131,7 @@ export function sample(
   request: SampleRequest,
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
-  const decider = deciderFor(model, request.sampler, options);
+  const decider = deciderFor(model, request, options);
   return runSampler(model, { seed: request.seed, n: request.n, decider }, options);
 }
 
@@ -89,25 +150,29 @@ export interface ScoredProposals {
 }
 
 function scoreRun(
-  model: Omit<CoreModel, "sampleShape">,
-  range: { seed: number; count: number },
+  model: Omit<CoreModel, "sampleShape"> & { classes?: number },
+  range: { seed: number; count: number; label?: number },
   options: ScoreOptions & { sampleSize?: number },
 ): Promise<SampleResult> {
+  const classes = model.classes
+    ? { count: model.classes, fixed: range.label, seed: range.seed }
+    : undefined;
   // The score decider sets its own row size: the model's sample shape does not matter here.
   return runSampler({ ...model, sampleShape: [] }, {
     seed: range.seed,
     n: range.count,
-    decider: scoreDecider({ sampleSize: options.sampleSize }),
+    decider: scoreDecider({ sampleSize: options.sampleSize, classes }),
   }, { budget: Infinity, deadlineMs: Infinity, chunk: options.batch ?? 1024 });
 }
 
 /**
  * D's logits of proposals `0 .. count - 1` of `seed` (a burn-in): `// [count]`, through the same
- * draws and G+D calls as serving.
+ * draws and G+D calls as serving; for a class-conditional model, all of class `label` (or
+ * classes drawn per proposal when absent).
  */
 export async function scoreProposals(
-  model: Omit<CoreModel, "sampleShape">,
-  range: { seed: number; count: number },
+  model: Omit<CoreModel, "sampleShape"> & { classes?: number },
+  range: { seed: number; count: number; label?: number },
   options: ScoreOptions = {},
 ): Promise<Float32Array> {
   return (await scoreRun(model, range, options)).x;
@@ -115,8 +180,8 @@ export async function scoreProposals(
 
 /** Proposals `0 .. count - 1` of `seed` with their logits (figures, diagnostics). */
 export async function scoredProposals(
-  model: CoreModel,
-  range: { seed: number; count: number },
+  model: CoreModel & { classes?: number },
+  range: { seed: number; count: number; label?: number },
   options: ScoreOptions = {},
 ): Promise<ScoredProposals> {
   const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);

@@ -56,6 +56,8 @@ export interface CoreOptions {
 export interface SampleResult {
   /** Returned rows: `// [n, ...sampleShape]` (a burn-in's logits: `// [n]`). */
   x: Float32Array;
+  /** Class of each returned row, for class-conditional models: `// [n]`. */
+  labels?: Int32Array;
   stats: SampleStats;
   /** Proposals evaluated by G (and D), including those after the last returned one. */
   evaluated: number;
@@ -74,16 +76,19 @@ export interface SampleResult {
 interface Chunk {
   start: number;
   size: number;
-  drawn?: Draws;
+  drawn?: Draws & { classes?: Int32Array };
   output?: Promise<BackendOutput>;
   used?: boolean;
 }
 
 function launch(model: CoreModel, decider: Decider, chunk: Chunk): Promise<BackendOutput> {
-  const { z } = chunk.drawn!;
+  const { z, classes } = chunk.drawn!;
   const output = decider.needsLogits
-    ? model.backend.run(z, chunk.size)
-    : model.backend.generate(z, chunk.size).then((x) => ({ x, logits: new Float32Array(0) }));
+    ? model.backend.run(z, chunk.size, { classes })
+    : model.backend.generate(z, chunk.size, { classes }).then((x) => ({
+      x,
+      logits: new Float32Array(0),
+    }));
   output.catch(() => {}); // a chunk queued ahead and never used must not reject unobserved
   return output;
 }
@@ -113,12 +118,16 @@ export async function runSampler(
   let sliceStart = performance.now();
   let evaluated = 0;
   let discarded = 0;
+  const labels = decider.classesFor ? new Int32Array(n) : undefined;
   const draw = (chunk: Chunk): Draws =>
-    chunk.drawn ??= drawProposals(
-      seed,
-      { start: chunk.start, count: chunk.size, dim: model.latentDim },
-      { uniforms: decider.needsLogits },
-    );
+    chunk.drawn ??= {
+      ...drawProposals(
+        seed,
+        { start: chunk.start, count: chunk.size, dim: model.latentDim },
+        { uniforms: decider.needsLogits },
+      ),
+      classes: decider.classesFor?.(chunk.start, chunk.size),
+    };
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, decider.stats(), evaluated);
   while (decider.accepted < n) {
@@ -158,17 +167,21 @@ export async function runSampler(
       evaluated += chunk.size;
       batches.push(chunk.size);
       const base = decider.accepted;
-      const rows = decider.decide(
-        { start: chunk.start, size: chunk.size, x, logits, u: chunk.drawn!.u },
+      const { u, classes } = chunk.drawn!;
+      const kept = decider.decide(
+        { start: chunk.start, size: chunk.size, x, logits, u, classes },
         n - base,
       );
+      const rows = kept.rows;
       rows.forEach((row, k) => out.set(row, (base + k) * rowSize));
+      if (labels && kept.labels) labels.set(kept.labels, base);
       if (rows.length > 0) options.onAccepted?.(out, { from: base, to: base + rows.length });
     }
     for (const chunk of pending) if (chunk.output && !chunk.used) discarded += chunk.size;
   }
   return {
     x: out,
+    ...(labels ? { labels } : {}),
     stats: decider.stats(),
     evaluated,
     discarded,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { classesOf, type ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import { rawStats } from "./stats.ts";
 
@@ -13,12 +14,16 @@ import { rawStats } from "./stats.ts";
  * Returns every proposal in index order as one row: its logit, or its sample followed by its
  * logit when `sampleSize` is given (`// [sampleSize + 1]`).
  */
-export function scoreDecider(options: { sampleSize?: number } = {}): Decider {
+export function scoreDecider(
+  options: { sampleSize?: number; classes?: ClassPlan } = {},
+): Decider {
   const sampleSize = options.sampleSize ?? 0;
+  const { classes } = options;
   let accepted = 0;
   return {
     needsLogits: true,
     rowSize: sampleSize + 1,
+    classesFor: classes && ((start, count) => classesOf(classes, { start, count })),
     get accepted() {
       return accepted;
     },
@@ -33,7 +38,7 @@ export function scoreDecider(options: { sampleSize?: number } = {}): Decider {
         return row;
       });
       accepted += count;
-      return rows;
+      return { rows, labels: chunk.classes && Array.from(chunk.classes.subarray(0, count)) };
     },
     stats: () => rawStats(accepted),
     likelyCompletes: (size, remaining) => size >= remaining,

@@ -25,7 +25,25 @@ export const fileEntrySchema = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
-/** The `drs` block: constants estimated from a burn-in. */
+const fQuantilesSchema = z.array(finite).length(101).refine(
+  (q) => q.every((v, i) => i === 0 || v >= q[i - 1]),
+  "expected 101 non-decreasing values (q = 0..100)",
+);
+
+/** One class's DRS constants (class-conditional models): its own burn-in. */
+export const classDrsSchema = z.object({
+  logM: finite,
+  gamma: finite,
+  burnInSamples: positiveInt,
+  expectedAcceptance: z.number().gt(0).max(1),
+  fQuantiles: fQuantilesSchema,
+});
+
+/**
+ * The `drs` block: constants estimated from a burn-in. A class-conditional model also carries
+ * `classes`, one entry per class in class order (the top-level constants then describe a burn-in
+ * over uniformly drawn classes).
+ */
 export const drsSchema = z.object({
   logM: finite,
   gamma: finite,
@@ -33,10 +51,8 @@ export const drsSchema = z.object({
   percentile: z.number().min(0).max(100),
   burnInSamples: positiveInt,
   expectedAcceptance: z.number().gt(0).max(1),
-  fQuantiles: z.array(finite).length(101).refine(
-    (q) => q.every((v, i) => i === 0 || v >= q[i - 1]),
-    "expected 101 non-decreasing values (q = 0..100)",
-  ),
+  fQuantiles: fQuantilesSchema,
+  classes: z.array(classDrsSchema).min(2).optional(),
 });
 
 /** Metrics of one evaluation, raw G vs DRS on the same model. */
@@ -55,6 +71,14 @@ export const manifestSchema = z.object({
   sampleShape: z.array(positiveInt).min(1),
   /** Value range of generator outputs, for rendering (e.g. [-1, 1] for tanh images). */
   outputRange: z.tuple([finite, finite]),
+  /**
+   * Labels of a class-conditional model's classes, in index order (G and D take a `class`
+   * input); absent for unconditional models.
+   */
+  classes: z.array(z.string().min(1).max(64)).min(2).max(1000).refine(
+    (c) => new Set(c).size === c.length,
+    "expected distinct labels",
+  ).optional(),
   drs: drsSchema,
   files: z.record(z.string(), fileEntrySchema).refine(
     (f) => MODEL_FILES.generator in f && MODEL_FILES.discriminator in f,
@@ -70,6 +94,9 @@ export const manifestSchema = z.object({
     backend: z.string().optional(),
   }).catchall(z.unknown()).optional(),
   createdAt: z.string().optional(),
+}).refine((m) => (m.drs.classes?.length ?? 0) === (m.classes?.length ?? 0), {
+  message: "expected one 'drs.classes' entry per class of 'classes' (both or neither)",
+  path: ["drs", "classes"],
 });
 
 /** A validated manifest. */

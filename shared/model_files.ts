@@ -23,5 +23,8 @@ export const MODEL_FILES = {
   },
 } as const;
 
-/** Names of the graph values: G's input and output, D's output. */
-export const GRAPH_NAMES = { latent: "z", sample: "x", logit: "logit" } as const;
+/**
+ * Names of the graph values: G's input and output, D's output, and the class input of
+ * class-conditional G and D (int64 `[N]` in ONNX, int32 `[N, 1]` in TF.js).
+ */
+export const GRAPH_NAMES = { latent: "z", sample: "x", logit: "logit", label: "class" } as const;

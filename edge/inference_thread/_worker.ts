@@ -11,6 +11,7 @@
 
 import type { Backend, BackendName } from "../../backends/mod.ts";
 import { openBackend, type OpenBackendOptions } from "../../backends/open.ts";
+import { unpackRows } from "./_rows.ts";
 import { at, DONE, FAILED, HEAD, OPS, type Ring, type RingBuffers, viewRing } from "./_ring.ts";
 
 /** A request to open a model pair in the inference thread. */
@@ -20,6 +21,8 @@ export interface OpenMessage {
   name: BackendName;
   latentDim: number;
   sampleShape: number[];
+  /** Classes of a class-conditional model (0: unconditional). */
+  classes: number;
   /** File bytes by manifest name (already verified against the manifest). */
   files: Record<string, Uint8Array>;
   options: OpenBackendOptions;
@@ -61,22 +64,27 @@ const scope = globalThis as unknown as {
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 
-const backends = new Map<number, Backend>();
+/** Open backends by handle, with what it takes to read a job's rows. */
+const backends = new Map<
+  number,
+  { backend: Backend; shape: { latentDim: number; conditional: boolean } }
+>();
 let nextHandle = 1;
 const encoder = new TextEncoder();
 
 async function open(message: OpenMessage): Promise<number> {
-  const { files, latentDim, sampleShape } = message;
+  const { files, latentDim, sampleShape, classes } = message;
   const backend = await openBackend(message.name, {
     latentDim,
     sampleShape,
+    classes,
     readFile: (name) =>
       name in files
         ? Promise.resolve(files[name])
         : Promise.reject(new Error(`Cannot read '${name}' as the model does not ship it`)),
   }, message.options);
   const handle = nextHandle++;
-  backends.set(handle, backend);
+  backends.set(handle, { backend, shape: { latentDim, conditional: classes > 0 } });
   return handle;
 }
 
@@ -86,15 +94,9 @@ async function runJob(ring: Ring, slot: number): Promise<void> {
   const n = ctrl[at(slot, "n")];
   const base = slot * slotFloats;
   try {
-    const backend = backends.get(ctrl[at(slot, "handle")]);
-    if (!backend) throw new Error("Cannot run the model as its backend is disposed");
     // ONNX Runtime does not take shared memory: copy the input out first. // [n, in]
-    const input = data.slice(base, base + ctrl[at(slot, "inLen")]);
-    let outputs: Float32Array[];
-    if (op === "run") {
-      const { x, logits } = await backend.run(input, n); // [n, ...sampleShape], [n]
-      outputs = [x, logits];
-    } else outputs = [await backend.generate(input, n)];
+    const rows = data.slice(base, base + ctrl[at(slot, "inLen")]);
+    const outputs = await call(ctrl[at(slot, "handle")], { op, n, rows });
     let offset = base;
     for (const out of outputs) {
       data.set(out, offset);
@@ -140,16 +142,24 @@ async function serve(ring: Ring, spinMs: number): Promise<never> {
   }
 }
 
+/** One G (+D) call on an open backend: the job's rows unpacked, outputs in order. */
+async function call(
+  handle: number,
+  job: { op: "run" | "generate"; n: number; rows: Float32Array },
+): Promise<Float32Array[]> {
+  const entry = backends.get(handle);
+  if (!entry) throw new Error("Cannot run the model as its backend is disposed");
+  const { z, classes } = unpackRows(job.rows, job.n, entry.shape);
+  if (job.op === "generate") return [await entry.backend.generate(z, job.n, { classes })];
+  const { x, logits } = await entry.backend.run(z, job.n, { classes }); // [n, ...], [n]
+  return [x, logits];
+}
+
 /** Runs a job sent by message and transfers its outputs back (ONNX Runtime's are copied). */
 async function postJob(message: JobMessage): Promise<void> {
   try {
-    const backend = backends.get(message.handle);
-    if (!backend) throw new Error("Cannot run the model as its backend is disposed");
-    let outputs: Float32Array[];
-    if (message.op === "run") {
-      const { x, logits } = await backend.run(message.input, message.n); // [n, ...], [n]
-      outputs = [x, logits];
-    } else outputs = [await backend.generate(message.input, message.n)];
+    const { op, n, input: rows } = message;
+    const outputs = await call(message.handle, { op, n, rows });
     // Output views may share a runtime-owned buffer: copy each into a buffer of its own.
     const owned = outputs.map((o) => o.slice());
     scope.postMessage({ id: message.id, outputs: owned }, owned.map((o) => o.buffer));
@@ -173,9 +183,9 @@ scope.onmessage = async (event) => {
     if (message.type === "open") {
       scope.postMessage({ id: message.id, handle: await open(message) });
     } else {
-      const backend = backends.get(message.handle);
+      const entry = backends.get(message.handle);
       backends.delete(message.handle);
-      await backend?.dispose();
+      await entry?.backend.dispose();
       scope.postMessage({ id: message.id });
     }
   } catch (error) {

@@ -11,10 +11,11 @@
  * @module
  */
 
-import type { Backend, BackendInit, BackendName } from "../../backends/mod.ts";
+import type { Backend, BackendInit, BackendName, RunOptions } from "../../backends/mod.ts";
 import { BACKEND_FILES, OPTIONAL_BACKEND_FILES } from "../../backends/mod.ts";
 import type { OpenBackendOptions } from "../../backends/open.ts";
-import { checkCount } from "../../backends/graph_check.ts";
+import { checkClasses, checkCount } from "../../backends/graph_check.ts";
+import { packRows } from "./_rows.ts";
 import { createRing, HEAD, type RingOptions, viewRing } from "./_ring.ts";
 import { createJobQueue, type JobQueue } from "./_ring_jobs.ts";
 
@@ -63,25 +64,29 @@ function proxyBackend(
   const latentDim = init.latentDim;
   const sampleSize = init.sampleShape.reduce((a, b) => a * b, 1);
   let open = true;
-  const check = (values: Float32Array, n: number, per: number, what: string) => {
+  /** The job's rows (latents, and classes for a class-conditional model), checked here. */
+  const rows = (z: Float32Array, n: number, options: RunOptions = {}) => {
     if (!open) throw new Error("Cannot run the model as the backend is disposed");
-    checkCount(values, { what, n, per });
+    checkCount(z, { what: "z", n, per: latentDim });
+    checkClasses(options.classes, { n, count: init.classes ?? 0 });
+    return packRows(z, latentDim, options.classes);
   };
+  const inPer = latentDim + (init.classes ? 1 : 0);
   return {
     name,
     offThread: true,
-    async run(z, n) {
-      check(z, n, latentDim, "z");
-      const [x, logits] = await jobs.submit({ op: "run", handle, n, input: z }, {
-        inPer: latentDim,
+    async run(z, n, options) {
+      const input = rows(z, n, options);
+      const [x, logits] = await jobs.submit({ op: "run", handle, n, input }, {
+        inPer,
         outPer: [sampleSize, 1],
       });
       return { x, logits };
     },
-    async generate(z, n) {
-      check(z, n, latentDim, "z");
-      const [x] = await jobs.submit({ op: "generate", handle, n, input: z }, {
-        inPer: latentDim,
+    async generate(z, n, options) {
+      const input = rows(z, n, options);
+      const [x] = await jobs.submit({ op: "generate", handle, n, input }, {
+        inPer,
         outPer: [sampleSize],
       });
       return x;
@@ -140,6 +145,7 @@ export function createInferenceThread(options: InferenceThreadOptions = {}): Inf
         name,
         latentDim: init.latentDim,
         sampleShape: [...init.sampleShape],
+        classes: init.classes ?? 0,
         files,
         options: openOptions,
       });

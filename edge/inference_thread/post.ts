@@ -6,8 +6,15 @@
  * @module
  */
 
-import type { Backend, BackendInit, BackendName, OpenBackendOptions } from "../../backends/mod.ts";
-import { checkCount } from "../../backends/graph_check.ts";
+import type {
+  Backend,
+  BackendInit,
+  BackendName,
+  OpenBackendOptions,
+  RunOptions,
+} from "../../backends/mod.ts";
+import { checkClasses, checkCount } from "../../backends/graph_check.ts";
+import { packRows } from "./_rows.ts";
 import { type InferenceThread, readFiles } from "./mod.ts";
 
 type Reply = { id: number; handle?: number; outputs?: Float32Array[]; error?: string };
@@ -51,25 +58,35 @@ export function createPostThread(options: { url?: URL } = {}): InferenceThread {
         name,
         latentDim: init.latentDim,
         sampleShape: [...init.sampleShape],
+        classes: init.classes ?? 0,
         files,
         options: openOptions,
       });
       let open = true;
-      const call = async (op: "run" | "generate", z: Float32Array, n: number) => {
+      const call = async (
+        op: "run" | "generate",
+        z: Float32Array,
+        n: number,
+        options: RunOptions = {},
+      ) => {
         if (!open) throw new Error("Cannot run the model as the backend is disposed");
         checkCount(z, { what: "z", n, per: init.latentDim });
-        const input = z.slice(); // the caller keeps its latents; this copy is transferred
-        return (await request({ type: "job", op, handle, n, input }, [input.buffer])).outputs!;
+        checkClasses(options.classes, { n, count: init.classes ?? 0 });
+        // The caller keeps its latents: a copy (with the classes, if any) is transferred.
+        const packed = packRows(z, init.latentDim, options.classes);
+        const input = packed === z ? z.slice() : packed;
+        const transfer = [input.buffer as ArrayBuffer];
+        return (await request({ type: "job", op, handle, n, input }, transfer)).outputs!;
       };
       const backend: Backend = {
         name,
         offThread: true,
-        async run(z, n) {
-          const [x, logits] = await call("run", z, n);
+        async run(z, n, options) {
+          const [x, logits] = await call("run", z, n, options);
           return { x, logits };
         },
-        async generate(z, n) {
-          return (await call("generate", z, n))[0];
+        async generate(z, n, options) {
+          return (await call("generate", z, n, options))[0];
         },
         async dispose() {
           if (!open) return;
