@@ -87,7 +87,6 @@ for (let round = 0; round < (designs.length > 1 ? 2 : 1); round++) {
     belows.push(await phase("below the limit", Math.max(64, connections), design));
   }
 }
-const below = belows[0];
 const above = await phase("above the limit", Number(flags["queue-over"]));
 const pass = belows.every((b) => b.non2xx === 0 && b.errors === 0 && b.timeouts === 0) &&
   above.otherErrors === 0 && above.unavailableWithoutRetryAfter === 0 && above.errors === 0;
