@@ -21,6 +21,8 @@ export interface SampleQuery {
   gamma?: number;
   acceptance?: number;
   scale: number;
+  /** The class asked for, as given (an index or a label); resolved against the model later. */
+  class?: string;
 }
 
 const digits = (max: number) =>
@@ -39,6 +41,10 @@ const fields = {
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: digits(8).pipe(z.number().min(1)), expected: "an integer in 1..8" },
+  class: {
+    schema: z.string().min(1).max(64).regex(/^[^\x00-\x1f\x7f]+$/),
+    expected: "a class index or label (see GET /v1/models/:id)",
+  },
 } as const;
 
 /** Names of the accepted parameters. */
@@ -118,11 +124,42 @@ export function parseSampleQuery(
     gamma: out.gamma as number | undefined,
     acceptance: out.acceptance as number | undefined,
     scale: (out.scale as number | undefined) ?? 1,
+    class: out.class as string | undefined,
   };
 }
 
-/** The canonical query string of a request (sorted, defaults filled), for ETags and signing. */
-export function canonicalQuery(q: SampleQuery & { seed: number }): string {
+/**
+ * The class index a query asks for: an index (`7`) or a label (`Sneaker`, any case) of the
+ * model's `classes`; undefined when the query names none. Throws 400 naming the valid ones.
+ */
+export function resolveClass(
+  model: { id: string; classes?: readonly string[] },
+  given: string | undefined,
+): number | undefined {
+  if (given === undefined) return undefined;
+  const classes = model.classes ?? [];
+  if (classes.length === 0) {
+    throw bad("class", `Cannot sample as model '${model.id}' has no classes: remove 'class'`);
+  }
+  const index = /^[0-9]{1,4}$/.test(given) ? Number(given) : -1;
+  if (index >= 0 && index < classes.length) return index;
+  const byLabel = classes.findIndex((c) => c.toLowerCase() === given.toLowerCase());
+  if (byLabel >= 0) return byLabel;
+  const valid = classes.map((c, i) => `${i} (${c})`).join(", ");
+  const shown = given.length > 40 ? `${given.slice(0, 40)}...` : given;
+  throw bad(
+    "class",
+    `Cannot sample as 'class' must be a class of model '${model.id}': current value is ` +
+      `'${shown}'; valid classes are ${valid}`,
+    `an index in 0..${classes.length - 1} or one of ${classes.join(", ")}`,
+  );
+}
+
+/**
+ * The canonical query string of a request (sorted, defaults filled, the class as its index), for
+ * ETags and signing.
+ */
+export function canonicalQuery(q: SampleQuery & { seed: number; label?: number }): string {
   const parts: [string, string][] = [
     ["drs", String(q.drs)],
     ["format", q.format],
@@ -132,6 +169,7 @@ export function canonicalQuery(q: SampleQuery & { seed: number }): string {
   ];
   if (q.gamma !== undefined) parts.push(["gamma", String(q.gamma)]);
   if (q.acceptance !== undefined) parts.push(["acceptance", String(q.acceptance)]);
+  if (q.label !== undefined) parts.push(["class", String(q.label)]);
   parts.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   return parts.map(([k, v]) => `${k}=${v}`).join("&");
 }

@@ -23,8 +23,8 @@ import {
   type SamplerModel,
 } from "../sampling/mod.ts";
 
-/** A query whose seed has been chosen. */
-export type SeededQuery = SampleQuery & { seed: number };
+/** A query whose seed has been chosen and whose class (if any) is resolved to its index. */
+export type SeededQuery = SampleQuery & { seed: number; label?: number };
 
 /** Bytes and headers of one sample response. */
 export interface SampleBody {
@@ -51,6 +51,7 @@ export function sampleRequest(q: SeededQuery): SampleRequest {
     seed: q.seed,
     n: q.n,
     sampler: q.drs ? { kind: "drs", gamma: q.gamma, acceptance: q.acceptance } : { kind: "raw" },
+    label: q.label,
   };
 }
 
@@ -140,14 +141,17 @@ export async function sampleBody(
     seed: q.seed,
     n: q.n,
     drs: q.drs,
+    ...(q.label !== undefined ? { class: q.label } : {}),
   });
   // Raw samples come in one piece at the end; DRS samples are all written by now.
   json.write(result.x, { from: json.written, to: q.n });
   const encoder = new TextEncoder();
+  // Class-conditional models: the class index of each sample (labels in GET /v1/models/:id).
+  const classes = result.labels ? `,"classes":[${result.labels.join(",")}]` : "";
   const parts = [
     encoder.encode(`${head.slice(0, -1)},"samples":`),
     json.finish(),
-    encoder.encode(`,"stats":${JSON.stringify(result.stats)}}`),
+    encoder.encode(`${classes},"stats":${JSON.stringify(result.stats)}}`),
   ];
   const body = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;

@@ -20,7 +20,8 @@ export interface SignArgs {
 /** Usage line printed with `--help`. */
 export const SIGN_USAGE =
   "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
-  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8]";
+  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8] " +
+  "[--class INDEX|LABEL]";
 
 const int = (min: number, max: number) =>
   z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -44,6 +45,7 @@ const flags = {
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: int(1, 8), expected: "an integer in 1..8" },
+  class: { schema: z.string().min(1).max(64), expected: "a class index or label" },
 } as const;
 
 type Flag = keyof typeof flags;
@@ -94,6 +96,7 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
       gamma: get<number>("gamma"),
       acceptance: get<number>("acceptance"),
       scale: get<number>("scale"),
+      class: get<string>("class"),
     },
     ttl: get<number>("ttl") ?? 3600,
     baseUrl: get<string>("base-url") ?? "http://localhost:8000",

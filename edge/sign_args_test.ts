@@ -22,6 +22,7 @@ Deno.test("parseSignArgs() reads the documented flags", () => {
     gamma: undefined,
     acceptance: undefined,
     scale: undefined,
+    class: undefined,
   });
   assert.equal(args.ttl, 3600);
   assert.equal(args.baseUrl, "https://x.dev");

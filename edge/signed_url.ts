@@ -22,6 +22,8 @@ export interface SignedSampleParams {
   acceptance?: number;
   /** @default {1} */
   scale?: number;
+  /** Class index or label, for class-conditional models. */
+  class?: string | number;
 }
 
 /** Options for {@linkcode signedSampleUrl}. */
@@ -58,6 +60,7 @@ export async function signedSampleUrl(
   if (params.gamma !== undefined) q.set("gamma", String(params.gamma));
   if (params.acceptance !== undefined) q.set("acceptance", String(params.acceptance));
   if (params.scale !== undefined) q.set("scale", String(params.scale));
+  if (params.class !== undefined) q.set("class", String(params.class));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

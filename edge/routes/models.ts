@@ -8,7 +8,11 @@ import type { LoadedModel } from "../registry.ts";
 /** The public description of a loaded model. */
 export function describeModel(model: LoadedModel): Record<string, unknown> {
   const { manifest } = model;
-  const { fQuantiles: _table, ...drs } = manifest.drs;
+  const { fQuantiles: _table, classes: perClass, ...constants } = manifest.drs;
+  // The quantile tables stay in the manifest: 101 numbers per class say little to a client.
+  const drs = perClass
+    ? { ...constants, classes: perClass.map(({ fQuantiles: _q, ...c }) => c) }
+    : constants;
   return {
     id: model.id,
     kind: manifest.kind,
@@ -16,6 +20,8 @@ export function describeModel(model: LoadedModel): Record<string, unknown> {
     latentDim: manifest.latentDim,
     sampleShape: manifest.sampleShape,
     outputRange: manifest.outputRange,
+    // Class-conditional models: the labels `class=` takes (by index or name).
+    ...(manifest.classes ? { classes: manifest.classes } : {}),
     backend: model.backend.name,
     // true: G+D run on the inference thread, off the thread that answers requests.
     inferenceThread: model.backend.offThread === true,

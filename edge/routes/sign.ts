@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { signedSampleUrl } from "../signed_url.ts";
+import { resolveClass } from "../query.ts";
 import { findModel } from "./models.ts";
 
 /** Longest TTL a signed URL may have: 30 days. */
@@ -20,6 +21,7 @@ const signBodySchema = z.strictObject({
   gamma: z.number().refine(Number.isFinite).optional(),
   acceptance: z.number().gt(0).lt(1).optional(),
   scale: z.number().int().min(1).max(8).optional(),
+  class: z.union([z.number().int().min(0).max(9999), z.string().min(1).max(64)]).optional(),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
@@ -80,7 +82,8 @@ export function signRoutes(deps: AppDeps): Hono<AppEnv> {
       );
     }
     const { model, ttl = 3600, baseUrl, ...params } = parsed.data;
-    findModel(deps, model);
+    // A class the model does not have is refused now, not when the URL is first fetched.
+    resolveClass(findModel(deps, model).manifest, params.class?.toString());
     const expiresAt = deps.nowSeconds() + ttl;
     const url = await signedSampleUrl(deps.keys[0], { model, ...params }, {
       base: baseUrl ?? new URL(c.req.url).origin,
