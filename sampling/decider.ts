@@ -40,6 +40,11 @@ export interface Decider {
    * Values per returned row. @default {the model's sample size} (a burn-in returns logits: 1)
    */
   readonly rowSize?: number;
+  /**
+   * Truncation of the latents (BigGAN): entries with |z| > psi are redrawn inside [-psi, psi]
+   * (shared/truncation.ts). @default {undefined} (no truncation)
+   */
+  readonly psi?: number;
   /** Samples returned so far. */
   readonly accepted: number;
   /**

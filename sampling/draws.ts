@@ -6,6 +6,7 @@
  */
 
 import { normals, uniforms } from "../shared/rng.ts";
+import { truncateLatents } from "../shared/truncation.ts";
 
 /** Draws of proposals `start .. start + count - 1`. */
 export interface Draws {
@@ -17,17 +18,27 @@ export interface Draws {
 
 const NO_UNIFORMS = new Float64Array(0);
 
-/** The draws of proposals `range.start ..` of `seed`: latents of width `dim`, and uniforms when asked. */
+/** Options for {@linkcode drawProposals}. */
+export interface DrawOptions {
+  /** Also draw the accept-test uniforms. */
+  uniforms: boolean;
+  /** Truncate the latents at psi (BigGAN's trick). @default {undefined} */
+  psi?: number;
+}
+
+/**
+ * The draws of proposals `range.start ..` of `seed`: latents of width `dim` (truncated when
+ * asked), and uniforms when asked.
+ */
 export function drawProposals(
   seed: number,
   range: { start: number; count: number; dim: number },
-  options: { uniforms: boolean },
+  options: DrawOptions,
 ): Draws {
   const { start, count, dim } = range;
-  return {
-    z: normals(seed, { start, count, dim }),
-    u: options.uniforms ? uniforms(seed, { start, count }) : NO_UNIFORMS,
-  };
+  const z = normals(seed, { start, count, dim });
+  if (options.psi !== undefined) truncateLatents(z, { seed, start, count, dim }, options.psi);
+  return { z, u: options.uniforms ? uniforms(seed, { start, count }) : NO_UNIFORMS };
 }
 
 /**

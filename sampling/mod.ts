@@ -34,7 +34,9 @@ export type SamplerSpec =
    */
   | { kind: "drs"; gamma?: number; acceptance?: number }
   /** Raw G: proposals 0..n-1. */
-  | { kind: "raw" };
+  | { kind: "raw" }
+  /** Raw G on truncated latents: entries beyond |psi| redrawn (BigGAN's truncation trick). */
+  | { kind: "truncation"; psi: number };
 
 /** A model's calibrated DRS constants (the manifest's `drs` block). */
 export interface ModelDrs extends DrsConstants {
@@ -96,8 +98,9 @@ function classPlan(model: SamplerModel, request: SampleRequest): ClassPlan | und
  * calibration: what the server checks against its budget before any work.
  */
 export function expectedRate(model: SamplerModel, request: SampleRequest): number {
-  if (request.sampler.kind === "raw") return 1;
-  const lanes = drsLanes(model), gammas = drsGammas(model, request.sampler);
+  const spec = request.sampler;
+  if (spec.kind !== "drs") return 1;
+  const lanes = drsLanes(model), gammas = drsGammas(model, spec);
   const inPlay = request.label !== undefined ? [request.label] : lanes.map((_, k) => k);
   return inPlay.reduce((a, k) => a + expectedAcceptance(lanes[k].fQuantiles, gammas[k]), 0) /
     inPlay.length;
@@ -122,6 +125,8 @@ export function deciderFor(
       });
     case "raw":
       return rawDecider(sampleSize, { classes });
+    case "truncation":
+      return rawDecider(sampleSize, { classes, psi: spec.psi });
   }
 }
 

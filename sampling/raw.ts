@@ -6,17 +6,29 @@
 
 import { classesOf, type ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
+import { checkPsi } from "../shared/truncation.ts";
 import { rawStats } from "./stats.ts";
+
+/** Options for {@linkcode rawDecider}. */
+export interface RawDeciderOptions {
+  /** Classes of a class-conditional model's proposals. @default {undefined} */
+  classes?: ClassPlan;
+  /** Truncation: latent entries beyond |psi| redrawn (BigGAN). @default {undefined} */
+  psi?: number;
+}
 
 /**
  * Keeps every proposal: `n` samples cost exactly `n` G evaluations. With `classes`, proposals
- * get the requested class or one drawn per proposal.
+ * get the requested class or one drawn per proposal; with `psi`, their latents are truncated
+ * (the truncation sampler).
  */
-export function rawDecider(sampleSize: number, options: { classes?: ClassPlan } = {}): Decider {
-  const { classes } = options;
+export function rawDecider(sampleSize: number, options: RawDeciderOptions = {}): Decider {
+  const { classes, psi } = options;
+  if (psi !== undefined) checkPsi(psi);
   let accepted = 0;
   return {
     needsLogits: false,
+    psi,
     get accepted() {
       return accepted;
     },

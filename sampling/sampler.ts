@@ -124,7 +124,7 @@ export async function runSampler(
       ...drawProposals(
         seed,
         { start: chunk.start, count: chunk.size, dim: model.latentDim },
-        { uniforms: decider.needsLogits },
+        { uniforms: decider.needsLogits, psi: decider.psi },
       ),
       classes: decider.classesFor?.(chunk.start, chunk.size),
     };
