@@ -131,13 +131,13 @@ export function deciderFor(
 }
 
 /** Samples `request.n` outputs with the request's sampler; throws `BudgetExhaustedError` when it cannot. */
-export function sample(
+export async function sample(
   model: SamplerModel,
   request: SampleRequest,
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
   const decider = deciderFor(model, request, options);
-  return runSampler(model, { seed: request.seed, n: request.n, decider }, options);
+  return await runSampler(model, { seed: request.seed, n: request.n, decider }, options);
 }
 
 /** Options for {@linkcode scoreProposals}. */
