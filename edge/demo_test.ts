@@ -1,10 +1,10 @@
 import { decode } from "fast-png";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertEquals, assertOk } from "../testing/assert.ts";
 import { verifyUrl } from "../shared/signing.ts";
 import { demoHtml, escapeHtml } from "./demo/page.ts";
 import { gridPng } from "./render/mod.ts";
 import { DEMO_SEEDS } from "./routes/demo.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 function imgSources(html: string): string[] {
   return [...html.matchAll(/<img class="(raw|drs)" src="([^"]+)"/g)].map((m) =>

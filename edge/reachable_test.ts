@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { HttpError } from "./errors.ts";
 import { parseSampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const F = [-2, -1, 0, 1, 2];
 const query = (text: string) => parseSampleQuery(new URLSearchParams(text));

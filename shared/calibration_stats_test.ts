@@ -5,7 +5,7 @@ import {
   assertEquals,
   assertNotEquals,
   assertThrows,
-} from "./_test_utils.ts";
+} from "../testing/assert.ts";
 
 /** Expected values from numpy 2.4 `np.percentile(values, q)` (default linear method). */
 const NUMPY_CASES: { values: number[]; q: number[]; expected: number[] }[] = [

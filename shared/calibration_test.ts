@@ -13,7 +13,7 @@ import {
   assertEquals,
   assertOk,
   assertThrows,
-} from "./_test_utils.ts";
+} from "../testing/assert.ts";
 
 /** Burn-in logits: a seeded spread with NaN / +-Infinity mixed in (as a flaky D might give). */
 function burnIn(n: number, seed: number): Float64Array {

@@ -6,7 +6,7 @@ import {
   assertEquals,
   assertOk,
   assertThrows,
-} from "./_test_utils.ts";
+} from "../testing/assert.ts";
 
 Deno.test("createDrsState() starts counters at zero and rejects a non-finite logM", () => {
   assertEquals(createDrsState(2.5), {

@@ -1,6 +1,6 @@
 import { IntegrityError, sha256Hex, verifyFileBytes } from "./hash.ts";
 import { createHash } from "node:crypto";
-import { assertEquals, assertOk, assertRejects } from "./_test_utils.ts";
+import { assertEquals, assertOk, assertRejects } from "../testing/assert.ts";
 
 const encoder = new TextEncoder();
 

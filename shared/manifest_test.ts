@@ -5,7 +5,7 @@ import {
   parseManifest,
   parseManifestText,
 } from "./manifest.ts";
-import { assertEquals, assertOk, assertThrows } from "./_test_utils.ts";
+import { assertEquals, assertOk, assertThrows } from "../testing/assert.ts";
 
 const SOURCE = "models/grid25/manifest.json";
 const HASH_G = "a".repeat(64);

@@ -5,7 +5,7 @@ import {
   assertNotEquals,
   assertOk,
   assertThrows,
-} from "./_test_utils.ts";
+} from "../testing/assert.ts";
 
 function hex(words: Uint32Array): string {
   return Array.from(words, (w) => w.toString(16).padStart(8, "0")).join(" ");

@@ -1,6 +1,6 @@
 import { canonicalString, importSigningKey, parseSigningKeys, signUrl } from "./signing.ts";
 import { createHmac } from "node:crypto";
-import { assertEquals, assertOk, assertRejects } from "./_test_utils.ts";
+import { assertEquals, assertOk, assertRejects } from "../testing/assert.ts";
 
 // The same fixtures as signing_test.ts.
 const SECRET = "test-secret-0123456789-abcdefghijklmnop"; // 39 bytes

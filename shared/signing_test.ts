@@ -9,7 +9,7 @@ import {
   verifyUrl,
 } from "./signing.ts";
 import { createHmac } from "node:crypto";
-import { assertEquals, assertOk, assertRejects } from "./_test_utils.ts";
+import { assertEquals, assertOk, assertRejects } from "../testing/assert.ts";
 
 const SECRET = "test-secret-0123456789-abcdefghijklmnop"; // 39 bytes
 const OLD_SECRET = "old-secret-zyxwvutsrqponmlkjihgfedcba-9876";

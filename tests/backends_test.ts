@@ -3,7 +3,7 @@
  * the file, the value and both shapes; bad calls and disposed backends are refused too.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual, match, rejects } from "node:assert/strict";
 import type { BackendInit } from "../backends/mod.ts";
@@ -13,7 +13,12 @@ import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fuseOnnxPair } from "../train/export/fuse.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
-import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+import {
+  assertAlmostEquals,
+  denseWeights,
+  mlpOnnx,
+  mlpReference,
+} from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 

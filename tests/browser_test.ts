@@ -6,10 +6,10 @@
  * the server's own demo page. Screenshots go to tests/artifacts/ (gitignored).
  */
 import { chromium } from "playwright-core";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertEquals, assertOk } from "../testing/assert.ts";
 import { importSigningKey } from "../shared/signing.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
-import { startServer } from "./_server.ts";
+import { startServer } from "../testing/server_process.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
@@ -47,11 +47,13 @@ Deno.test({
       `Cannot run the browser test as '${CHROMIUM}' is missing: apt-get install -y chromium`,
     );
     const server = await startServer({
-      // The shipped models (a scratch folder can stand in while developing).
-      DRS_MODELS_DIR: Deno.env.get("DRS_TEST_MODELS_DIR") ?? "models",
-      DRS_SIGNING_KEYS: `k1:${SECRET}`,
-      DRS_BACKEND: "onnx",
-      DRS_DRAW_WORKER: "0",
+      env: {
+        // The shipped models (a scratch folder can stand in while developing).
+        DRS_MODELS_DIR: Deno.env.get("DRS_TEST_MODELS_DIR") ?? "models",
+        DRS_SIGNING_KEYS: `k1:${SECRET}`,
+        DRS_BACKEND: "onnx",
+        DRS_DRAW_WORKER: "0",
+      },
     });
     const key = await importSigningKey("k1", SECRET);
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
@@ -127,7 +129,8 @@ Deno.test({
       );
       await page.screenshot({ path: `${ARTIFACTS}browser_demo.png`, fullPage: true });
     } catch (error) {
-      console.error(await server.stop());
+      await server.stop();
+      console.error(server.log());
       throw error;
     } finally {
       await browser?.close();

@@ -4,7 +4,7 @@
  * clear messages.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import {
   deepStrictEqual as assertEquals,
   match as assertMatch,
@@ -13,7 +13,12 @@ import {
 import { parseManifestText } from "../shared/manifest.ts";
 import { sha256Hex } from "../shared/hash.ts";
 import { normals } from "../shared/rng.ts";
-import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+import {
+  assertAlmostEquals,
+  denseWeights,
+  mlpOnnx,
+  mlpReference,
+} from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 

@@ -1,5 +1,5 @@
 /** The shipped MNIST classifier: its recorded accuracy holds on the 10,000 test images. */
-import { assertAlmostEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertAlmostEquals, assertOk } from "../testing/assert.ts";
 import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { classify } from "../train/classifier/features.ts";
 import { accuracy } from "../train/classifier/train.ts";

@@ -4,7 +4,7 @@
  * logits; DRS decisions for a fixed seed agree across the two serving runtimes.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual as assertEquals, ok as assert, throws } from "node:assert/strict";
 import type { Backend, BackendInit } from "../backends/mod.ts";
@@ -13,8 +13,8 @@ import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { normals } from "../shared/rng.ts";
 import { calibrateBackend } from "../train/calibrate.ts";
 import { exportModelPair, exportOnnx } from "../train/export/mod.ts";
-import { decisionAgreement, maxAbsDiff, proposalLogits, runMicros } from "./_parity.ts";
-import { convDiscriminator, convGenerator, mlp, oddConvModel } from "./_tfjs_models.ts";
+import { decisionAgreement, maxAbsDiff, proposalLogits, runMicros } from "../testing/parity.ts";
+import { convDiscriminator, convGenerator, mlp, oddConvModel } from "../testing/tfjs_models.ts";
 
 const test = isolatedTest(import.meta.url);
 

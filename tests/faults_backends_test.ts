@@ -4,7 +4,7 @@
  * Runs in its own process (onnxruntime-node allows one isolate).
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as ort from "onnxruntime-node";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual, rejects } from "node:assert/strict";
@@ -13,7 +13,7 @@ import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { ensureWasmBackend, openWasmBackend } from "../backends/tfjs_wasm.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
-import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+import { denseWeights, mlpOnnx } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 

@@ -3,7 +3,7 @@
  * naming the file and both hashes: the edge registry's load path and the re-calibration path.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
 import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
@@ -11,7 +11,7 @@ import { loadModel } from "../edge/registry.ts";
 import { sha256Hex } from "../shared/hash.ts";
 import { recalibrateModel } from "../train/_recalibrate.ts";
 import { calibrateOnnxPair } from "../train/byo.ts";
-import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+import { denseWeights, mlpOnnx } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 

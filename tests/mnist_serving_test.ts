@@ -4,15 +4,15 @@
  * JSON shapes, and the same pixels from both runtimes for the same seed.
  */
 import { decode } from "fast-png";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertEquals, assertOk } from "../testing/assert.ts";
 import { createApp } from "../edge/app.ts";
 import { openBackend } from "../backends/open.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
-import { testKey } from "../edge/testing/fake_models.ts";
+import { testKey } from "../testing/fake_models.ts";
 import type { BackendName } from "../backends/mod.ts";
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 
 // onnxruntime-node allows one isolate per process: run this module in its own process.
 const test = isolatedTest(import.meta.url);

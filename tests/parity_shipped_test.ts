@@ -5,7 +5,7 @@
  * constants agree on at least 99.9% of proposals across the two serving runtimes.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { ok as assert } from "node:assert/strict";
 import { BACKEND_FILES, type BackendInit } from "../backends/mod.ts";
@@ -15,7 +15,12 @@ import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { normals } from "../shared/rng.ts";
-import { decisionAgreement, discriminatorOn, maxAbsDiff, proposalLogits } from "./_parity.ts";
+import {
+  decisionAgreement,
+  discriminatorOn,
+  maxAbsDiff,
+  proposalLogits,
+} from "../testing/parity.ts";
 
 const test = isolatedTest(import.meta.url);
 

@@ -3,10 +3,10 @@
  * -> manifest, and the CLI's one-line errors.
  */
 import { join } from "node:path";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertEquals, assertOk } from "../testing/assert.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { trainer } from "./_trainer_cli.ts";
+import { trainer } from "../testing/trainer_cli.ts";
 
 Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 model", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drs-train-" });

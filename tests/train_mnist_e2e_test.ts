@@ -5,10 +5,10 @@
  * classifier; the numbers of a 12-step model mean nothing, the sanity rows do.
  */
 import { join } from "node:path";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertEquals, assertOk } from "../testing/assert.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { ROOT, trainer } from "./_trainer_cli.ts";
+import { ROOT, trainer } from "../testing/trainer_cli.ts";
 
 const CLASSIFIER = Deno.env.get("DRS_TEST_CLASSIFIER_DIR") ??
   join(ROOT, "models/mnist/classifier");

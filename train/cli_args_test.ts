@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../shared/_test_utils.ts";
+import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { CliError, parseFlags, requireFlag } from "./cli_args.ts";
 
 const SPECS = {

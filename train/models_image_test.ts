@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertClose, assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertClose, assertEquals, assertOk } from "../testing/assert.ts";
 import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { exportModelPair } from "./export/mod.ts";
 import { buildImageDiscriminator, buildImageGenerator } from "./models_image.ts";
 import { normals } from "../shared/rng.ts";
-import { isolatedTest } from "../tests/_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 
 // onnxruntime-node allows one isolate per process: run this module in its own process.
 const test = isolatedTest(import.meta.url);

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertAlmostEquals, assertEquals, assertOk } from "../testing/assert.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
 import "./tf_grad_fixes.ts";

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../shared/_test_utils.ts";
+import { assertEquals, assertThrows } from "../../testing/assert.ts";
 import { HttpError } from "../errors.ts";
 import { checkPngSize, MAX_PNG_PIXELS } from "./limits.ts";
 

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../shared/_test_utils.ts";
+import { assertEquals } from "../../testing/assert.ts";
 import { shiftImage } from "./augment.ts";
 
 Deno.test("shiftImage() moves content right/down and fills the border", () => {

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../shared/_test_utils.ts";
+import { assertEquals, assertThrows } from "../../testing/assert.ts";
 import { IdxError, parseIdx } from "./idx.ts";
 
 /** IDX bytes by hand: magic 0x0000, type, rank, big-endian dims, values. */

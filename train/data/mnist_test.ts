@@ -4,7 +4,7 @@ import {
   assertEquals,
   assertRejects,
   assertThrows,
-} from "../../shared/_test_utils.ts";
+} from "../../testing/assert.ts";
 import { loadMnist, mnistSource, scaledPixels } from "./mnist.ts";
 
 Deno.test("loadMnist() reads the test split with the published label counts", async () => {

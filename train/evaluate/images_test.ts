@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals } from "../../shared/_test_utils.ts";
+import { assertAlmostEquals, assertEquals } from "../../testing/assert.ts";
 import { classHistogram, imageMetrics, inceptionScore, klFromUniform } from "./images.ts";
 import { gaussianStats } from "./symmetric.ts";
 

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals } from "../../shared/_test_utils.ts";
+import { assertAlmostEquals, assertEquals } from "../../testing/assert.ts";
 import { grid25, ring8, samplePoints } from "../data/gaussians.ts";
 import { pointMetrics } from "./points.ts";
 

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertThrows } from "../../shared/_test_utils.ts";
+import { assertAlmostEquals, assertThrows } from "../../testing/assert.ts";
 import { frechetDistance, gaussianStats, matMul, sqrtPsd, symmetricEigen } from "./symmetric.ts";
 
 /** A random rotation (Gram-Schmidt on a fixed pseudo-random matrix): `// [n, n]`. */
