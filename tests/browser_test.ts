@@ -5,8 +5,8 @@
  * Every image must load with a non-zero natural size and a tampered URL must fail. Also opens
  * the server's own demo page. Screenshots go to tests/artifacts/ (gitignored).
  */
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { assertEquals, assertOk } from "../testing/assert.ts";
 import { importSigningKey } from "../shared/signing.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
 import { startServer } from "../testing/server_process.ts";
@@ -42,7 +42,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    assertOk(
+    assert.ok(
       await Deno.stat(CHROMIUM).then(() => true, () => false),
       `Cannot run the browser test as '${CHROMIUM}' is missing: apt-get install -y chromium`,
     );
@@ -92,7 +92,7 @@ Deno.test({
           "--disable-sync",
         ],
       });
-      assertOk(new URL(pageOrigin).origin !== new URL(server.origin).origin);
+      assert.ok(new URL(pageOrigin).origin !== new URL(server.origin).origin);
       const page = await browser.newPage();
       await page.goto(pageOrigin);
       await page.waitForFunction(ALL_COMPLETE, null, { timeout: 60_000 });
@@ -101,21 +101,24 @@ Deno.test({
       await page.screenshot({ path: `${ARTIFACTS}browser_embed.png`, fullPage: true });
       const byId = Object.fromEntries(states.map((s) => [s.id, s]));
       for (const { id } of good) {
-        assertOk(byId[id].naturalWidth > 0 && byId[id].naturalHeight > 0, `${id} did not load`);
+        assert.ok(byId[id].naturalWidth > 0 && byId[id].naturalHeight > 0, `${id} did not load`);
       }
-      assertEquals([byId["single-x1"].naturalWidth, byId["single-x1"].naturalHeight], [28, 28]);
-      assertEquals([byId["single-x8"].naturalWidth, byId["single-x8"].naturalHeight], [224, 224]);
-      assertEquals(byId["raw-grid"].naturalWidth, 4 * 56 + 5 * 2);
-      assertEquals(byId.tampered.naturalWidth, 0, "the tampered URL must not load");
+      assert.deepEqual([byId["single-x1"].naturalWidth, byId["single-x1"].naturalHeight], [28, 28]);
+      assert.deepEqual([byId["single-x8"].naturalWidth, byId["single-x8"].naturalHeight], [
+        224,
+        224,
+      ]);
+      assert.deepEqual(byId["raw-grid"].naturalWidth, 4 * 56 + 5 * 2);
+      assert.equal(byId.tampered.naturalWidth, 0, "the tampered URL must not load");
       const direct = await fetch(tampered);
       await direct.body?.cancel();
-      assertEquals(direct.status, 403);
+      assert.equal(direct.status, 403);
 
       // The server's own demo page: every gallery image loads.
       await page.goto(`${server.origin}/demo?model=mnist&acceptance=0.3`);
       await page.waitForFunction(ALL_COMPLETE, null, { timeout: 60_000 });
       const demo = (await page.evaluate<ImgState[]>(IMG_STATES)).map((i) => i.naturalWidth);
-      assertOk(demo.length >= 2 && demo.every((w) => w > 0), `demo images: ${demo}`);
+      assert.ok(demo.length >= 2 && demo.every((w) => w > 0), `demo images: ${demo}`);
       // The slider re-mints the DRS URLs for a new acceptance target.
       await page.evaluate(
         "(() => { const s = document.getElementById('acceptance'); s.value = '0.6'; " +

@@ -5,9 +5,9 @@
  * constants agree on at least 99.9% of proposals across the two serving runtimes.
  */
 
+import assert from "node:assert/strict";
 import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
-import { ok as assert } from "node:assert/strict";
 import { BACKEND_FILES, type BackendInit } from "../backends/mod.ts";
 import { openBackend } from "../backends/open.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
@@ -95,7 +95,7 @@ for (const { dir, manifest } of models) {
       ...BACKEND_FILES.onnx,
       ...(manifest.training || hasTfjs ? BACKEND_FILES.wasm : []),
     ];
-    for (const name of required) assert(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
+    for (const name of required) assert.ok(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
     const init: BackendInit = {
       latentDim: manifest.latentDim,
       sampleShape: manifest.sampleShape,
@@ -108,7 +108,7 @@ for (const { dir, manifest } of models) {
       const backend = await openBackend("onnx", init);
       const out = await backend.run(z, n);
       await backend.dispose();
-      assert(out.logits.every(Number.isFinite), "finite logits");
+      assert.ok(out.logits.every(Number.isFinite), "finite logits");
       return;
     }
     const reference = await cpuReference(init, z, n);
@@ -128,7 +128,7 @@ for (const { dir, manifest } of models) {
             dl.toExponential(2)
           }`,
         );
-        assert(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
+        assert.ok(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
         logits.push(await proposalLogits(backend, manifest.latentDim, { seed, count }));
       } finally {
         await backend.dispose();
@@ -139,6 +139,6 @@ for (const { dir, manifest } of models) {
       `  DRS decisions agree on ${(result.agreement * 100).toFixed(3)}% of ${count} proposals ` +
         `(accepted ${result.acceptedA} onnx, ${result.acceptedB} wasm)`,
     );
-    assert(result.agreement >= 0.999, `agreement ${result.agreement} < 0.999`);
+    assert.ok(result.agreement >= 0.999, `agreement ${result.agreement} < 0.999`);
   });
 }
