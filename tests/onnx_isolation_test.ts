@@ -7,13 +7,12 @@
  */
 
 import assert from "node:assert/strict";
+import { repoPath, ROOT, sourceFiles } from "../testing/source_files.ts";
 
-const ROOT = new URL("../", import.meta.url);
 const ORT = /^npm:\/?onnxruntime-node@/;
 const ISOLATED = new URL("testing/isolated.ts", ROOT).href;
 /** Test files as `deno test` finds them. */
 const TEST_FILE = /(^|[._])test\.(ts|tsx|mts|js|mjs|jsx)$/;
-const SKIP_DIRS = new Set(["node_modules", "models", "dist", "artifacts"]);
 const WORKER = /new Worker\([^;]*?new URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url\s*\)/gs;
 
 /**
@@ -25,14 +24,6 @@ const NEVER_LOADS: Record<string, string> = {
   "tests/workerd_test.ts": "imports scripts/build_worker.ts, which only bundles; servers run in " +
     "subprocesses",
 };
-
-async function* sourceFiles(dir: URL): AsyncGenerator<URL> {
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.name.startsWith(".") || SKIP_DIRS.has(entry.name)) continue;
-    if (entry.isDirectory) yield* sourceFiles(new URL(`${entry.name}/`, dir));
-    else if (/\.(ts|tsx|mts|js|mjs|jsx)$/.test(entry.name)) yield new URL(entry.name, dir);
-  }
-}
 
 interface Edge {
   to: string;
@@ -90,7 +81,7 @@ Deno.test("isolatedTest() wraps every test module that can load onnxruntime-node
   const tests: URL[] = [];
   const workers = new Map<string, string[]>();
   const sources = new Map<string, string>();
-  for await (const file of sourceFiles(ROOT)) {
+  for await (const file of sourceFiles()) {
     const text = await Deno.readTextFile(file);
     sources.set(file.href, text);
     if (TEST_FILE.test(file.pathname.split("/").pop()!)) tests.push(file);
@@ -106,7 +97,7 @@ Deno.test("isolatedTest() wraps every test module that can load onnxruntime-node
   const needless: string[] = [];
   const listed = new Set<string>();
   for (const test of tests) {
-    const name = test.href.slice(ROOT.href.length);
+    const name = repoPath(test);
     const isolated = graph.get(test.href)!.some((e) => e.to === ISOLATED && !e.dynamic) &&
       /\bisolatedTest\(import\.meta\.url\)/.test(sources.get(test.href)!);
     const anyPath = reachesOrt(graph, test.href, true);
