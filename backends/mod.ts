@@ -5,8 +5,9 @@
  * inference; the sampling core, calibration, evaluation and the server see the interface.
  *
  * Public modules beside this one: `graph_check.ts` (graph inputs and outputs against the
- * manifest), `tfjs_load.ts` (TF.js layers models from bytes), `onnx_node.ts`, `tfjs_wasm.ts`,
- * `wasm_paths.ts` (Deno's path to the WASM binaries) and `fake.ts` (analytic stand-ins for tests).
+ * manifest), `tfjs_load.ts` (TF.js layers models from bytes), `onnx_node.ts`, `tfjs_wasm.ts`
+ * and `wasm_paths.ts` (Deno's path to the WASM binaries). The analytic stand-ins for tests live in
+ * `testing/fake_backends.ts`.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeGridBackend } from "./fake.ts";
+import { fakeGridBackend } from "../testing/fake_backends.ts";
 import type { Backend, BackendInit, BackendName } from "./mod.ts";
 import { resolveBackend } from "./open.ts";
 

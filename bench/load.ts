@@ -10,9 +10,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { type LoadResult, runLoad } from "./load_gen.ts";
+import { type LoadResult, runLoad } from "../testing/load_gen.ts";
 import { loadMarkdown } from "./load_report.ts";
-import { startServer } from "./server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

@@ -1,7 +1,7 @@
 /** Markdown tables of the load and soak benchmarks (for BENCHMARKS.md). @module */
 
-import type { LoadResult } from "./load_gen.ts";
-import type { RssVerdict } from "./rss.ts";
+import type { LoadResult } from "../testing/load_gen.ts";
+import type { RssVerdict } from "../testing/rss.ts";
 
 /** A load phase as reported. */
 export type LoadPhase = LoadResult & { label: string; queue: number; design?: string };

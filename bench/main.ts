@@ -26,7 +26,7 @@ import {
 } from "./http.ts";
 import { measureThroughput, type ThroughputRow } from "./in_process.ts";
 import { markdownReport } from "./report.ts";
-import { startServer } from "./server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 
 /** Where the app runs G+D, as the table names it. */
 const MODES = {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createLimiter } from "./limiter.ts";
 import { sample } from "../sampling/mod.ts";
-import { fakeGridBackend } from "../backends/fake.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { fakeGridBackend } from "../testing/fake_backends.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { createApp } from "./app.ts";
 import { createRegistry } from "./registry.ts";
-import { fakeModelFiles, fakeOpener, memorySource, testKey } from "./testing/fake_models.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { fakeModelFiles, fakeOpener, memorySource, testKey } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 async function errorOf(
   res: Response,

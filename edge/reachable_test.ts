@@ -3,7 +3,7 @@ import { expectedAcceptance } from "../shared/calibration.ts";
 import { HttpError } from "./errors.ts";
 import { parseSampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const F = [-2, -1, 0, 1, 2];
 const rate = (gamma: number) => expectedAcceptance(F, gamma);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRegistry, loadModel } from "./registry.ts";
-import type { FakeBackend } from "../backends/fake.ts";
-import { fakeModelFiles, fakeOpener, memorySource } from "./testing/fake_models.ts";
+import type { FakeBackend } from "../testing/fake_backends.ts";
+import { fakeModelFiles, fakeOpener, memorySource } from "../testing/fake_models.ts";
 
 Deno.test("createRegistry() loads every model and hands verified bytes to the opener", async () => {
   const grid = await fakeModelFiles("grid", "points2d");

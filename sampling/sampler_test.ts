@@ -9,7 +9,7 @@ import {
   type SamplerModel,
   scoreProposals,
 } from "./mod.ts";
-import { fakeGridBackend, type FakeGridOptions } from "../backends/fake.ts";
+import { fakeGridBackend, type FakeGridOptions } from "../testing/fake_backends.ts";
 
 async function gridModel(options: FakeGridOptions = {}, logMShift = 0): Promise<SamplerModel> {
   const backend = fakeGridBackend(options);

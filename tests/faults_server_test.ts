@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startServer } from "../bench/server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 import { sha256Hex } from "../shared/hash.ts";
 
 const SOURCE = new URL("../models/mnist/", import.meta.url).pathname;

@@ -11,9 +11,9 @@
  */
 
 import assert from "node:assert/strict";
-import type { FakeBackend } from "../backends/fake.ts";
-import { fakeModelFiles } from "../edge/testing/fake_models.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
+import type { FakeBackend } from "../testing/fake_backends.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 // deno-lint-ignore no-explicit-any
 async function json(res: Response): Promise<any> {

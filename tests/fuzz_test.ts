@@ -7,10 +7,10 @@
 
 import assert from "node:assert/strict";
 import { importSigningKey } from "../shared/signing.ts";
-import { startServer } from "../bench/server_process.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
-import { createTally, responseProblem, tallySummary, toRequest } from "./_fuzz_check.ts";
-import { fuzzRequest, fuzzRng, type FuzzTarget } from "./_fuzz_gen.ts";
+import { startServer } from "../testing/server_process.ts";
+import { makeTestApp } from "../testing/test_app.ts";
+import { createTally, responseProblem, tallySummary, toRequest } from "../testing/fuzz_check.ts";
+import { fuzzRequest, fuzzRng, type FuzzTarget } from "../testing/fuzz_gen.ts";
 
 const ADMIN = "fuzz-admin-token-do-not-echo-4f1c";
 const SECRET = "fuzz-signing-secret-0123456789abcdefghijk";

@@ -5,10 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import { runLoad } from "../bench/load_gen.ts";
-import { startServer } from "../bench/server_process.ts";
-import { rssVerdict } from "../bench/rss.ts";
-import { runSoak, writeSoakFiles } from "../bench/soak_run.ts";
+import { runLoad } from "../testing/load_gen.ts";
+import { startServer } from "../testing/server_process.ts";
+import { rssVerdict } from "../testing/rss.ts";
+import { runSoak, writeSoakFiles } from "../testing/soak_run.ts";
 
 async function pickModel(origin: string): Promise<string> {
   const ids = (await (await fetch(`${origin}/v1/models`)).json()).models.map(

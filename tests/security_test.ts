@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { importSigningKey, parseSigningKeys } from "../shared/signing.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const NOW = 1_800_000_000;
 const SECRET = "security-test-secret-0123456789abcdefghij";

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startServer } from "../bench/server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 
 const MODELS = new URL("../models/", import.meta.url);
 const hasGrid25 = await Deno.stat(new URL("grid25/manifest.json", MODELS)).then(

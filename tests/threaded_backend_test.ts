@@ -5,7 +5,7 @@
  * `close()` ending every call.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import assert from "node:assert/strict";
 import type { Backend, BackendName } from "../backends/mod.ts";
 import { openBackend } from "../backends/mod.ts";

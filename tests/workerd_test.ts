@@ -8,11 +8,11 @@
 
 import assert from "node:assert/strict";
 import { parseSigningKeys } from "../shared/signing.ts";
-import { startServer } from "../bench/server_process.ts";
-import { startWorkerd } from "../bench/workerd_process.ts";
+import { startServer } from "../testing/server_process.ts";
+import { startWorkerd } from "../testing/workerd_process.ts";
 import { buildWorker } from "../scripts/build_worker.ts";
-import { checkContract, type ContractBodies, signedPaths } from "./_contract.ts";
-import { modelsFolder, shippedModels } from "./_models_folder.ts";
+import { checkContract, type ContractBodies, signedPaths } from "../testing/contract.ts";
+import { modelsFolder, shippedModels } from "../testing/models_folder.ts";
 
 const SECRET = "workerd-test-secret-0123456789abcdefghij";
 const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };

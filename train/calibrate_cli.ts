@@ -63,7 +63,7 @@ async function run(args: string[]): Promise<string> {
   const percentile = f.percentile as number | undefined;
   const samples = f.samples as number | undefined;
   if (f.model !== undefined) {
-    const { recalibrateModel } = await import("./_recalibrate.ts");
+    const { recalibrateModel } = await import("./recalibrate.ts");
     const dir = f.model as string;
     return summary(await recalibrateModel(dir, { percentile, samples }), dir);
   }

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { calibrateDrs } from "../../shared/calibration.ts";
-import { sha256Hex } from "../../shared/hash.ts";
-import { importSigningKey, type SigningKey } from "../../shared/signing.ts";
-import { normals } from "../../shared/rng.ts";
-import type { Manifest } from "../../shared/manifest.ts";
-import type { BackendOpener, ModelSource } from "../registry.ts";
-import { type FakeBackend, fakeGridBackend, fakeImageBackend } from "../../backends/fake.ts";
+import { calibrateDrs } from "../shared/calibration.ts";
+import { sha256Hex } from "../shared/hash.ts";
+import { importSigningKey, type SigningKey } from "../shared/signing.ts";
+import { normals } from "../shared/rng.ts";
+import type { Manifest } from "../shared/manifest.ts";
+import type { BackendOpener, ModelSource } from "../edge/registry.ts";
+import { type FakeBackend, fakeGridBackend, fakeImageBackend } from "./fake_backends.ts";
 
 /** Files of one model folder by path. */
 export type ModelFiles = Map<string, Uint8Array>;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Backend, BackendOutput } from "./mod.ts";
+import type { Backend, BackendOutput } from "../backends/mod.ts";
 
 /** Options for {@linkcode fakeGridBackend}. */
 export interface FakeGridOptions {

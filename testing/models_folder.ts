@@ -1,6 +1,6 @@
 /**
  * Temporary models folders for the deployment tests: a copy of one shipped model, or the small
- * generated one of `_worker_fixture.ts` when none ships (written by a subprocess so TF.js stays
+ * generated one of `worker_fixture.ts` when none ships (written by a subprocess so TF.js stays
  * out of the test process).
  *
  * @module
@@ -36,7 +36,7 @@ export async function modelsFolder(id?: string): Promise<ModelsFolder> {
     assert.equal(copied.code, 0, new TextDecoder().decode(copied.stderr));
   } else {
     const made = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tests/_worker_fixture.ts", dir],
+      args: ["run", "-A", "testing/worker_fixture.ts", dir],
       cwd: ROOT,
     }).output();
     assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));

@@ -1,7 +1,7 @@
 /**
  * A small untrained points2d model folder (`tiny/`: ONNX, TF.js and a valid manifest) for the
  * Worker test when no shipped model is present. Run as a script so TF.js stays out of the test
- * process: `deno run -A tests/_worker_fixture.ts <models-dir>`.
+ * process: `deno run -A testing/worker_fixture.ts <models-dir>`.
  *
  * @module
  */
@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { exportModelPair } from "../train/export/mod.ts";
 import { writeManifest } from "../train/write_manifest.ts";
-import { mlp } from "./_tfjs_models.ts";
+import { mlp } from "./tfjs_models.ts";
 
 /** Writes `<dir>/tiny/` and returns the model id. */
 export async function writeTinyModel(dir: string): Promise<string> {
@@ -29,7 +29,7 @@ export async function writeTinyModel(dir: string): Promise<string> {
   await writeManifest(out, {
     id: "tiny",
     kind: "points2d",
-    description: "untrained MLP pair for the Worker test (tests/_worker_fixture.ts)",
+    description: "untrained MLP pair for the Worker test (testing/worker_fixture.ts)",
     latentDim,
     sampleShape: [2],
     outputRange: [-3, 3],

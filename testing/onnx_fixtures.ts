@@ -128,17 +128,3 @@ export function mlpReference(
   });
   return cur;
 }
-
-/** Throws when `|actual - expected| > tolerance`. */
-export function assertAlmostEquals(
-  actual: number,
-  expected: number,
-  tolerance: number,
-  message = "",
-): void {
-  if (!(Math.abs(actual - expected) <= tolerance)) {
-    throw new Error(
-      `Values differ by more than ${tolerance}: ${actual} vs ${expected} ${message}`.trim(),
-    );
-  }
-}

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { FuzzRequest } from "./_fuzz_gen.ts";
+import type { FuzzRequest } from "./fuzz_gen.ts";
 
 /** Tally of one fuzz run. */
 export interface FuzzTally {

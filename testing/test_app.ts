@@ -1,11 +1,11 @@
 /** A ready app over fake models for route tests. @module */
 
 import type { Hono } from "hono";
-import type { SigningKey } from "../../shared/signing.ts";
-import { type AppOptions, createApp } from "../app.ts";
-import type { AppEnv } from "../deps.ts";
-import { createRegistry, type Registry } from "../registry.ts";
-import type { FakeBackend } from "../../backends/fake.ts";
+import type { SigningKey } from "../shared/signing.ts";
+import { type AppOptions, createApp } from "../edge/app.ts";
+import type { AppEnv } from "../edge/deps.ts";
+import { createRegistry, type Registry } from "../edge/registry.ts";
+import type { FakeBackend } from "./fake_backends.ts";
 import {
   fakeModelFiles,
   fakeOpener,

@@ -18,9 +18,9 @@ import {
   randomText,
   SEGMENTS,
   value,
-} from "./_fuzz_values.ts";
+} from "./fuzz_values.ts";
 
-export { type FuzzRng, fuzzRng } from "./_fuzz_values.ts";
+export { type FuzzRng, fuzzRng } from "./fuzz_values.ts";
 
 /** One generated request. */
 export interface FuzzRequest {
