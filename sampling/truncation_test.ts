@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeGridBackend } from "../backends/fake.ts";
+import { fakeGridBackend } from "../testing/fake_backends.ts";
 import { normals } from "../shared/rng.ts";
 import { truncateLatents } from "../shared/truncation.ts";
 import { sample } from "./mod.ts";

@@ -52,7 +52,6 @@ Deno.test({
         DRS_MODELS_DIR: Deno.env.get("DRS_TEST_MODELS_DIR") ?? "models",
         DRS_SIGNING_KEYS: `k1:${SECRET}`,
         DRS_BACKEND: "onnx",
-        DRS_DRAW_WORKER: "0",
       },
     });
     const key = await importSigningKey("k1", SECRET);
