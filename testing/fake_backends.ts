@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Backend, BackendOutput } from "../backends/mod.ts";
+import type { Backend, BackendOutput, RunOptions } from "../backends/mod.ts";
 
 /** Options for {@linkcode fakeGridBackend}. */
 export interface FakeGridOptions {
@@ -105,6 +105,52 @@ export function fakeImageBackend(): FakeBackend {
     generate(z, n) {
       backend.calls.push({ method: "generate", n });
       return Promise.resolve(generate(z, n));
+    },
+    dispose() {
+      backend.disposed = true;
+      return Promise.resolve();
+    },
+  };
+  return backend;
+}
+
+/**
+ * A class-conditional 4x4 image stand-in (latentDim 4, sampleShape [4, 4, 1]): class c brightens
+ * the image by c / classes, and D's logit is shifted by c (each class has its own logit scale).
+ * Calls record the classes they were given.
+ */
+export function fakeConditionalBackend(
+  classes: number,
+): FakeBackend & { classes: (Int32Array | undefined)[] } {
+  const image = fakeImageBackend();
+  const shift = (x: Float32Array, labels: Int32Array) => {
+    for (let r = 0; r < labels.length; r++) {
+      for (let k = 0; k < 16; k++) x[r * 16 + k] = Math.tanh(x[r * 16 + k] + labels[r] / classes);
+    }
+    return x;
+  };
+  const check = (n: number, labels?: Int32Array) => {
+    if (!labels || labels.length !== n) throw new RangeError("a conditional fake needs classes");
+    return labels;
+  };
+  const backend = {
+    name: "onnx" as const,
+    calls: [] as FakeBackend["calls"],
+    classes: [] as (Int32Array | undefined)[],
+    disposed: false,
+    async run(z: Float32Array, n: number, options: RunOptions = {}) {
+      backend.calls.push({ method: "run", n });
+      backend.classes.push(options.classes);
+      const labels = check(n, options.classes);
+      const { x, logits } = await image.run(z, n);
+      shift(x, labels);
+      for (let r = 0; r < n; r++) logits[r] += labels[r];
+      return { x, logits };
+    },
+    async generate(z: Float32Array, n: number, options: RunOptions = {}) {
+      backend.calls.push({ method: "generate", n });
+      backend.classes.push(options.classes);
+      return shift(await image.generate(z, n), check(n, options.classes));
     },
     dispose() {
       backend.disposed = true;

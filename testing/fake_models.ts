@@ -11,23 +11,52 @@ import { importSigningKey, type SigningKey } from "../shared/signing.ts";
 import { normals } from "../shared/rng.ts";
 import type { Manifest } from "../shared/manifest.ts";
 import type { BackendOpener, ModelSource } from "../edge/registry.ts";
-import { type FakeBackend, fakeGridBackend, fakeImageBackend } from "./fake_backends.ts";
+import {
+  type FakeBackend,
+  fakeConditionalBackend,
+  fakeGridBackend,
+  fakeImageBackend,
+} from "./fake_backends.ts";
 
 /** Files of one model folder by path. */
 export type ModelFiles = Map<string, Uint8Array>;
 
 const encoder = new TextEncoder();
 
+/** Options for {@linkcode fakeModelFiles}. */
+export interface FakeModelOptions {
+  /** Labels of a class-conditional image model (its backend: `fakeConditionalBackend`). */
+  classes?: readonly string[];
+}
+
 /** A model folder for the fake `kind` backend: manifest.json plus two weight files. */
-export async function fakeModelFiles(id: string, kind: "points2d" | "image"): Promise<ModelFiles> {
-  const backend = kind === "points2d" ? fakeGridBackend() : fakeImageBackend();
+export async function fakeModelFiles(
+  id: string,
+  kind: "points2d" | "image",
+  options: FakeModelOptions = {},
+): Promise<ModelFiles> {
+  const labels = options.classes;
+  const backend = kind === "points2d"
+    ? fakeGridBackend()
+    : labels
+    ? fakeConditionalBackend(labels.length)
+    : fakeImageBackend();
   const latentDim = kind === "points2d" ? 3 : 4;
   const burnIn = 4000;
-  const { logits } = await backend.run(
-    normals(424242, { start: 0, count: burnIn, dim: latentDim }),
-    burnIn,
-  );
-  const drs = calibrateDrs(logits, { percentile: 80 });
+  const z = normals(424242, { start: 0, count: burnIn, dim: latentDim });
+  const burnInOf = async (classes?: Int32Array) =>
+    calibrateDrs((await backend.run(z, burnIn, { classes })).logits, { percentile: 80 });
+  const drs = labels
+    ? {
+      ...await burnInOf(Int32Array.from({ length: burnIn }, (_, i) => i % labels.length)),
+      classes: await Promise.all(labels.map(async (_, c) => {
+        const { epsilon: _e, percentile: _p, ...lane } = await burnInOf(
+          new Int32Array(burnIn).fill(c),
+        );
+        return lane;
+      })),
+    }
+    : await burnInOf();
   const weights: Record<string, Uint8Array> = {
     "generator.onnx": encoder.encode(`fake generator of ${id}`),
     "discriminator.onnx": encoder.encode(`fake discriminator of ${id}`),
@@ -43,6 +72,7 @@ export async function fakeModelFiles(id: string, kind: "points2d" | "image"): Pr
     latentDim,
     sampleShape: kind === "points2d" ? [2] : [4, 4, 1],
     outputRange: kind === "points2d" ? [-5, 5] : [-1, 1],
+    ...(labels ? { classes: [...labels] } : {}),
     drs,
     files,
     metrics: { samples: 1000, raw: { highQuality: 0.3 }, drs: { highQuality: 0.6 } },
@@ -69,7 +99,11 @@ export function fakeOpener(opened: FakeBackend[] = []): BackendOpener {
   return async (init, manifest) => {
     await init.readFile("generator.onnx");
     await init.readFile("discriminator.onnx");
-    const backend = manifest.kind === "points2d" ? fakeGridBackend() : fakeImageBackend();
+    const backend = manifest.kind === "points2d"
+      ? fakeGridBackend()
+      : manifest.classes
+      ? fakeConditionalBackend(manifest.classes.length)
+      : fakeImageBackend();
     opened.push(backend);
     return backend;
   };
