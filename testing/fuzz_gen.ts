@@ -72,6 +72,8 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
       n: rng.pick([1, 4, 16]),
       format: rng.pick(["png", "json"] as const),
       ...(rng.chance(0.3) ? { acceptance: rng.pick([0.2, 0.5]) } : {}),
+      // Pinned to a class: valid for class-conditional models, a 400 for the others.
+      ...(rng.chance(0.3) ? { class: rng.pick(["0", "2", "two"]) } : {}),
     },
     { base: "http://fuzz.test", expiresAt },
   );

@@ -88,6 +88,7 @@ export const PARAMS = [
   "gamma",
   "acceptance",
   "scale",
+  "class",
   "exp",
   "kid",
   "sig",
@@ -109,6 +110,7 @@ const GOOD: Record<string, readonly string[]> = {
   gamma: ["0", "-3", "1.5", "2"],
   acceptance: ["0.1", "0.5", "0.9"],
   scale: ["1", "2"],
+  class: ["0", "1", "2", "9", "one", "TWO", "Sneaker", "T-shirt/top"],
 };
 /** Methods other than GET. */
 export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as const;
