@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { calibratorSchema } from "./calibrator.ts";
 import { MODEL_FILES } from "./model_files.ts";
 
 /** Schema version written by this code. */
@@ -84,6 +85,11 @@ export const manifestSchema = z.object({
     (f) => MODEL_FILES.generator in f && MODEL_FILES.discriminator in f,
     `expected at least '${MODEL_FILES.generator}' and '${MODEL_FILES.discriminator}'`,
   ),
+  /**
+   * Maps the discriminator's logit to a calibrated one (`shared/calibrator.ts`). Absent: the
+   * logit is used as is. The `drs` block is computed on the logit the discriminator returns.
+   */
+  calibrator: calibratorSchema.optional(),
   metrics: metricsSchema.optional(),
   training: z.object({
     config: z.record(z.string(), z.unknown()),
