@@ -8,9 +8,11 @@
 
 import type { Backend } from "../backends/mod.ts";
 import { expectedAcceptance, gammaForAcceptance } from "../shared/calibration.ts";
+import type { Calibrator } from "../shared/calibrator.ts";
 import type { ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import { type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
+import { mhDecider } from "./mh.ts";
 import { rawDecider } from "./raw.ts";
 import { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
 import { scoreDecider } from "./score.ts";
@@ -19,6 +21,7 @@ export type { DecideChunk, Decider, Kept } from "./decider.ts";
 export { classesOf, type ClassPlan } from "./classes.ts";
 export { batchSize, type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
 export { rawDecider } from "./raw.ts";
+export { checkK, MAX_K, mhDecider } from "./mh.ts";
 export { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
 export { scoreDecider } from "./score.ts";
 export { BudgetExhaustedError, rawStats, type SampleStats, statsOf } from "./stats.ts";
@@ -36,7 +39,9 @@ export type SamplerSpec =
   /** Raw G: proposals 0..n-1. */
   | { kind: "raw" }
   /** Raw G on truncated latents: entries beyond |psi| redrawn (BigGAN's truncation trick). */
-  | { kind: "truncation"; psi: number };
+  | { kind: "truncation"; psi: number }
+  /** Metropolis-Hastings GAN: an independent chain of `k` proposals per returned sample. */
+  | { kind: "mh"; k: number };
 
 /** A model's calibrated DRS constants (the manifest's `drs` block). */
 export interface ModelDrs extends DrsConstants {
@@ -53,6 +58,8 @@ export interface SamplerModel {
   drs: ModelDrs;
   /** Number of classes of a class-conditional model. @default {0} */
   classes?: number;
+  /** Maps D's logit to a calibrated one for MH (the manifest's calibrator). @default {identity} */
+  calibrator?: Calibrator;
 }
 
 /** One sampling request. */
@@ -99,6 +106,7 @@ function classPlan(model: SamplerModel, request: SampleRequest): ClassPlan | und
  */
 export function expectedRate(model: SamplerModel, request: SampleRequest): number {
   const spec = request.sampler;
+  if (spec.kind === "mh") return 1 / spec.k;
   if (spec.kind !== "drs") return 1;
   const lanes = drsLanes(model), gammas = drsGammas(model, spec);
   const inPlay = request.label !== undefined ? [request.label] : lanes.map((_, k) => k);
@@ -127,6 +135,8 @@ export function deciderFor(
       return rawDecider(sampleSize, { classes });
     case "truncation":
       return rawDecider(sampleSize, { classes, psi: spec.psi });
+    case "mh":
+      return mhDecider({ k: spec.k, sampleSize, calibrator: model.calibrator, classes });
   }
 }
 

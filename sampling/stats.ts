@@ -16,6 +16,8 @@ export interface SampleStats {
   logMRaises: number;
   nonFiniteLogits: number;
   gamma: number | null;
+  /** MH only: proposals that replaced a chain's state. */
+  moves?: number;
 }
 
 /** The budget or the deadline ran out before `n` samples were accepted. */
