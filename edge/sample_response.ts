@@ -9,7 +9,7 @@ import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
 import { OverloadedError } from "./limiter.ts";
-import { canonicalQuery, type SampleQuery } from "./query.ts";
+import { canonicalQuery, resolveClass, resolveSampler, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
@@ -21,10 +21,24 @@ import {
   type SampleRequest,
   type SampleResult,
   type SamplerModel,
+  type SamplerSpec,
 } from "../sampling/mod.ts";
 
-/** A query whose seed has been chosen and whose class (if any) is resolved to its index. */
-export type SeededQuery = SampleQuery & { seed: number; label?: number };
+/**
+ * A query whose seed has been chosen, whose class (if any) is resolved to its index and whose
+ * sampler is resolved against the model's defaults.
+ */
+export type SeededQuery = SampleQuery & { seed: number; label?: number; spec: SamplerSpec };
+
+/** Resolves a parsed query against its model: seed, class index and sampler. */
+export function seededQuery(model: LoadedModel, q: SampleQuery, seed: number): SeededQuery {
+  return {
+    ...q,
+    seed,
+    label: resolveClass(model.manifest, q.class),
+    spec: resolveSampler(model.manifest.samplers, q),
+  };
+}
 
 /** Bytes and headers of one sample response. */
 export interface SampleBody {
@@ -42,6 +56,7 @@ export function samplerModel(model: LoadedModel): SamplerModel {
     sampleShape: manifest.sampleShape,
     drs: manifest.drs,
     classes: manifest.classes?.length ?? 0,
+    calibrator: manifest.calibrator,
   };
 }
 
@@ -50,7 +65,7 @@ export function sampleRequest(q: SeededQuery): SampleRequest {
   return {
     seed: q.seed,
     n: q.n,
-    sampler: q.drs ? { kind: "drs", gamma: q.gamma, acceptance: q.acceptance } : { kind: "raw" },
+    sampler: q.spec,
     label: q.label,
   };
 }
@@ -140,8 +155,11 @@ export async function sampleBody(
     backend: backend.name,
     seed: q.seed,
     n: q.n,
-    drs: q.drs,
+    drs: q.spec.kind === "drs",
     ...(q.label !== undefined ? { class: q.label } : {}),
+    // Other samplers name themselves (DRS and raw bodies keep the form they always had).
+    ...(q.spec.kind === "mh" ? { sampler: "mh", k: q.spec.k } : {}),
+    ...(q.spec.kind === "truncation" ? { sampler: "truncation", psi: q.spec.psi } : {}),
   });
   // Raw samples come in one piece at the end; DRS samples are all written by now.
   json.write(result.x, { from: json.written, to: q.n });

@@ -23,6 +23,9 @@ Deno.test("parseSignArgs() reads the documented flags", () => {
     acceptance: undefined,
     scale: undefined,
     class: undefined,
+    sampler: undefined,
+    k: undefined,
+    psi: undefined,
   });
   assert.equal(args.ttl, 3600);
   assert.equal(args.baseUrl, "https://x.dev");

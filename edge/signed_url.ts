@@ -6,6 +6,7 @@
  */
 
 import { type SigningKey, signUrl } from "../shared/signing.ts";
+import type { SamplerName } from "../shared/manifest.ts";
 import { parseSampleQuery } from "./query.ts";
 
 /** What a signed URL pins (seed is required so the image is immutable). */
@@ -24,6 +25,12 @@ export interface SignedSampleParams {
   scale?: number;
   /** Class index or label, for class-conditional models. */
   class?: string | number;
+  /** The sampler (`drs`, `mh`, `raw`, `truncation`); the model's default when absent. */
+  sampler?: SamplerName;
+  /** MH chain length (with `sampler: "mh"`). */
+  k?: number;
+  /** Truncation threshold (with `sampler: "truncation"`). */
+  psi?: number;
 }
 
 /** Options for {@linkcode signedSampleUrl}. */
@@ -61,6 +68,9 @@ export async function signedSampleUrl(
   if (params.acceptance !== undefined) q.set("acceptance", String(params.acceptance));
   if (params.scale !== undefined) q.set("scale", String(params.scale));
   if (params.class !== undefined) q.set("class", String(params.class));
+  if (params.sampler !== undefined) q.set("sampler", params.sampler);
+  if (params.k !== undefined) q.set("k", String(params.k));
+  if (params.psi !== undefined) q.set("psi", String(params.psi));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

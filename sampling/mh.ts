@@ -14,13 +14,12 @@
  */
 
 import { calibrateLogit, type Calibrator } from "../shared/calibrator.ts";
-import { mhAcceptProbability } from "../shared/mh.ts";
+import { MAX_K, mhAcceptProbability } from "../shared/mh.ts";
+
+export { MAX_K };
 import { classesOf, type ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import type { SampleStats } from "./stats.ts";
-
-/** The largest K a request may ask for. */
-export const MAX_K = 64;
 
 /** Options for {@linkcode mhDecider}. */
 export interface MhDeciderOptions {

@@ -9,6 +9,8 @@
 
 import { z } from "zod";
 import { calibratorSchema } from "./calibrator.ts";
+import { MAX_K } from "./mh.ts";
+import { MAX_PSI } from "./truncation.ts";
 import { MODEL_FILES } from "./model_files.ts";
 
 /** Schema version written by this code. */
@@ -56,6 +58,28 @@ export const drsSchema = z.object({
   classes: z.array(classDrsSchema).min(2).optional(),
 });
 
+/** The samplers a model can serve (the one sampling core runs each). */
+export const SAMPLER_NAMES = ["drs", "mh", "raw", "truncation"] as const;
+/** One of {@linkcode SAMPLER_NAMES}. */
+export type SamplerName = typeof SAMPLER_NAMES[number];
+
+/**
+ * The `samplers` block: what a request that names no sampler (or not its parameters) gets, as
+ * the evaluation recommends for this model.
+ */
+export const samplerDefaultsSchema = z.strictObject({
+  default: z.enum(SAMPLER_NAMES).optional(),
+  k: z.number().int().min(2).max(MAX_K).optional(),
+  psi: z.number().gt(0).max(MAX_PSI).optional(),
+});
+
+/** The `samplers` block with its defaults filled: DRS, MH chains of 8, truncation at 1. */
+export function samplerDefaults(
+  block: z.infer<typeof samplerDefaultsSchema> | undefined,
+): { default: SamplerName; k: number; psi: number } {
+  return { default: block?.default ?? "drs", k: block?.k ?? 8, psi: block?.psi ?? 1 };
+}
+
 /** Metrics of one evaluation, raw G vs DRS on the same model. */
 export const metricsSchema = z.object({
   samples: positiveInt,
@@ -90,6 +114,8 @@ export const manifestSchema = z.object({
    * logit is used as is. The `drs` block is computed on the logit the discriminator returns.
    */
   calibrator: calibratorSchema.optional(),
+  /** Default sampler and parameters for requests that name none (see `samplerDefaultsSchema`). */
+  samplers: samplerDefaultsSchema.optional(),
   metrics: metricsSchema.optional(),
   training: z.object({
     config: z.record(z.string(), z.unknown()),

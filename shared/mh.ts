@@ -12,6 +12,9 @@
  * @module
  */
 
+/** The longest chain a request may ask for (proposals per returned sample). */
+export const MAX_K = 64;
+
 /**
  * Probability that the chain moves from a state with logit `current` to a proposal with logit
  * `proposal`: min(1, exp(proposal - current)). A NaN or +Infinity proposal is never taken

@@ -64,6 +64,15 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
     target.nowSeconds + 10 ** 9, // far future
     1, // long expired
   ]);
+  // One sampler's parameters at most (a signed URL is validated when minted).
+  const sampler = rng.pick([
+    {},
+    {},
+    { acceptance: rng.pick([0.2, 0.5]) },
+    { sampler: "mh" as const, k: rng.pick([2, 4]) },
+    { sampler: "truncation" as const, psi: 0.8 },
+    { sampler: "raw" as const },
+  ]);
   const url = await signedSampleUrl(
     target.key,
     {
@@ -71,7 +80,7 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
       seed: rng.int(2 ** 32),
       n: rng.pick([1, 4, 16]),
       format: rng.pick(["png", "json"] as const),
-      ...(rng.chance(0.3) ? { acceptance: rng.pick([0.2, 0.5]) } : {}),
+      ...sampler,
       // Pinned to a class: valid for class-conditional models, a 400 for the others.
       ...(rng.chance(0.3) ? { class: rng.pick(["0", "2", "two"]) } : {}),
     },

@@ -89,6 +89,9 @@ export const PARAMS = [
   "acceptance",
   "scale",
   "class",
+  "sampler",
+  "k",
+  "psi",
   "exp",
   "kid",
   "sig",
@@ -111,6 +114,9 @@ const GOOD: Record<string, readonly string[]> = {
   acceptance: ["0.1", "0.5", "0.9"],
   scale: ["1", "2"],
   class: ["0", "1", "2", "9", "one", "TWO", "Sneaker", "T-shirt/top"],
+  sampler: ["drs", "mh", "raw", "truncation"],
+  k: ["2", "4", "8", "64"],
+  psi: ["0.5", "1", "2", "4"],
 };
 /** Methods other than GET. */
 export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as const;

@@ -1,6 +1,7 @@
 /** `GET /v1/models` and `GET /v1/models/:id`: what each model is and how it samples. @module */
 
 import { Hono } from "hono";
+import { SAMPLER_NAMES, samplerDefaults } from "../../shared/manifest.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import type { LoadedModel } from "../registry.ts";
@@ -26,6 +27,8 @@ export function describeModel(model: LoadedModel): Record<string, unknown> {
     // true: G+D run on the inference thread, off the thread that answers requests.
     inferenceThread: model.backend.offThread === true,
     drs,
+    // What a request that names no sampler (or not its parameters) gets.
+    samplers: { ...samplerDefaults(manifest.samplers), available: SAMPLER_NAMES },
     expectedAcceptance: manifest.drs.expectedAcceptance,
     metrics: manifest.metrics ?? null,
     manifestSha256: model.manifestSha256,

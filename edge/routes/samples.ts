@@ -3,8 +3,14 @@
 import { Hono } from "hono";
 import { randomSeed } from "../../shared/rng.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { parseSampleQuery, resolveClass } from "../query.ts";
-import { etagMatches, sampleBody, sampleEtag, sampleHeaders } from "../sample_response.ts";
+import { parseSampleQuery } from "../query.ts";
+import {
+  etagMatches,
+  sampleBody,
+  sampleEtag,
+  sampleHeaders,
+  seededQuery,
+} from "../sample_response.ts";
 import { findModel } from "./models.ts";
 
 /** The sample route. */
@@ -15,11 +21,7 @@ export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
     const model = findModel(deps, c.req.param("id"));
     const parsed = parseSampleQuery(new URL(c.req.url).searchParams);
     const seeded = parsed.seed !== undefined;
-    const q = {
-      ...parsed,
-      seed: parsed.seed ?? randomSeed(),
-      label: resolveClass(model.manifest, parsed.class),
-    };
+    const q = seededQuery(model, parsed, parsed.seed ?? randomSeed());
     const etag = sampleEtag(model, q);
     // A seeded request always gives the same bytes; an unseeded one is a fresh draw.
     const cache = seeded ? "public, max-age=86400" : "no-store";

@@ -2,6 +2,9 @@
 
 import { Hono } from "hono";
 import { z } from "zod";
+import { SAMPLER_NAMES } from "../../shared/manifest.ts";
+import { MAX_K } from "../../shared/mh.ts";
+import { MAX_PSI } from "../../shared/truncation.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { signedSampleUrl } from "../signed_url.ts";
@@ -22,6 +25,9 @@ const signBodySchema = z.strictObject({
   acceptance: z.number().gt(0).lt(1).optional(),
   scale: z.number().int().min(1).max(8).optional(),
   class: z.union([z.number().int().min(0).max(9999), z.string().min(1).max(64)]).optional(),
+  sampler: z.enum(SAMPLER_NAMES).optional(),
+  k: z.number().int().min(2).max(MAX_K).optional(),
+  psi: z.number().gt(0).max(MAX_PSI).optional(),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 

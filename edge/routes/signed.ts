@@ -9,8 +9,14 @@ import { Hono } from "hono";
 import { SIGNATURE_PARAMS, verifyUrl } from "../../shared/signing.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
-import { parseSampleQuery, resolveClass } from "../query.ts";
-import { etagMatches, sampleBody, sampleEtag, sampleHeaders } from "../sample_response.ts";
+import { parseSampleQuery } from "../query.ts";
+import {
+  etagMatches,
+  sampleBody,
+  sampleEtag,
+  sampleHeaders,
+  seededQuery,
+} from "../sample_response.ts";
 import { findModel } from "./models.ts";
 
 const CROSS_ORIGIN = {
@@ -46,12 +52,7 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
       require: ["seed"],
       ignore: SIGNATURE_PARAMS,
     });
-    const q = {
-      ...parsed,
-      seed: parsed.seed!,
-      format: match[2] as "png" | "json",
-      label: resolveClass(model.manifest, parsed.class),
-    };
+    const q = seededQuery(model, { ...parsed, format: match[2] as "png" | "json" }, parsed.seed!);
     const etag = sampleEtag(model, q);
     const headers = {
       ...CROSS_ORIGIN,
