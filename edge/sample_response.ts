@@ -45,6 +45,11 @@ export interface SampleBody {
   body: Uint8Array;
   contentType: string;
   result: SampleResult;
+  /**
+   * Where the request's time went, in milliseconds (the `Server-Timing` header): waiting for a
+   * sampler slot, G+D, latents, decisions and rendering the body.
+   */
+  timings: { queue: number; gd: number; draws: number; decide: number; render: number };
 }
 
 /** A loaded model as the sampling core sees it. */
@@ -105,12 +110,21 @@ export async function sampleBody(
   checkReachable(q, expectedRate(core, req), { budget: deps.sampler.budget ?? 100_000 });
   // JSON is written as samples are accepted, while G+D runs on the next chunk.
   const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
+  let render = 0;
+  const onAccepted = json &&
+    ((out: Float32Array, range: { from: number; to: number }) => {
+      const t0 = performance.now();
+      json.write(out, range);
+      render += performance.now() - t0;
+    });
+  const queued = performance.now();
+  let queue = 0;
   let result: SampleResult;
   try {
-    result = await deps.limiter.run(
-      () => sample(core, req, { ...deps.sampler, signal, onAccepted: json?.write }),
-      { signal },
-    );
+    result = await deps.limiter.run(() => {
+      queue = performance.now() - queued;
+      return sample(core, req, { ...deps.sampler, signal, onAccepted });
+    }, { signal });
   } catch (error) {
     if (signal?.aborted) {
       // The client left: nobody reads this answer, it only shows in the metrics as 499.
@@ -142,12 +156,15 @@ export async function sampleBody(
     evaluated: result.evaluated + result.discarded,
     discarded: result.discarded,
   });
+  const rendering = performance.now();
+  const timings = () => ({
+    queue,
+    ...result.timings,
+    render: render + performance.now() - rendering,
+  });
   if (!json) {
-    return {
-      body: renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale }),
-      contentType: "image/png",
-      result,
-    };
+    const body = renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale });
+    return { body, contentType: "image/png", result, timings: timings() };
   }
   // `{"model", "backend", "seed", "n", "drs", "samples", "stats"}`, the samples written directly.
   const head = JSON.stringify({
@@ -177,16 +194,35 @@ export async function sampleBody(
     body.set(part, offset);
     offset += part.length;
   }
-  return { body, contentType: "application/json; charset=utf-8", result };
+  return { body, contentType: "application/json; charset=utf-8", result, timings: timings() };
+}
+
+/** Descriptions of the `Server-Timing` metrics, as browsers' devtools show them. */
+const TIMING_NAMES = {
+  queue: "waiting for a sampler slot",
+  gd: "G+D",
+  draws: "latents and uniforms",
+  decide: "accept/reject decisions",
+  render: "rendering the body",
+} as const;
+
+/** The `Server-Timing` header of a sample response (milliseconds, three decimals). */
+export function serverTiming(timings: SampleBody["timings"]): string {
+  return (Object.keys(TIMING_NAMES) as (keyof typeof TIMING_NAMES)[])
+    .map((name) => `${name};dur=${timings[name].toFixed(3)};desc="${TIMING_NAMES[name]}"`)
+    .join(", ");
 }
 
 /** Headers that describe how a body was made (not part of the body, so bodies stay identical). */
 export function sampleHeaders(
   q: SeededQuery,
   etag: string,
-  result?: SampleResult,
+  made?: Pick<SampleBody, "result" | "timings">,
 ): Record<string, string> {
   const headers: Record<string, string> = { etag, "x-drs-seed": String(q.seed) };
-  if (result) headers["x-drs-batches"] = result.batches.join(",");
+  if (made) {
+    headers["x-drs-batches"] = made.result.batches.join(",");
+    headers["server-timing"] = serverTiming(made.timings);
+  }
   return headers;
 }

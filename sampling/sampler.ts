@@ -70,6 +70,11 @@ export interface SampleResult {
   rounds: number;
   /** Sizes of those calls (what the floor benchmark replays). */
   batches: number[];
+  /**
+   * Where the request's time went, in milliseconds: waiting for G+D (all of it in-process; what
+   * was not overlapped on an inference thread), making latents and uniforms, and decisions.
+   */
+  timings: { gd: number; draws: number; decide: number };
 }
 
 /** A chunk of a round: proposals `start .. start + size - 1`, their draws and G(+D) output. */
@@ -116,11 +121,14 @@ export async function runSampler(
   const out = new Float32Array(n * rowSize);
   const batches: number[] = [];
   let sliceStart = performance.now();
+  const timings = { gd: 0, draws: 0, decide: 0 };
   let evaluated = 0;
   let discarded = 0;
   const labels = decider.classesFor ? new Int32Array(n) : undefined;
-  const draw = (chunk: Chunk): Draws =>
-    chunk.drawn ??= {
+  const draw = (chunk: Chunk): Draws => {
+    if (chunk.drawn) return chunk.drawn;
+    const t0 = performance.now();
+    chunk.drawn = {
       ...drawProposals(
         seed,
         { start: chunk.start, count: chunk.size, dim: model.latentDim },
@@ -128,6 +136,9 @@ export async function runSampler(
       ),
       classes: decider.classesFor?.(chunk.start, chunk.size),
     };
+    timings.draws += performance.now() - t0;
+    return chunk.drawn;
+  };
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, decider.stats(), evaluated);
   while (decider.accepted < n) {
@@ -158,11 +169,14 @@ export async function runSampler(
         following.output ??= launch(model, decider, following);
       }
       // Even the first call (which always runs) is bounded: a backend that never answers.
+      const waited = performance.now();
       const { x, logits } = await withinDeadline(
         chunk.output,
         deadline - now(),
         () => exhausted("deadline"),
       );
+      const decided = performance.now();
+      timings.gd += decided - waited;
       chunk.used = true;
       evaluated += chunk.size;
       batches.push(chunk.size);
@@ -175,6 +189,7 @@ export async function runSampler(
       const rows = kept.rows;
       rows.forEach((row, k) => out.set(row, (base + k) * rowSize));
       if (labels && kept.labels) labels.set(kept.labels, base);
+      timings.decide += performance.now() - decided;
       if (rows.length > 0) options.onAccepted?.(out, { from: base, to: base + rows.length });
     }
     for (const chunk of pending) if (chunk.output && !chunk.used) discarded += chunk.size;
@@ -187,5 +202,6 @@ export async function runSampler(
     discarded,
     rounds: batches.length,
     batches,
+    timings,
   };
 }

@@ -29,14 +29,14 @@ export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
     if (seeded && ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
       return c.body(null, 304, { ...sampleHeaders(q, etag), "cache-control": cache });
     }
-    const { body, contentType, result } = await sampleBody(deps, {
+    const made = await sampleBody(deps, {
       model,
       query: q,
       signal: c.req.raw.signal,
     });
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
-      ...sampleHeaders(q, etag, result),
-      "content-type": contentType,
+    return c.body(made.body as Uint8Array<ArrayBuffer>, 200, {
+      ...sampleHeaders(q, etag, made),
+      "content-type": made.contentType,
       "cache-control": cache,
     });
   });

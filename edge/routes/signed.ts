@@ -22,6 +22,8 @@ import { findModel } from "./models.ts";
 const CROSS_ORIGIN = {
   "access-control-allow-origin": "*",
   "cross-origin-resource-policy": "cross-origin",
+  // Pages embedding the image may read its Server-Timing (PerformanceResourceTiming).
+  "timing-allow-origin": "*",
 };
 
 /** The signed sample route. */
@@ -62,15 +64,15 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
     if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
       return c.body(null, 304, { ...headers, ...sampleHeaders(q, etag) });
     }
-    const { body, contentType, result } = await sampleBody(deps, {
+    const made = await sampleBody(deps, {
       model,
       query: q,
       signal: c.req.raw.signal,
     });
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    return c.body(made.body as Uint8Array<ArrayBuffer>, 200, {
       ...headers,
-      ...sampleHeaders(q, etag, result),
-      "content-type": contentType,
+      ...sampleHeaders(q, etag, made),
+      "content-type": made.contentType,
     });
   });
   return app;
