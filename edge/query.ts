@@ -21,6 +21,8 @@ export interface SampleQuery {
   gamma?: number;
   acceptance?: number;
   scale: number;
+  /** The model version a signed URL is pinned to (`v`; signed URLs only). */
+  v?: number;
 }
 
 const digits = (max: number) =>
@@ -39,6 +41,10 @@ const fields = {
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: digits(8).pipe(z.number().min(1)), expected: "an integer in 1..8" },
+  v: {
+    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+    expected: "a model version (an integer in 1..999999999, no leading zeros)",
+  },
 } as const;
 
 /** Names of the accepted parameters. */
@@ -118,10 +124,14 @@ export function parseSampleQuery(
     gamma: out.gamma as number | undefined,
     acceptance: out.acceptance as number | undefined,
     scale: (out.scale as number | undefined) ?? 1,
+    ...(out.v !== undefined ? { v: out.v as number } : {}),
   };
 }
 
-/** The canonical query string of a request (sorted, defaults filled), for ETags and signing. */
+/**
+ * The canonical query string of a request (sorted, defaults filled), for ETags and signing. The
+ * version `v` is left out: the ETag names the version it was served from (`sampleEtag`).
+ */
 export function canonicalQuery(q: SampleQuery & { seed: number }): string {
   const parts: [string, string][] = [
     ["drs", String(q.drs)],

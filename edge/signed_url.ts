@@ -22,6 +22,12 @@ export interface SignedSampleParams {
   acceptance?: number;
   /** @default {1} */
   scale?: number;
+  /**
+   * The model version the URL is pinned to (`v` in the signed query): it keeps returning that
+   * version's bytes while the version is kept, then 410. The server's minting routes always pin.
+   * @default {undefined} (unpinned: the model's default version answers)
+   */
+  version?: number;
 }
 
 /** Options for {@linkcode signedSampleUrl}. */
@@ -58,6 +64,7 @@ export async function signedSampleUrl(
   if (params.gamma !== undefined) q.set("gamma", String(params.gamma));
   if (params.acceptance !== undefined) q.set("acceptance", String(params.acceptance));
   if (params.scale !== undefined) q.set("scale", String(params.scale));
+  if (params.version !== undefined) q.set("v", String(params.version));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

@@ -141,6 +141,6 @@ export async function checkContract(
   await forbidden.body?.cancel();
 
   const metrics = await (await fetch(`${origin}/metrics`)).text();
-  assert.match(metrics, new RegExp(`drs_accepted_total\\{model="${model}"\\} \\d+`));
+  assert.match(metrics, new RegExp(`drs_accepted_total\\{model="${model}",version="1"\\} \\d+`));
   return bodies;
 }

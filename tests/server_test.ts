@@ -126,7 +126,7 @@ for (const backend of ["onnx", "wasm"] as const) {
         assert.equal(cliImage.status, 200);
 
         const metrics = await (await fetch(`${origin}/metrics`)).text();
-        assert.match(metrics, /drs_accepted_total\{model="grid25"\} \d+/);
+        assert.match(metrics, /drs_accepted_total\{model="grid25",version="1"\} \d+/);
         assert.match(metrics, /drs_http_requests_total\{route="\/v1\/s\/:file",status="403"\} 1/);
       } finally {
         await server.stop();

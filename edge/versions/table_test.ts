@@ -8,19 +8,9 @@ import {
   type ModelFiles,
 } from "../testing/fake_models.ts";
 
-const encoder = new TextEncoder();
+import { addVersion } from "./_test_models.ts";
 
-/** Adds version `v` of `base` to `model` (under `v/`), its manifest's description changed by `note`. */
-function addVersion(model: ModelFiles, base: ModelFiles, v: number, note = `v${v}`): void {
-  for (const [path, bytes] of base) {
-    if (path !== "manifest.json") model.set(`${v}/${path}`, bytes);
-  }
-  const manifest = JSON.parse(new TextDecoder().decode(base.get("manifest.json")));
-  model.set(
-    `${v}/manifest.json`,
-    encoder.encode(JSON.stringify({ ...manifest, description: note })),
-  );
-}
+const encoder = new TextEncoder();
 
 function states(registry: ReturnType<typeof createRegistry>, id: string): string[] {
   return (registry.versions(id) ?? []).map((v) => `${v.version}:${v.state}${v.default ? "*" : ""}`);
@@ -112,7 +102,7 @@ Deno.test("createRegistry() refuses a corrupt version by name and keeps the prev
 Deno.test("createRegistry() swaps a changed version and keeps the old copy when the change is refused", async () => {
   const { base, grid, registry, opened } = await setup();
   const before = registry.get("grid", 1)!;
-  addVersion(grid, base, 1, "recalibrated");
+  addVersion(grid, base, 1, (m) => ({ ...m, description: "recalibrated" }));
   await registry.load();
   const after = registry.get("grid", 1)!;
   assert.notEqual(after.manifestSha256, before.manifestSha256);
