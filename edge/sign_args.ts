@@ -10,6 +10,7 @@ import { MAX_TTL_SECONDS } from "./routes/sign.ts";
 
 /** Parsed `deno task sign` flags. */
 export interface SignArgs {
+  /** What to sign; `version` is undefined when `--version` is not given (the CLI picks one). */
   params: SignedSampleParams;
   /** Seconds until expiry. @default {3600} */
   ttl: number;
@@ -20,7 +21,8 @@ export interface SignArgs {
 /** Usage line printed with `--help`. */
 export const SIGN_USAGE =
   "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
-  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8]";
+  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8] " +
+  "[--version V]";
 
 const int = (min: number, max: number) =>
   z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -44,6 +46,10 @@ const flags = {
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: int(1, 8), expected: "an integer in 1..8" },
+  version: {
+    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+    expected: "a model version (an integer in 1..999999999)",
+  },
 } as const;
 
 type Flag = keyof typeof flags;
@@ -94,6 +100,7 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
       gamma: get<number>("gamma"),
       acceptance: get<number>("acceptance"),
       scale: get<number>("scale"),
+      version: get<number>("version"),
     },
     ttl: get<number>("ttl") ?? 3600,
     baseUrl: get<string>("base-url") ?? "http://localhost:8000",
