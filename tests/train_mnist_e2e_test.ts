@@ -36,12 +36,13 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
     ];
     const run = await trainer([...args, ...small]);
     assertEquals(run.code, 0, run.stderr);
-    const manifest = parseManifestText(await Deno.readTextFile(join(out, "manifest.json")));
+    const v1 = join(out, "1");
+    const manifest = parseManifestText(await Deno.readTextFile(join(v1, "manifest.json")));
     assertEquals(manifest.kind, "image");
     assertEquals(manifest.sampleShape, [28, 28, 1]);
     assertEquals(manifest.outputRange, [-1, 1]);
     for (const entry of Object.values(manifest.files)) {
-      await verifyFileBytes(entry.path, await Deno.readFile(join(out, entry.path)), entry);
+      await verifyFileBytes(entry.path, await Deno.readFile(join(v1, entry.path)), entry);
     }
     assertOk("report.png" in manifest.files && "classifier/model.json" in manifest.files);
     const metrics = manifest.metrics as unknown as Record<string, Record<string, number>> & {
@@ -60,6 +61,12 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
     const again = await trainer([...args, ...small]);
     assertEquals(again.code, 0, again.stderr);
     assertOk(again.stdout.includes("resumed the GAN phase"), again.stdout);
+    // The second run is version 2 (with its own copy of the classifier); version 1 is untouched.
+    const v2 = parseManifestText(await Deno.readTextFile(join(out, "2", "manifest.json")));
+    assertOk("classifier/model.json" in v2.files);
+    await Deno.stat(join(out, "2", "classifier", "model.json"));
+    const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    assertEquals(names, ["1", "2", "classifier"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
