@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { startServer } from "../bench/server_process.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
 import { importSigningKey } from "../shared/signing.ts";
+import { publishVersion } from "./_model_versions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SECRET = "versions-test-secret-0123456789abcdefghij";
@@ -29,28 +30,8 @@ async function modelsFolder(): Promise<string> {
   return dir;
 }
 
-/**
- * Publishes version `v` of grid25 the way the trainer does: written beside, renamed into place.
- * Its gamma is shifted, so it samples differently from version 1; `corrupt` flips a byte of G.
- */
-async function publish(dir: string, v: number, options: { corrupt?: boolean } = {}) {
-  const staging = `${dir}/grid25/.staging-${v}`;
-  await Deno.mkdir(staging);
-  const flat = `${dir}/grid25`;
-  const manifest = JSON.parse(await Deno.readTextFile(`${flat}/manifest.json`));
-  for (const entry of Object.values(manifest.files) as { path: string }[]) {
-    const target = `${staging}/${entry.path}`;
-    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(`${flat}/${entry.path}`, target);
-  }
-  if (options.corrupt) {
-    const g = await Deno.readFile(`${staging}/generator.onnx`);
-    g[g.length >> 1] ^= 0xff;
-    await Deno.writeFile(`${staging}/generator.onnx`, g);
-  }
-  manifest.drs.gamma += 0.75 * (v - 1);
-  await Deno.writeTextFile(`${staging}/manifest.json`, JSON.stringify(manifest, null, 2));
-  await Deno.rename(staging, `${dir}/grid25/${v}`);
+function publish(dir: string, v: number, options: { corrupt?: boolean } = {}) {
+  return publishVersion(dir, { id: "grid25", version: v }, options);
 }
 
 async function get(url: string, init?: RequestInit) {
