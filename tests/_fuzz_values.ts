@@ -88,6 +88,7 @@ export const PARAMS = [
   "gamma",
   "acceptance",
   "scale",
+  "v",
   "exp",
   "kid",
   "sig",
@@ -109,6 +110,7 @@ const GOOD: Record<string, readonly string[]> = {
   gamma: ["0", "-3", "1.5", "2"],
   acceptance: ["0.1", "0.5", "0.9"],
   scale: ["1", "2"],
+  v: ["1", "2", "7", "999999999"],
 };
 /** Methods other than GET. */
 export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as const;
@@ -116,6 +118,10 @@ export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as 
 export const SEGMENTS = [
   "v1",
   "models",
+  "versions",
+  "1",
+  "admin",
+  "reload",
   "samples",
   "s",
   "sign",

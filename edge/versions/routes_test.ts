@@ -198,6 +198,8 @@ Deno.test("signed URLs: 'v' is covered by the signature, unknown versions are go
   assert.equal(res.status, 410);
   assert.equal((await res.json()).error.code, "version_retired");
   await addAndReload(2);
+  assert.equal((await app.request(swapped)).status, 403, "even to a version being served");
+  assert.equal((await app.request(pinned)).headers.get("x-drs-model-version"), "1");
   const legacy = await app.request(unpinned);
   assert.equal(legacy.headers.get("x-drs-model-version"), "2");
   await assert.rejects(
