@@ -183,8 +183,12 @@ export async function loadModel(
     await verifyFileBytes(label, bytes, entry);
     verified.set(name, bytes);
   }
+  let opened = false;
   const readFile = (name: string): Promise<Uint8Array> => {
     const bytes = verified.get(name);
+    if (opened) {
+      return Promise.reject(new Error(`Cannot read '${id}/${dir}${name}' as the model is open`));
+    }
     if (!bytes) {
       const why = name in manifest.files
         ? "it is not among the registry's 'files'"
@@ -199,6 +203,9 @@ export async function loadModel(
     classes: manifest.classes?.length ?? 0,
     readFile,
   }, manifest);
+  // The runtime has what it needs: the file bytes need not live as long as the backend does.
+  opened = true;
+  verified.clear();
   return { id, version, manifest, backend, manifestSha256: await sha256Hex(manifestBytes) };
 }
 
