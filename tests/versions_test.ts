@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { startServer } from "../bench/server_process.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
 import { importSigningKey } from "../shared/signing.ts";
-import { publishVersion } from "./_model_versions.ts";
+import { publishVersion } from "../testing/model_versions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SECRET = "versions-test-secret-0123456789abcdefghij";

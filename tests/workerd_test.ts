@@ -14,7 +14,7 @@ import { startWorkerd } from "../bench/workerd_process.ts";
 import { buildWorker } from "../scripts/build_worker.ts";
 import { checkContract, type ContractBodies, signedPaths } from "./_contract.ts";
 import { modelsFolder, shippedModels } from "./_models_folder.ts";
-import { publishVersion } from "./_model_versions.ts";
+import { publishVersion } from "../testing/model_versions.ts";
 
 const SECRET = "workerd-test-secret-0123456789abcdefghij";
 const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };
