@@ -38,6 +38,7 @@ const { values: flags } = parseArgs({
   },
   strict: true,
 });
+const loadAtStart = Deno.loadavg()[0];
 const connections = Number(flags.connections);
 const seconds = Number(flags.seconds);
 
@@ -138,7 +139,12 @@ const report = {
   model: flags.model,
   backend: flags.backend,
   concurrency: Number(flags.concurrency),
-  machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+  machine: {
+    cpus: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+    // The cores are shared: the 1-minute load average before and after says how quiet they were.
+    loadAverage: { start: loadAtStart, end: Deno.loadavg()[0] },
+  },
   phases: [...belows, above],
   ...(reloaded ? { reloads: reloaded } : {}),
   pass,
