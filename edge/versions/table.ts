@@ -1,9 +1,7 @@
 /**
- * The registry's table of model versions and the load pass that brings it in line with the
- * source: new and changed versions load while the table keeps serving, each swapping in as soon
- * as it is ready (one assignment, so a request sees the old copy or the new one, never half of
- * one); a version that fails keeps its previous copy serving if it had one; then the newest
- * `keep` ready versions (and a configured default) stay and older ones are retired.
+ * The registry's table of model versions: what each request is served, what `/v1/models` lists,
+ * and the passes that bring the table in line with the source (`reconcile.ts`). Every version
+ * loaded is held here until it is disposed, so a shutdown closes them all.
  *
  * @module
  */
@@ -11,18 +9,16 @@
 import type { VersionFolder } from "../../shared/model_versions.ts";
 import type { LoadedModel, ModelSource, RegistryEvent } from "../registry.ts";
 import { type Held, holdModel, type Lease } from "./held.ts";
-import { fingerprintOf } from "./fingerprint.ts";
+import { type PassContext, reconcileModel } from "./reconcile.ts";
 import {
   defaultSlot,
   type ModelSlots,
   type ReloadReport,
   servingSlot,
-  type Slot,
   slotStatus,
   type VersionMiss,
   type VersionStatus,
 } from "./slots.ts";
-import { sha256Hex } from "../../shared/hash.ts";
 
 /** What the table needs from the registry. */
 export interface TableOptions {
@@ -45,8 +41,6 @@ export interface VersionTable {
   reconcile(options: { retryFailed: boolean }): Promise<ReloadReport>;
   close(): Promise<void>;
 }
-
-const message = (error: unknown) => (error as Error)?.message ?? String(error);
 
 /** An empty table over `source`. */
 export function createVersionTable(source: ModelSource, options: TableOptions): VersionTable {
@@ -73,100 +67,24 @@ export function createVersionTable(source: ModelSource, options: TableOptions): 
       emit({ type: "disposed", id: held.model.id, version: held.model.version });
     });
   };
-  const retire = (id: string, slot: Slot, report: ReloadReport) => {
-    const held = slot.held;
-    const was = slot.state;
-    slot.state = "retired";
-    slot.held = undefined;
-    slot.reason = undefined;
-    slot.fingerprint = undefined;
-    if (held) release(held);
-    if (was !== "retired") {
-      report.retired.push({ id, version: slot.version });
-      emit({ type: "retired", id, version: slot.version });
-    }
-  };
-
-  /** Loads `folder` into `slot` unless its copy is current (or failed and unchanged). */
-  async function refresh(id: string, slot: Slot, folder: VersionFolder, ctx: Pass): Promise<void> {
-    let manifestBytes: Uint8Array | undefined;
-    let sha = "conflict";
-    if (!folder.conflict) {
-      try {
-        manifestBytes = await source.read(id, `${folder.dir}manifest.json`);
-        sha = await sha256Hex(manifestBytes);
-      } catch (error) {
-        sha = `unreadable: ${message(error)}`;
-      }
-    }
-    if (slot.held && slot.held.model.manifestSha256 === sha) {
-      slot.state = "ready";
-      return;
-    }
-    const fingerprint = await fingerprintOf(source, id, {
-      folder,
-      manifestBytes,
-      files: options.files,
-    });
-    if (slot.fingerprint === fingerprint && !ctx.retryFailed) return; // refused before, unchanged
-    if (!slot.held) slot.state = "loading";
-    const started = performance.now();
-    try {
-      const held = hold(await options.load(id, folder, manifestBytes));
-      if (closed) return void held.close();
-      const previous = slot.held;
-      Object.assign(slot, { held, state: "ready", reason: undefined, fingerprint: undefined });
-      if (previous) release(previous);
-      ctx.report.loaded.push({ id, version: slot.version });
-      const ms = Math.round(performance.now() - started);
-      emit({ type: "loaded", id, version: slot.version, backend: held.model.backend.name, ms });
-    } catch (error) {
-      const text = message(error);
-      slot.fingerprint = fingerprint;
-      const serving = slot.held !== undefined;
-      slot.state = serving ? "ready" : "failed";
-      slot.reason = serving ? `a changed copy was refused, the previous one serves: ${text}` : text;
-      ctx.report.failed.push({ id, version: slot.version, message: text });
-      emit({ type: "failed", id, version: slot.version, message: text, serving });
-    }
-  }
-
-  async function reconcileModel(id: string, present: boolean, ctx: Pass): Promise<void> {
-    const slots = models.get(id) ?? new Map<number, Slot>();
-    models.set(id, slots);
-    let folders: VersionFolder[] = [];
-    if (present) {
-      try {
-        folders = source.versions ? await source.versions(id) : [{ version: 1, dir: "" }];
-      } catch (error) {
-        ctx.report.errors.push({ id, message: `Cannot list versions: ${message(error)}` });
-        return; // every version keeps its state until the source answers
-      }
-    }
-    const onSource = new Set(folders.map((f) => f.version));
-    for (const slot of slots.values()) {
-      if (!onSource.has(slot.version)) retire(id, slot, ctx.report);
-    }
-    const pinned = options.defaults[id];
-    let ready = 0;
-    for (const folder of [...folders].sort((a, b) => b.version - a.version)) {
-      if (closed) return;
-      const outside = ready >= options.keep && folder.version !== pinned;
-      let slot = slots.get(folder.version);
-      // A version first seen outside the kept ones is listed as retired without being loaded.
-      const state = outside ? "retired" : "loading";
-      if (!slot) slots.set(folder.version, slot = { version: folder.version, dir: "", state });
-      slot.dir = folder.dir;
-      if (outside) {
-        retire(id, slot, ctx.report);
-        continue;
-      }
-      await refresh(id, slot, folder, ctx);
-      if (slot.held) ready++;
-    }
-  }
-
-  type Pass = { retryFailed: boolean; report: ReloadReport };
+  const pass = (retryFailed: boolean): PassContext => ({
+    source,
+    load: options.load,
+    files: options.files,
+    keep: options.keep,
+    defaults: options.defaults,
+    slots(id) {
+      const slots = models.get(id) ?? new Map();
+      models.set(id, slots);
+      return slots;
+    },
+    hold,
+    release,
+    emit,
+    closed: () => closed,
+    retryFailed,
+    report: { loaded: [], failed: [], retired: [], errors: [] },
+  });
 
   const slotOf = (id: string, version?: number) =>
     servingSlot(models.get(id), { version, pinned: options.defaults[id] });
@@ -205,23 +123,21 @@ export function createVersionTable(source: ModelSource, options: TableOptions): 
       return out;
     },
     async reconcile({ retryFailed }) {
-      const ctx: Pass = {
-        retryFailed,
-        report: { loaded: [], failed: [], retired: [], errors: [] },
-      };
+      const ctx = pass(retryFailed);
       if (closed) return ctx.report;
       let ids: string[] | undefined;
       try {
         ids = [...await source.list()].sort();
       } catch (error) {
         // Nothing is retired on a failed listing: what serves keeps serving.
-        ctx.report.errors.push({ id: "*", message: `Cannot list models: ${message(error)}` });
+        const text = (error as Error)?.message ?? String(error);
+        ctx.report.errors.push({ id: "*", message: `Cannot list models: ${text}` });
       }
       if (ids) {
         listed = ids;
         const present = new Set(ids);
         for (const id of new Set([...ids, ...models.keys()])) {
-          await reconcileModel(id, present.has(id), ctx);
+          await reconcileModel(ctx, { id, present: present.has(id) });
         }
       }
       sourceErrors = ctx.report.errors;
