@@ -187,7 +187,8 @@ export function createRegistry(
       return next;
     },
     async dispose() {
-      await running?.catch(() => {});
+      // Not waiting for a pass in progress (a model may never finish opening): whatever it
+      // loads after this is closed as it arrives.
       await table.close();
     },
   };
