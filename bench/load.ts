@@ -1,17 +1,23 @@
 /**
  * `deno task bench:load [--models DIR] [--model ID] [--backend onnx|wasm] [--connections 64]
- * [--seconds 30] [--queue-over 16] [--out bench/results]`: autocannon against the real server
- * (`deno run -A edge/main.ts`) on loopback, a 3:1 mix of JSON (n = 1..16) and PNG (n = 16)
- * requests with fresh seeds, twice: with the server's limit (concurrency + queue) above the
- * connection count, where every answer must be 2xx, and with a queue of `--queue-over`, where
- * the only non-2xx allowed is 503 with `Retry-After`. Writes `load.json` and `load.md`.
+ * [--seconds 30] [--queue-over 16] [--reload-every S] [--reloads 10] [--out bench/results]`:
+ * autocannon against the real server (`deno run -A edge/main.ts`) on loopback, a 3:1 mix of
+ * JSON (n = 1..16) and PNG (n = 16) requests with fresh seeds, twice: with the server's limit
+ * (concurrency + queue) above the connection count, where every answer must be 2xx, and with a
+ * queue of `--queue-over`, where the only non-2xx allowed is 503 with `Retry-After`. With
+ * `--reload-every S`, a third phase below the limit publishes and loads a new model version
+ * every S seconds (`load_reload.ts`): every answer must be 2xx, every retired version must be
+ * disposed, and resident memory after the reloads must be within `--max-growth` percent (10) of
+ * its baseline. Writes `load.json` and `load.md` (`load_reload.json` and `load_reload.md` with
+ * `--reload-every`).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { type LoadResult, runLoad } from "../testing/load_gen.ts";
-import { loadMarkdown } from "./load_report.ts";
+import { loadMarkdown, reloadMarkdown } from "./load_report.ts";
+import { type ReloadPhaseResult, runReloadPhase } from "./load_reload.ts";
 import { startServer } from "../testing/server_process.ts";
 
 const { values: flags } = parseArgs({
@@ -25,10 +31,14 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "2" },
     "queue-over": { type: "string", default: "16" },
     designs: { type: "string", default: "ring" },
+    "reload-every": { type: "string", default: "0" },
+    reloads: { type: "string", default: "10" },
+    "max-growth": { type: "string", default: "10" },
     out: { type: "string", default: "bench/results" },
   },
   strict: true,
 });
+const loadAtStart = Deno.loadavg()[0];
 const connections = Number(flags.connections);
 const seconds = Number(flags.seconds);
 
@@ -88,22 +98,67 @@ for (let round = 0; round < (designs.length > 1 ? 2 : 1); round++) {
   }
 }
 const above = await phase("above the limit", Number(flags["queue-over"]));
+const reloadEvery = Number(flags["reload-every"]);
+let reloaded: (ReloadPhaseResult & { label: string; queue: number; design: string }) | undefined;
+if (reloadEvery > 0) {
+  console.log(
+    `below the limit across reloads (${
+      designs[0]
+    }): ${connections} connections for ${seconds} s, ` +
+      `a new version every ${reloadEvery} s`,
+  );
+  reloaded = {
+    ...await runReloadPhase({
+      models: flags.models,
+      model: flags.model,
+      env: {
+        DRS_BACKEND: flags.backend,
+        DRS_CONCURRENCY: flags.concurrency,
+        DRS_QUEUE: String(Math.max(64, connections)),
+        ...DESIGNS[designs[0]],
+      },
+      connections,
+      seconds,
+      every: reloadEvery,
+      reloads: Number(flags.reloads),
+    }),
+    label: "below the limit across reloads",
+    queue: Math.max(64, connections),
+    design: designs[0],
+  };
+  console.log(reloadMarkdown(reloaded));
+}
+const reloadPass = !reloaded || (reloaded.non2xx === 0 && reloaded.errors === 0 &&
+  reloaded.timeouts === 0 && reloaded.reloads.disposed === reloaded.reloads.count - 1 &&
+  reloaded.rss.growthPercent <= Number(flags["max-growth"]));
 const pass = belows.every((b) => b.non2xx === 0 && b.errors === 0 && b.timeouts === 0) &&
-  above.otherErrors === 0 && above.unavailableWithoutRetryAfter === 0 && above.errors === 0;
+  above.otherErrors === 0 && above.unavailableWithoutRetryAfter === 0 && above.errors === 0 &&
+  reloadPass;
 const report = {
   command: `deno task bench:load ${Deno.args.join(" ")}`.trim(),
   model: flags.model,
   backend: flags.backend,
   concurrency: Number(flags.concurrency),
-  machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+  machine: {
+    cpus: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+    // The cores are shared: the 1-minute load average before and after says how quiet they were.
+    loadAverage: { start: loadAtStart, end: Deno.loadavg()[0] },
+  },
   phases: [...belows, above],
+  ...(reloaded ? { reloads: reloaded } : {}),
   pass,
 };
 await Deno.mkdir(flags.out, { recursive: true });
-await Deno.writeTextFile(`${flags.out}/load.json`, JSON.stringify(report, null, 2) + "\n");
-await Deno.writeTextFile(`${flags.out}/load.md`, loadMarkdown(report));
-console.log(loadMarkdown(report));
+const name = reloaded ? "load_reload" : "load";
+await Deno.writeTextFile(`${flags.out}/${name}.json`, JSON.stringify(report, null, 2) + "\n");
+const markdown = loadMarkdown(report) + (reloaded ? "\n" + reloadMarkdown(reloaded) : "");
+await Deno.writeTextFile(`${flags.out}/${name}.md`, markdown);
+console.log(markdown);
 if (!pass) {
-  console.error("Load targets missed: see the non-2xx counts above");
+  console.error(
+    "Load targets missed: see the non-2xx counts above" +
+      (reloadPass ? "" : ", and the reload phase (non-2xx, disposals, memory growth)"),
+  );
   Deno.exit(1);
 }

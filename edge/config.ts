@@ -53,6 +53,22 @@ export interface ServerConfig {
    * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
   chunk: number;
+  /**
+   * `DRS_KEEP_VERSIONS`: ready versions kept loaded per model, newest first; older ones are
+   * retired (pinned URLs to them answer 410). @default {2}
+   */
+  keepVersions: number;
+  /**
+   * `DRS_DEFAULT_VERSIONS` (`id:version,...`): the version unpinned requests of a model get
+   * (always kept loaded). @default {{}} (each model's newest ready version)
+   */
+  defaultVersions: Record<string, number>;
+  /**
+   * `DRS_MODELS_POLL_S`: seconds between looks at the models folder for new or changed
+   * versions; absent, versions load at start-up, on SIGHUP and on `POST /v1/admin/reload`.
+   * @default {undefined}
+   */
+  pollSeconds?: number;
 }
 
 function intFrom(
@@ -78,6 +94,21 @@ function threadDesign(raw: string | undefined): "ring" | "post" {
   throw new RangeError(
     `Cannot start as 'DRS_THREAD_DESIGN' must be 'ring' or 'post': current value is '${raw}'`,
   );
+}
+
+function defaultVersions(raw: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9][a-z0-9_-]{0,63}):([1-9][0-9]{0,8})$/.exec(entry);
+    if (!m || m[1] in out) {
+      throw new RangeError(
+        `Cannot start as 'DRS_DEFAULT_VERSIONS' must list 'id:version' pairs, each model once: ` +
+          `current entry is '${entry}'`,
+      );
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 /** Options for {@linkcode configFromEnv}. */
@@ -119,6 +150,9 @@ export function configFromEnv(
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     threadDesign: threadDesign(env.DRS_THREAD_DESIGN),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
+    keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
+    defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
+    pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,
   };
 }
 

@@ -36,3 +36,33 @@ Deno.test("configFromEnv() reads variables and names a bad one", () => {
   assert.throws(() => configFromEnv({ PORT: "70000" }), /'PORT' must be in 0\.\.65535/);
   assert.throws(() => configFromEnv({ DRS_BUDGET: "0" }), /'DRS_BUDGET' must be an integer >= 1/);
 });
+
+Deno.test("configFromEnv() reads the version policy and names a bad value", () => {
+  const d = configFromEnv({});
+  assert.deepEqual([d.keepVersions, d.defaultVersions, d.pollSeconds], [2, {}, undefined]);
+  const c = configFromEnv({
+    DRS_KEEP_VERSIONS: "3",
+    DRS_DEFAULT_VERSIONS: "grid25:1, mnist:12",
+    DRS_MODELS_POLL_S: "5",
+  });
+  assert.deepEqual([c.keepVersions, c.defaultVersions, c.pollSeconds], [
+    3,
+    { grid25: 1, mnist: 12 },
+    5,
+  ]);
+  assert.throws(
+    () => configFromEnv({ DRS_KEEP_VERSIONS: "0" }),
+    /'DRS_KEEP_VERSIONS' must be an integer >= 1: current value is '0'/,
+  );
+  assert.throws(
+    () => configFromEnv({ DRS_MODELS_POLL_S: "0.5" }),
+    /'DRS_MODELS_POLL_S' must be an integer >= 1/,
+  );
+  for (const bad of ["grid25", "grid25:0", "grid25:1,grid25:2", "Grid:1"]) {
+    assert.throws(
+      () => configFromEnv({ DRS_DEFAULT_VERSIONS: bad }),
+      /'DRS_DEFAULT_VERSIONS' must list 'id:version' pairs/,
+      bad,
+    );
+  }
+});

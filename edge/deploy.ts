@@ -20,10 +20,11 @@ import { fsModelSource } from "./fs_source.ts";
 import { type Service, startService } from "./start.ts";
 
 async function build(env: Record<string, string>): Promise<Service> {
-  const config = configFromEnv({
-    DRS_MODELS_DIR: new URL("../models", import.meta.url).pathname,
-    ...env,
-  });
+  const config = {
+    ...configFromEnv({ DRS_MODELS_DIR: new URL("../models", import.meta.url).pathname, ...env }),
+    // The deployed source never changes under an isolate (a new version is a new deploy).
+    pollSeconds: undefined,
+  };
   if (!config.signingKeys) {
     throw new RangeError(
       "Cannot start as 'DRS_SIGNING_KEYS' is not set: add it to the deployment's environment " +

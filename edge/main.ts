@@ -1,8 +1,10 @@
 /**
  * Deno entry point: env -> config -> {@linkcode startService} -> Deno.serve. `deno task start`.
  *
- * Serves at once (GET /readyz is 503 until the models are loaded) while every model folder under
- * DRS_MODELS_DIR loads, hashes verified; a corrupt model is logged and refused.
+ * Serves at once (GET /readyz is 503 until the models are loaded) while every model version under
+ * DRS_MODELS_DIR loads, hashes verified; a corrupt version is logged and refused. `SIGHUP` (like
+ * `POST /v1/admin/reload`, and a poll every `DRS_MODELS_POLL_S` seconds when set) loads new and
+ * changed versions while the current ones serve.
  *
  * @module
  */
@@ -58,12 +60,13 @@ async function main(): Promise<void> {
   }, service.app.fetch);
   const stop = async () => {
     await server.shutdown();
-    await service.registry.dispose();
+    await service.close();
     thread?.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGHUP", () => void service.reloader.reload("signal"));
   await service.ready;
 }
 

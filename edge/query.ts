@@ -41,6 +41,8 @@ export interface SampleQuery {
   scale: number;
   /** The class asked for, as given (an index or a label); resolved against the model later. */
   class?: string;
+  /** The model version a signed URL is pinned to (`v`; signed URLs only). */
+  v?: number;
 }
 
 const digits = (max: number) =>
@@ -69,8 +71,12 @@ const fields = {
   },
   scale: { schema: digits(8).pipe(z.number().min(1)), expected: "an integer in 1..8" },
   class: {
-    schema: z.string().min(1).max(64).regex(/^[^\x00-\x1f\x7f]+$/),
+    schema: z.string().min(1).max(64).regex(/^\P{Cc}+$/u),
     expected: "a class index or label (see GET /v1/models/:id)",
+  },
+  v: {
+    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+    expected: "a model version (an integer in 1..999999999, no leading zeros)",
   },
 } as const;
 
@@ -177,6 +183,7 @@ export function parseSampleQuery(
     ...(sampler !== undefined ? { sampler } : {}),
     ...(out.k !== undefined ? { k: out.k as number } : {}),
     ...(out.psi !== undefined ? { psi: out.psi as number } : {}),
+    ...(out.v !== undefined ? { v: out.v as number } : {}),
   };
 }
 
@@ -244,7 +251,8 @@ export function resolveClass(
 /**
  * The canonical query string of a request (sorted, defaults filled, the class as its index and
  * the sampler resolved), for ETags. DRS and raw requests keep the form they had before other
- * samplers existed (`drs=true|false`), so their ETags did not change.
+ * samplers existed (`drs=true|false`), so their ETags did not change. The version `v` is left
+ * out: the ETag names the version it was served from (`sampleEtag`).
  */
 export function canonicalQuery(
   q: SampleQuery & { seed: number; label?: number; spec?: SamplerSpec },

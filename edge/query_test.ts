@@ -98,3 +98,18 @@ Deno.test("resolveClass() takes an index or a label (any case) and names the val
     /model 'grid25' has no classes: remove 'class'/,
   );
 });
+
+Deno.test("parseSampleQuery() reads the pinned version 'v' and refuses a bad one", () => {
+  assert.equal(parse("seed=1&v=12").v, 12);
+  assert.equal("v" in parse("seed=1"), false, "absent unless given");
+  for (const bad of ["0", "01", "-1", "1.0", "1e3", "1000000000", ""]) {
+    rejects(`v=${bad}`, /'v' must be a model version \(an integer in 1\.\.999999999/);
+  }
+  rejects("v=2", /'v' is not a known parameter/, { forbid: ["v"] });
+  rejects("v=1&v=1", /'v' is repeated/);
+  // The version is not part of the canonical query: the ETag names the version it served.
+  assert.equal(
+    canonicalQuery({ ...parse("seed=7&v=3"), seed: 7 }),
+    canonicalQuery({ ...parse("seed=7"), seed: 7 }),
+  );
+});

@@ -76,11 +76,12 @@ export function sampleRequest(q: SeededQuery): SampleRequest {
 }
 
 /**
- * Strong ETag of a response, known before sampling: the body is a function of the model bytes
- * (pinned by the manifest hash), the backend and the canonical query.
+ * Strong ETag of a response, known before sampling: the body is a function of the model version
+ * and its bytes (pinned by the manifest hash), the backend and the canonical query.
  */
 export function sampleEtag(model: LoadedModel, q: SeededQuery): string {
-  const key = `${model.id}\n${model.manifestSha256}\n${model.backend.name}\n${canonicalQuery(q)}`;
+  const key = `${model.id}\nv${model.version}\n${model.manifestSha256}\n${model.backend.name}\n` +
+    canonicalQuery(q);
   return `"${sha256HexSync(new TextEncoder().encode(key)).slice(0, 32)}"`;
 }
 
@@ -135,23 +136,24 @@ export async function sampleBody(
       throw new HttpError(503, "overloaded", error.message, { headers: { "retry-after": "1" } });
     }
     if (error instanceof BudgetExhaustedError) {
-      deps.metrics.budgetExhausted(model.id, error.reason);
-      deps.metrics.sampled(model.id, { ...error.stats, evaluated: error.evaluated, discarded: 0 });
+      deps.metrics.budgetExhausted(model, error.reason);
+      deps.metrics.sampled(model, { ...error.stats, evaluated: error.evaluated, discarded: 0 });
       throw new HttpError(503, "budget_exhausted", error.message, {
         headers: { "retry-after": "1" },
         details: { reason: error.reason, evaluated: error.evaluated, stats: error.stats },
       });
     }
-    deps.metrics.backendError(model.id);
-    console.error(`Model '${model.id}' failed while sampling:`, error);
+    deps.metrics.backendError(model);
+    console.error(`Model '${model.id}' version ${model.version} failed while sampling:`, error);
     throw new HttpError(
       503,
       "model_error",
-      `Cannot sample model '${model.id}' as its backend failed: retry shortly`,
+      `Cannot sample model '${model.id}' version ${model.version} as its backend failed: ` +
+        "retry shortly",
       { headers: { "retry-after": "1" } },
     );
   }
-  deps.metrics.sampled(model.id, {
+  deps.metrics.sampled(model, {
     ...result.stats,
     evaluated: result.evaluated + result.discarded,
     discarded: result.discarded,

@@ -31,6 +31,12 @@ export interface SignedSampleParams {
   k?: number;
   /** Truncation threshold (with `sampler: "truncation"`). */
   psi?: number;
+  /**
+   * The model version the URL is pinned to (`v` in the signed query): it keeps returning that
+   * version's bytes while the version is kept, then 410. The server's minting routes always pin.
+   * @default {undefined} (unpinned: the model's default version answers)
+   */
+  version?: number;
 }
 
 /** Options for {@linkcode signedSampleUrl}. */
@@ -71,6 +77,7 @@ export async function signedSampleUrl(
   if (params.sampler !== undefined) q.set("sampler", params.sampler);
   if (params.k !== undefined) q.set("k", String(params.k));
   if (params.psi !== undefined) q.set("psi", String(params.psi));
+  if (params.version !== undefined) q.set("v", String(params.version));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

@@ -20,7 +20,8 @@ import type { SigningKey } from "../shared/signing.ts";
 import { createApp } from "./app.ts";
 import { appLimits, type ServerConfig } from "./config.ts";
 import type { AppEnv } from "./deps.ts";
-import { createRegistry, type ModelSource, type Registry } from "./registry.ts";
+import { createRegistry, type ModelSource, type Registry, type RegistryEvent } from "./registry.ts";
+import { createReloader, type Reloader } from "./reload.ts";
 
 /** What an entry point hands to {@linkcode startService}. */
 export interface ServiceOptions {
@@ -50,10 +51,25 @@ export interface ServiceOptions {
 export interface Service {
   app: Hono<AppEnv>;
   registry: Registry;
+  /** Reloads the models (`SIGHUP`, `POST /v1/admin/reload`, polls every `DRS_MODELS_POLL_S`). */
+  reloader: Reloader;
   /** Resolves once every model is loaded or refused (never rejects). */
   ready: Promise<void>;
   /** `app.fetch` once `ready`: a serverless cold start's first requests wait for the models. */
   fetchWhenReady(request: Request): Promise<Response>;
+  /** Stops polling and disposes every model. */
+  close(): Promise<void>;
+}
+
+function logEvent(log: Pick<Console, "log" | "warn" | "error">, event: RegistryEvent): void {
+  const which = `model '${event.id}' version ${event.version}`;
+  if (event.type === "failed") {
+    const still = event.serving ? " (its previous copy keeps serving)" : "";
+    log.error(`Refusing ${which}${still}: ${event.message}`);
+  } else if (event.type === "disposed") {
+    if (event.error) log.warn(`Disposing ${which} failed: ${event.error}`);
+    else log.log(`Disposed ${which}: retired and its last request done`);
+  }
 }
 
 /** Builds the registry and the app from `config`, and starts loading the models. */
@@ -73,28 +89,45 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
           fellBack.add(line);
         },
       }),
-    { files: options.files },
+    {
+      files: options.files,
+      keep: config.keepVersions,
+      defaults: config.defaultVersions,
+      onEvent: (event) => logEvent(log, event),
+    },
   );
+  const started = performance.now();
+  const ready = registry.load().then((report) => {
+    for (const e of report.errors) log.error(`Refusing model '${e.id}': ${e.message}`);
+    const loaded = registry.ids().flatMap((id) =>
+      (registry.versions(id) ?? []).filter((v) => v.state === "ready").map((v) =>
+        `${id} v${v.version} (${v.backend})`
+      )
+    );
+    const from = options.source.label ? ` from '${options.source.label}'` : "";
+    log.log(
+      `Loaded ${registry.models().length} model(s)${from} in ` +
+        `${Math.round(performance.now() - started)} ms: ${loaded.join(", ") || "none"}`,
+    );
+  });
+  // A poll while the first load runs waits for it (one pass at a time).
+  const reloader = createReloader(registry, { pollSeconds: config.pollSeconds, log });
   const app = createApp({
     registry,
     keys: options.keys,
     adminToken: config.adminToken,
     limits: appLimits(config, { chunked: options.chunked }),
-  });
-  const started = performance.now();
-  const ready = registry.load().then(() => {
-    for (const e of registry.errors()) log.error(`Refusing model '${e.id}': ${e.message}`);
-    const loaded = registry.models().map((m) => `${m.id} (${m.backend.name})`);
-    const from = options.source.label ? ` from '${options.source.label}'` : "";
-    log.log(
-      `Loaded ${loaded.length} model(s)${from} in ${Math.round(performance.now() - started)} ms: ` +
-        (loaded.join(", ") || "none"),
-    );
+    reload: () => reloader.reload("admin"),
   });
   return {
     app,
     registry,
+    reloader,
     ready,
     fetchWhenReady: async (request) => (await ready, await app.fetch(request)),
+    async close() {
+      reloader.stop();
+      await registry.dispose();
+    },
   };
 }

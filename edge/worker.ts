@@ -49,7 +49,12 @@ function stringsOf(env: Record<string, unknown>): Record<string, string> {
 
 async function build(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Promise<Service> {
   // Workers run only the WASM runtime: it is the default here (`auto` would try onnx first).
-  const config = configFromEnv({ DRS_BACKEND: "wasm", ...stringsOf(rawEnv) });
+  const config = {
+    ...configFromEnv({ DRS_BACKEND: "wasm", ...stringsOf(rawEnv) }),
+    // The bundle never changes under an isolate (a new version is a new deploy), and Workers
+    // allow no timers outside a request: no polling.
+    pollSeconds: undefined,
+  };
   if (!config.signingKeys) {
     throw new RangeError(
       "Cannot start the Worker as 'DRS_SIGNING_KEYS' is not set: " +

@@ -38,7 +38,10 @@ async function bytesOf(res: Response): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** Signed paths (no origin) the contract fetches; mint once and pass to every runtime. */
+/**
+ * Signed paths (no origin) the contract fetches, pinned to model version 1 (every runtime
+ * serves it); mint once and pass to every runtime.
+ */
 export async function signedPaths(
   options: { model: string; key: SigningKey },
 ): Promise<Record<string, string>> {
@@ -46,7 +49,7 @@ export async function signedPaths(
   const sign = async (format: "png" | "json", n: number, seed: number) => {
     const url = await signedSampleUrl(
       options.key,
-      { model: options.model, seed, n, format },
+      { model: options.model, seed, n, format, version: 1 },
       { base: "http://signed.invalid", expiresAt },
     );
     return url.pathname + url.search;
@@ -141,6 +144,6 @@ export async function checkContract(
   await forbidden.body?.cancel();
 
   const metrics = await (await fetch(`${origin}/metrics`)).text();
-  assert.match(metrics, new RegExp(`drs_accepted_total\\{model="${model}"\\} \\d+`));
+  assert.match(metrics, new RegExp(`drs_accepted_total\\{model="${model}",version="1"\\} \\d+`));
   return bodies;
 }

@@ -10,6 +10,7 @@ import { sha256Hex } from "../shared/hash.ts";
 import { importSigningKey, type SigningKey } from "../shared/signing.ts";
 import { normals } from "../shared/rng.ts";
 import type { Manifest } from "../shared/manifest.ts";
+import { versionFoldersOfPaths } from "../shared/model_versions.ts";
 import type { BackendOpener, ModelSource } from "../edge/registry.ts";
 import {
   type FakeBackend,
@@ -82,10 +83,14 @@ export async function fakeModelFiles(
   return out;
 }
 
-/** A {@linkcode ModelSource} over in-memory folders. */
+/**
+ * A {@linkcode ModelSource} over in-memory folders (read at each call, so a test may add or
+ * change files between loads); paths `2/manifest.json` and so on are version folders.
+ */
 export function memorySource(models: Record<string, ModelFiles>): ModelSource {
   return {
     list: () => Promise.resolve(Object.keys(models)),
+    versions: (id) => Promise.resolve(versionFoldersOfPaths(id, models[id]?.keys() ?? [])),
     read(id, path) {
       const bytes = models[id]?.get(path);
       if (!bytes) return Promise.reject(new Error(`No such file: ${id}/${path}`));

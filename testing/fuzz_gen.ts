@@ -1,8 +1,10 @@
 /**
  * A seeded generator of hostile requests for the fuzz suites: random and traversal paths,
  * known and unknown parameters with huge, negative, non-numeric, unicode and percent-garbage
- * values, repeated and missing parameters, signed URLs with expired, far-future and
- * malformed signatures, odd methods, and admin calls with missing, wrong and right tokens.
+ * values, repeated and missing parameters, model versions (served, retired or never there, in
+ * the path and pinned in signed URLs), signed URLs with expired, far-future and malformed
+ * signatures and versions, odd methods, and admin calls (sign, reload) with missing, wrong and
+ * right tokens.
  * Draws come from shared/rng.ts, so a seed gives the same requests on every run.
  *
  * @module
@@ -51,6 +53,12 @@ function query(rng: FuzzRng): string {
   return pairs.length > 0 || rng.chance(0.5) ? `?${pairs.join("&")}` : "";
 }
 
+/** A version path segment: often one that is served, often hostile. */
+function versionSegment(rng: FuzzRng): string {
+  if (rng.chance(0.5)) return rng.pick(["1", "1", "2", "7"]);
+  return encode(rng, value(rng, "v"));
+}
+
 function modelId(rng: FuzzRng, target: FuzzTarget): string {
   if (rng.chance(0.7)) return rng.pick(target.models);
   return encode(rng, rng.pick(["nope", "GRID", "a".repeat(300), "..", "%2e%2e", randomText(rng)]));
@@ -83,11 +91,13 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
       ...sampler,
       // Pinned to a class: valid for class-conditional models, a 400 for the others.
       ...(rng.chance(0.3) ? { class: rng.pick(["0", "2", "two"]) } : {}),
+      // Pinned to a served version, to one never served (410), or unpinned.
+      ...(rng.chance(0.7) ? { version: rng.pick([1, 1, 2, 7]) } : {}),
     },
     { base: "http://fuzz.test", expiresAt },
   );
   let text = url.pathname + url.search;
-  const mutation = rng.int(8);
+  const mutation = rng.int(9);
   if (mutation === 1) { // one character changed
     const i = rng.int(text.length);
     text = text.slice(0, i) + String.fromCharCode(33 + rng.int(94)) + text.slice(i + 1);
@@ -98,15 +108,25 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
   } else if (mutation === 4) {
     text = text.replace(/kid=[^&]*/, `kid=${encode(rng, value(rng, "kid"))}`);
   } else if (mutation === 5) text = text.replace(/&(sig|exp|kid|seed)=[^&]*/, "");
-  else if (mutation === 6) text += rng.pick(["&sig=AAAA", "&n=1", "&exp=1", "&extra=1"]);
+  else if (mutation === 6) text += rng.pick(["&sig=AAAA", "&n=1", "&exp=1", "&extra=1", "&v=1"]);
+  else if (mutation === 7) { // another version, unsigned
+    text = text.includes("v=")
+      ? text.replace(/([?&])v=[^&]*/, `$1v=${encode(rng, value(rng, "v"))}`)
+      : text.replace(/&sig=/, `&v=${rng.pick(["1", "2"])}&sig=`);
+  }
   return text;
 }
 
 function signBody(rng: FuzzRng, target: FuzzTarget): string {
   const good = { model: rng.pick(target.models), seed: rng.int(1000), n: 4, ttl: 60 };
-  switch (rng.int(7)) {
+  switch (rng.int(8)) {
     case 0:
       return JSON.stringify(good);
+    case 6: // a version: served, never served, or not a version
+      return JSON.stringify({
+        ...good,
+        version: rng.pick([1, 1, 2, 7, 0, -1, 1.5, "1", 1e12, null]),
+      });
     case 1:
       return JSON.stringify({ ...good, [rng.pick(PARAMS)]: value(rng, "n") });
     case 2:
@@ -140,11 +160,12 @@ export async function fuzzRequest(rng: FuzzRng, target: FuzzTarget): Promise<Fuz
   if (rng.chance(0.1)) headers["if-none-match"] = rng.pick(['"x"', "*", 'W/"a", "b"', "", ","]);
   const r = rng.next();
   if (r < 0.4) {
+    const version = rng.chance(0.25) ? `/versions/${versionSegment(rng)}` : "";
     return {
       kind: "samples",
       method,
       headers,
-      target: `/v1/models/${modelId(rng, target)}/samples${query(rng)}`,
+      target: `/v1/models/${modelId(rng, target)}${version}/samples${query(rng)}`,
     };
   }
   if (r < 0.6) return { kind: "signed", method, headers, target: await signed(rng, target) };
@@ -157,12 +178,13 @@ export async function fuzzRequest(rng: FuzzRng, target: FuzzTarget): Promise<Fuz
       "Bearer ",
     ]);
     if (auth) headers.authorization = auth;
+    const reload = rng.chance(0.15);
     return {
-      kind: "sign",
+      kind: reload ? "reload" : "sign",
       method: rng.chance(0.9) ? "POST" : method,
       headers,
-      target: "/v1/sign",
-      body: signBody(rng, target),
+      target: reload ? "/v1/admin/reload" : "/v1/sign",
+      body: reload ? (rng.chance(0.5) ? "" : signBody(rng, target)) : signBody(rng, target),
     };
   }
   if (r < 0.85) {
@@ -175,6 +197,7 @@ export async function fuzzRequest(rng: FuzzRng, target: FuzzTarget): Promise<Fuz
       "/metrics",
       "/v1/models",
       `/v1/models/${modelId(rng, target)}`,
+      `/v1/models/${modelId(rng, target)}/versions/${versionSegment(rng)}`,
     ]);
     return { kind: "fixed", method, headers, target: path + query(rng) };
   }

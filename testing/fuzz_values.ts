@@ -92,6 +92,7 @@ export const PARAMS = [
   "sampler",
   "k",
   "psi",
+  "v",
   "exp",
   "kid",
   "sig",
@@ -117,6 +118,7 @@ const GOOD: Record<string, readonly string[]> = {
   sampler: ["drs", "mh", "raw", "truncation"],
   k: ["2", "4", "8", "64"],
   psi: ["0.5", "1", "2", "4"],
+  v: ["1", "2", "7", "999999999"],
 };
 /** Methods other than GET. */
 export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as const;
@@ -124,6 +126,10 @@ export const METHODS = ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as 
 export const SEGMENTS = [
   "v1",
   "models",
+  "versions",
+  "1",
+  "admin",
+  "reload",
   "samples",
   "s",
   "sign",

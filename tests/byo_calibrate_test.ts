@@ -68,12 +68,13 @@ test("calibrateCli() writes a valid manifest for an ONNX pair built outside the 
     ],
     "task",
   );
-  assert.equal(run.code, 0, run.stderr);
-  const manifest = parseManifestText(await Deno.readTextFile(`${out}/manifest.json`));
+  assert.deepEqual(run.code, 0, run.stderr);
+  assert.match(run.stdout, /wrote .*byo1\/1\/manifest\.json \(byo1 version 1,/);
+  const manifest = parseManifestText(await Deno.readTextFile(`${out}/1/manifest.json`));
   assert.deepEqual([manifest.id, manifest.kind, manifest.sampleShape], ["byo1", "points2d", [2]]);
   assert.deepEqual([manifest.drs.percentile, manifest.drs.burnInSamples], [90, SAMPLES]);
   for (const entry of Object.values(manifest.files)) {
-    const bytes = await Deno.readFile(`${out}/${entry.path}`);
+    const bytes = await Deno.readFile(`${out}/1/${entry.path}`);
     assert.deepEqual([entry.sha256, entry.bytes], [await sha256Hex(bytes), bytes.byteLength]);
   }
   // Independent reference: the same burn-in latents through the MLPs in float64 JS.
@@ -83,6 +84,22 @@ test("calibrateCli() writes a valid manifest for an ONNX pair built outside the 
   assertAlmostEquals(manifest.drs.logM, Math.max(...logits), 1e-4);
   assertAlmostEquals(manifest.outputRange[0], Math.min(...x), 1e-4);
   assertAlmostEquals(manifest.outputRange[1], Math.max(...x), 1e-4);
+  // Calibrating again adds version 2 beside version 1, which stays as it was.
+  const before = await Deno.readTextFile(`${out}/1/manifest.json`);
+  const again = await calibrate([
+    ...pair,
+    "--latent",
+    `${LATENT}`,
+    "--out",
+    out,
+    "--samples",
+    "500",
+  ]);
+  assert.deepEqual(again.code, 0, again.stderr);
+  assert.deepEqual(parseManifestText(await Deno.readTextFile(`${out}/2/manifest.json`)).id, "byo1");
+  assert.deepEqual(await Deno.readTextFile(`${out}/1/manifest.json`), before);
+  const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+  assert.deepEqual(entries, ["1", "2"], "no staging folder is left behind");
 });
 
 test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
@@ -106,7 +123,7 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
   const backend = await openOnnxBackend({
     latentDim: LATENT,
     sampleShape: [2],
-    readFile: (name) => Deno.readFile(`${dir}/m/${name}`),
+    readFile: (name) => Deno.readFile(`${dir}/m/1/${name}`),
   });
   const z = normals(7, { start: 0, count: 3, dim: LATENT });
   const { logits } = await backend.run(z, 3);
@@ -146,6 +163,8 @@ test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", as
     assert.match(run.stderr, message, label);
     assert.equal(run.stderr.trim().split("\n").length, 1, `${label}: one line`);
   }
+  const left = await Deno.stat(`${dir}/m`).then(() => true, () => false);
+  assert.deepEqual(left, false, "refused pairs publish nothing and leave no folder");
 });
 
 test("calibrateCli() names the bad flag and exits with code 2", async () => {

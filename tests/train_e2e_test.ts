@@ -21,8 +21,11 @@ Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 mode
       "--seed",
       "5",
     ]);
-    assert.equal(run.code, 0, run.stderr);
-    const text = await Deno.readTextFile(join(dir, "manifest.json"));
+    assert.deepEqual(run.code, 0, run.stderr);
+    // --out names the model folder: the run is published as its version 1.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["1"]);
+    assert.ok(run.stdout.includes("/1/manifest.json (ring8 version 1,"), run.stdout);
+    const text = await Deno.readTextFile(join(dir, "1", "manifest.json"));
     const manifest = parseManifestText(text);
     assert.equal(manifest.kind, "points2d");
     assert.deepEqual(manifest.sampleShape, [2]);
@@ -44,9 +47,9 @@ Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 mode
     ) {
       const entry = manifest.files[name];
       assert.ok(entry, `missing ${name}`);
-      await verifyFileBytes(name, await Deno.readFile(join(dir, entry.path)), entry);
+      await verifyFileBytes(name, await Deno.readFile(join(dir, "1", entry.path)), entry);
     }
-    const png = await Deno.readFile(join(dir, "report.png"));
+    const png = await Deno.readFile(join(dir, "1", "report.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
     assert.ok(run.stdout.includes("| highQuality"), "prints the metrics table");
   } finally {

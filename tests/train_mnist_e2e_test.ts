@@ -35,13 +35,14 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
       "1000",
     ];
     const run = await trainer([...args, ...small]);
-    assert.equal(run.code, 0, run.stderr);
-    const manifest = parseManifestText(await Deno.readTextFile(join(out, "manifest.json")));
-    assert.equal(manifest.kind, "image");
+    assert.deepEqual(run.code, 0, run.stderr);
+    const v1 = join(out, "1");
+    const manifest = parseManifestText(await Deno.readTextFile(join(v1, "manifest.json")));
+    assert.deepEqual(manifest.kind, "image");
     assert.deepEqual(manifest.sampleShape, [28, 28, 1]);
     assert.deepEqual(manifest.outputRange, [-1, 1]);
     for (const entry of Object.values(manifest.files)) {
-      await verifyFileBytes(entry.path, await Deno.readFile(join(out, entry.path)), entry);
+      await verifyFileBytes(entry.path, await Deno.readFile(join(v1, entry.path)), entry);
     }
     assert.ok("report.png" in manifest.files && "classifier/model.json" in manifest.files);
     const metrics = manifest.metrics as unknown as Record<string, Record<string, number>> & {
@@ -58,8 +59,14 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
     assert.ok(metrics.drs.acceptance > 0 && metrics.drs.acceptance <= 1);
 
     const again = await trainer([...args, ...small]);
-    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(again.code, 0, again.stderr);
     assert.ok(again.stdout.includes("resumed the GAN phase"), again.stdout);
+    // The second run is version 2 (with its own copy of the classifier); version 1 is untouched.
+    const v2 = parseManifestText(await Deno.readTextFile(join(out, "2", "manifest.json")));
+    assert.ok("classifier/model.json" in v2.files);
+    await Deno.stat(join(out, "2", "classifier", "model.json"));
+    const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    assert.deepEqual(names, ["1", "2", "classifier"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { ImageTrainConfig } from "./config_image.ts";
 import { loadMnist, mnistSource } from "./data/mnist.ts";
@@ -139,6 +139,16 @@ export async function trainImageModel(
         `P ${p(ranked.lowestP[0])} TO ${p(ranked.lowestP[ranked.lowestP.length - 1])}`,
       ],
     });
+    // The classifier ships inside the model version it evaluated (its files are hashed).
+    if (resolve(classifierDir) !== resolve(outDir, "classifier")) {
+      await Deno.mkdir(join(outDir, "classifier"), { recursive: true });
+      for (const path of CLASSIFIER_FILES) {
+        await Deno.copyFile(
+          join(classifierDir, path.slice("classifier/".length)),
+          join(outDir, path),
+        );
+      }
+    }
     const classifierFiles = await hashFiles(outDir, CLASSIFIER_FILES);
     const classifierInfo = JSON.parse(
       await Deno.readTextFile(join(classifierDir, "classifier.json")).catch(() => "{}"),

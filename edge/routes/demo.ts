@@ -38,7 +38,12 @@ async function mintPairs(
   options: { origin: string; acceptance: number },
 ): Promise<DemoPair[]> {
   const image = model.manifest.kind === "image";
-  const common = { model: model.id, n: image ? 16 : MAX_N, scale: image ? 2 : 1 };
+  const common = {
+    model: model.id,
+    version: model.version,
+    n: image ? 16 : MAX_N,
+    scale: image ? 2 : 1,
+  };
   // Expiry rounded to the hour, so a page reload mints the same (cacheable) URLs.
   const expiresAt = (Math.floor(deps.nowSeconds() / 3600) + 2) * 3600;
   const key = deps.keys[0];
