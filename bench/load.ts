@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { type LoadResult, runLoad } from "../testing/load_gen.ts";
 import { loadMarkdown, reloadMarkdown } from "./load_report.ts";
-import { type ReloadPhaseResult, runReloadPhase } from "./load_reload.ts";
+import { type ReloadPhaseResult, runReloadPhase } from "../testing/load_reload.ts";
 import { startServer } from "../testing/server_process.ts";
 
 const { values: flags } = parseArgs({

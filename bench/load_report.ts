@@ -1,7 +1,7 @@
 /** Markdown tables of the load and soak benchmarks (for BENCHMARKS.md). @module */
 
 import type { LoadResult } from "../testing/load_gen.ts";
-import type { ReloadPhaseResult } from "./load_reload.ts";
+import type { ReloadPhaseResult } from "../testing/load_reload.ts";
 import type { RssVerdict } from "../testing/rss.ts";
 
 /** A load phase as reported. */

@@ -139,7 +139,7 @@ Deno.test({
   sanitizeOps: false,
   ignore: !await Deno.stat("models/grid25/manifest.json").then(() => true, () => false),
   async fn() {
-    const { runReloadPhase } = await import("../bench/load_reload.ts");
+    const { runReloadPhase } = await import("../testing/load_reload.ts");
     const result = await runReloadPhase({
       models: "models",
       model: "grid25",

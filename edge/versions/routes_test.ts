@@ -9,7 +9,7 @@ import {
   type ModelFiles,
   testKey,
 } from "../../testing/fake_models.ts";
-import { addVersion } from "./_test_models.ts";
+import { addVersion } from "../../testing/fake_versions.ts";
 
 const ADMIN = "versions-admin-token";
 const NOW = 1_800_000_000;

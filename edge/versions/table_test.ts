@@ -8,7 +8,7 @@ import {
   type ModelFiles,
 } from "../../testing/fake_models.ts";
 
-import { addVersion } from "./_test_models.ts";
+import { addVersion } from "../../testing/fake_versions.ts";
 
 const encoder = new TextEncoder();
 

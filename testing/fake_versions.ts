@@ -1,6 +1,6 @@
-/** Versioned in-memory model folders for the tests of this folder. @module */
+/** Versioned in-memory model folders (`<id>/<v>/...`) for the registry and route tests. @module */
 
-import type { ModelFiles } from "../../testing/fake_models.ts";
+import type { ModelFiles } from "./fake_models.ts";
 
 const encoder = new TextEncoder();
 

@@ -14,10 +14,10 @@
  * @module
  */
 
-import { publishVersion } from "../testing/model_versions.ts";
-import { type LoadResult, runLoad } from "../testing/load_gen.ts";
-import { readRssMiB } from "../testing/rss.ts";
-import { startServer } from "../testing/server_process.ts";
+import { publishVersion } from "./model_versions.ts";
+import { type LoadResult, runLoad } from "./load_gen.ts";
+import { readRssMiB } from "./rss.ts";
+import { startServer } from "./server_process.ts";
 
 /** Options for {@linkcode runReloadPhase}. */
 export interface ReloadPhaseOptions {
