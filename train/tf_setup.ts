@@ -1,11 +1,14 @@
 /**
  * Selects the tfjs backend for training: `wasm` (the default; single-threaded here) or `cpu`.
+ * On wasm it also installs the conv gradient kernels the backend lacks (train/wasm_conv.ts), so
+ * every wasm training run can train conv layers.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { installWasmConvKernels } from "./wasm_conv.ts";
 
 const WASM_DIST = new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url);
 
@@ -16,6 +19,7 @@ export async function setupTf(name: "wasm" | "cpu"): Promise<string> {
     try {
       if (await tf.setBackend("wasm")) {
         await tf.ready();
+        installWasmConvKernels();
         return "wasm";
       }
     } catch (error) {

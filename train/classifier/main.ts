@@ -1,56 +1,84 @@
 /**
- * Trains the MNIST classifier of the image metrics and saves it as a TF.js layers model:
+ * Trains the classifier of the image metrics on one dataset and saves it as a TF.js layers model:
  *
- *   deno run -A train/classifier/main.ts --out models/mnist/classifier [--epochs N] [--hidden N]
+ *   deno run -A train/classifier/main.ts --dataset mnist|fashion [--out DIR] [--arch cnn|mlp]
+ *     [--epochs N] [--hidden N] [--seed N]
  *
- * Writes `model.json`, `weights.bin` and `classifier.json` (test accuracy, training time).
+ * `--out` defaults to `.classifiers/<dataset>` (ignored by git; copy a chosen model into
+ * `models/<id>/classifier/`). Writes `model.json`, `weights.bin` and `classifier.json` (test
+ * accuracy on the dataset's held-out split, parameters, training time, the split).
  *
  * @module
  */
 
 import { join } from "node:path";
-import { CliError, parseFlags, requireFlag } from "../cli_args.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { CliError, parseFlags } from "../cli_args.ts";
+import { loadFashion } from "../data/fashion.ts";
+import type { LabelledDataset } from "../data/labelled.ts";
+import { loadMnistDataset } from "../data/mnist.ts";
 import { saveTfjsModel } from "../export/tfjs.ts";
 import { setupTf } from "../tf_setup.ts";
 import { installWasmMatMulFix } from "../wasm_matmul.ts";
+import type { ClassifierArch } from "./model.ts";
 import { trainClassifier } from "./train.ts";
 
 const FLAGS = {
+  dataset: { type: "enum", values: ["mnist", "fashion"] },
   out: { type: "string" },
+  arch: { type: "enum", values: ["cnn", "mlp"] },
   epochs: { type: "int", min: 1, max: 200 },
-  hidden: { type: "int", min: 16, max: 4096 },
+  hidden: { type: "int", min: 8, max: 4096 },
   seed: { type: "int", min: 0, max: 0xffffffff },
 } as const;
 
+/** Loads `name` with its train/test split. */
+function loadDataset(name: "mnist" | "fashion"): Promise<LabelledDataset> {
+  return name === "mnist" ? loadMnistDataset() : loadFashion();
+}
+
 async function main(args: string[]): Promise<void> {
   const f = parseFlags(args, FLAGS);
-  const out = requireFlag(
-    f.out as string | undefined,
-    "out",
-    "a folder such as models/mnist/classifier",
-  );
+  const dataset = (f.dataset as "mnist" | "fashion" | undefined) ?? "mnist";
+  const out = (f.out as string | undefined) ?? join(".classifiers", dataset);
+  const arch = (f.arch as ClassifierArch | undefined) ?? "cnn";
   const backend = await setupTf("wasm");
   if (backend === "wasm") installWasmMatMulFix();
-  const [train, test] = [await loadMnist("train"), await loadMnist("test")];
-  const trained = await trainClassifier(train, test, {
+  const data = await loadDataset(dataset);
+  console.error(
+    `${dataset}: ${data.train.count} training, ${data.test.count} test images ` +
+      `(${data.split.method}; ${data.split.skipped.count} malformed rows skipped); ` +
+      `${arch} on tfjs-${backend}`,
+  );
+  const trained = await trainClassifier(data.train, data.test, {
+    arch,
     epochs: f.epochs as number | undefined,
     hidden: f.hidden as number | undefined,
     seed: f.seed as number | undefined,
     onEpoch: (e, loss, s) => console.error(`epoch ${e} loss ${loss.toFixed(4)} ${s.toFixed(0)} s`),
   });
   await saveTfjsModel(trained.model, out);
+  const weightsBytes = (await Deno.stat(join(out, "weights.bin"))).size;
+  const { testRows: _rows, ...split } = data.split; // the rows follow from seed and method
   const info = {
+    dataset,
+    arch,
     testAccuracy: trained.testAccuracy,
-    testImages: test.count,
+    testImages: data.test.count,
     epochs: trained.epochs,
-    hidden: (f.hidden as number | undefined) ?? 800,
-    seconds: trained.seconds,
+    hidden: (f.hidden as number | undefined) ?? (arch === "cnn" ? 32 : 800),
+    parameters: trained.model.countParams(),
+    weightsBytes,
+    trainSeconds: trained.trainSeconds,
+    secondsPerEpoch: trained.trainSeconds / trained.epochs,
+    secondsWithTest: trained.seconds,
     backend: `tfjs-${backend}`,
+    split,
   };
   await Deno.writeTextFile(join(out, "classifier.json"), JSON.stringify(info, null, 2) + "\n");
   console.log(
-    `test accuracy ${(trained.testAccuracy * 100).toFixed(2)}% in ${trained.seconds.toFixed(0)} s`,
+    `${dataset} ${arch}: test accuracy ${(trained.testAccuracy * 100).toFixed(2)}% in ` +
+      `${trained.trainSeconds.toFixed(0)} s of training (${info.parameters} parameters, ` +
+      `${weightsBytes} bytes)`,
   );
 }
 

@@ -1,13 +1,14 @@
 /**
- * Trains the MNIST classifier on the training split (shift-augmented, Adam with a step-decayed
- * learning rate) and measures its accuracy on the test split.
+ * Trains an image classifier (MNIST or Fashion-MNIST) on a training split (shift-augmented,
+ * Adam with a step-decayed learning rate) and measures its accuracy on the test split.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { uniforms } from "../../shared/rng.ts";
-import { MNIST_PIXELS, type MnistSplit, scaledPixels } from "../data/mnist.ts";
+import { IMAGE_PIXELS, type LabelledImages, scaledPixels } from "../data/labelled.ts";
+import { permutation } from "../data/permutation.ts";
 import { shiftImage } from "./augment.ts";
 import { buildClassifier, type ClassifierOptions } from "./model.ts";
 import { classify } from "./features.ts";
@@ -30,19 +31,11 @@ export interface TrainClassifierOptions extends ClassifierOptions {
 export interface TrainedClassifier {
   model: tf.Sequential;
   testAccuracy: number;
+  /** Training and the test evaluation. */
   seconds: number;
+  /** Training alone (the epochs). */
+  trainSeconds: number;
   epochs: number;
-}
-
-/** Seeded permutation of 0..n-1 (Fisher-Yates on the counter-based RNG). */
-export function permutation(n: number, seed: number, stream: number): Uint32Array {
-  const p = Uint32Array.from({ length: n }, (_, i) => i);
-  const u = uniforms(seed, { start: 0, count: n }, { stream });
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u[i] * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
 }
 
 /** Share of `labels` equal to the argmax of `probs` (`// [n, 10]`). */
@@ -58,8 +51,8 @@ export function accuracy(probs: Float32Array, labels: ArrayLike<number>): number
 
 /** Trains on `train` and evaluates on `test`. */
 export async function trainClassifier(
-  train: MnistSplit,
-  test: MnistSplit,
+  train: LabelledImages,
+  test: LabelledImages,
   options: TrainClassifierOptions = {},
 ): Promise<TrainedClassifier> {
   const epochs = options.epochs ?? 20, batch = options.batch ?? 128;
@@ -70,8 +63,8 @@ export async function trainClassifier(
     optimizer,
     loss: (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits),
   });
-  const pixels = scaledPixels(train, 0, train.count); // [60000 * 784]
-  const x = new Float32Array(batch * MNIST_PIXELS);
+  const pixels = scaledPixels(train, 0, train.count); // [count * 784]
+  const x = new Float32Array(batch * IMAGE_PIXELS);
   const t0 = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     // Adam reads its (protected) learningRate at every update.
@@ -85,10 +78,10 @@ export async function trainClassifier(
       for (let k = 0; k < batch; k++) {
         const i = order[start + k];
         const d = (v: number) => Math.floor(v * (2 * maxShift + 1)) - maxShift;
-        shiftImage(pixels.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), {
+        shiftImage(pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), {
           dx: d(shifts[2 * (start + k)]),
           dy: d(shifts[2 * (start + k) + 1]),
-        }, { data: x, offset: k * MNIST_PIXELS, fill: -1 });
+        }, { data: x, offset: k * IMAGE_PIXELS, fill: -1 });
         labels[k] = train.labels[i];
       }
       const xs = tf.tensor4d(x, [batch, 28, 28, 1]);
@@ -100,11 +93,13 @@ export async function trainClassifier(
     }
     options.onEpoch?.(epoch + 1, lossSum / batches, (performance.now() - t0) / 1000);
   }
+  const trainSeconds = (performance.now() - t0) / 1000;
   const { probs } = classify(model, scaledPixels(test, 0, test.count), test.count);
   return {
     model,
     testAccuracy: accuracy(probs, test.labels),
     seconds: (performance.now() - t0) / 1000,
+    trainSeconds,
     epochs,
   };
 }

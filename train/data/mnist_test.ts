@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { assertAlmostEquals } from "../../testing/assert.ts";
-import { loadMnist, mnistSource, scaledPixels } from "./mnist.ts";
+import { loadMnist, loadMnistDataset, mnistSource, scaledPixels } from "./mnist.ts";
 
 Deno.test("loadMnist() reads the test split with the published label counts", async () => {
   const test = await loadMnist("test");
@@ -44,4 +44,15 @@ Deno.test("mnistSource() gives [n, 28, 28, 1] in [-1, 1] and a disjoint held-out
     message: /Cannot hold out/,
   });
   tf.dispose([batch, held, again]);
+});
+
+Deno.test("loadMnistDataset() keeps MNIST's official split and describes it", async () => {
+  const d = await loadMnistDataset();
+  assert.deepEqual(d.classes.length, 10);
+  assert.deepEqual([d.train.count, d.test.count], [60_000, 10_000]);
+  assert.deepEqual(d.split.method, "official");
+  assert.deepEqual(d.split.testPerClass, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  assert.deepEqual(d.split.trainPerClass.reduce((a, b) => a + b), 60_000);
+  assert.deepEqual(d.split.skipped.count, 0);
+  assert.deepEqual(d.test.labels[0], 7);
 });
