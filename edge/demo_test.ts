@@ -4,6 +4,7 @@ import { verifyUrl } from "../shared/signing.ts";
 import { demoHtml, escapeHtml } from "./demo/page.ts";
 import { gridPng } from "./render/mod.ts";
 import { DEMO_SEEDS } from "./routes/demo.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
 import { makeTestApp } from "../testing/test_app.ts";
 
 function imgSources(html: string): string[] {
@@ -73,11 +74,45 @@ Deno.test("escapeHtml() escapes markup in model ids and URLs", () => {
   const html = demoHtml({
     models: ["<x>"],
     model: "<x>",
+    classes: ["<y>"],
+    sampler: "drs",
+    k: 8,
+    psi: 1,
     acceptance: 0.5,
     expectedAcceptance: 0.2,
     pairs: [{ seed: 1, raw: 'http://a/?a=1&b="2', drs: "http://a/" }],
   });
-  assert.ok(!html.includes("<x>") && !html.includes('b="2'));
+  assert.ok(!html.includes("<x>") && !html.includes("<y>") && !html.includes('b="2'));
+});
+
+Deno.test("GET /demo offers a class picker for class-conditional models and other samplers", async () => {
+  const digits = await fakeModelFiles("digits", "image", { classes: ["zero", "one", "two"] });
+  const { app } = await makeTestApp({ models: { digits } });
+  const html = await (await app.request("http://demo.test/demo?model=digits&class=one")).text();
+  assert.match(html, /<select id="class" name="class">/);
+  assert.match(html, /<option value="1" selected>1: one<\/option>/);
+  for (const src of imgSources(html)) {
+    assert.equal(new URL(src).searchParams.get("class"), "1");
+    assert.equal((await app.request(src)).status, 200, src);
+  }
+  const tiles = await (await app.request("http://demo.test/demo?model=tiles")).text();
+  assert.doesNotMatch(tiles, /id="class"/, "no class picker without classes");
+  const mh = await (await app.request(
+    "http://demo.test/demo/urls?model=digits&sampler=mh&k=4&class=any",
+  )).json();
+  assert.equal(mh.sampler, "mh");
+  assert.equal(mh.label, undefined);
+  for (const p of mh.pairs) {
+    const q = new URL(p.drs).searchParams;
+    assert.deepEqual([q.get("sampler"), q.get("k"), q.get("class")], ["mh", "4", null]);
+    assert.equal((await app.request(p.drs)).status, 200);
+  }
+  const truncation = await (await app.request(
+    "http://demo.test/demo/urls?model=tiles&sampler=truncation&psi=0.5",
+  )).json();
+  assert.equal(new URL(truncation.pairs[0].drs).searchParams.get("psi"), "0.5");
+  const bad = await app.request("http://demo.test/demo?model=digits&class=nine");
+  assert.equal(bad.status, 400);
 });
 
 Deno.test("gridPng() renders one sample at exactly h * scale by w * scale, nearest neighbour", () => {
