@@ -8,6 +8,7 @@
  */
 
 import { expectedAcceptance } from "../shared/calibration.ts";
+import { calibrateLogits, type Calibrator } from "../shared/calibrator.ts";
 import { createDrsState, decideBatchIn, type DrsLane } from "../shared/drs.ts";
 import { classesOf, type ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
@@ -43,6 +44,11 @@ export interface DrsDeciderOptions extends BatchSizeOptions {
   sampleSize: number;
   /** Classes of a class-conditional model's proposals (lanes are then classes). */
   classes?: ClassPlan;
+  /**
+   * Maps D's logits before deciding (the manifest's calibrator; its `drs` constants are then
+   * those of the calibrated logits). @default {undefined} (D's logits as they are)
+   */
+  calibrator?: Calibrator;
 }
 
 /** Statistics of a run over several lanes: sums, with logM only when one lane is in play. */
@@ -81,6 +87,7 @@ export function drsDecider(
   options: DrsDeciderOptions,
 ): Decider {
   const { gammas, sampleSize, classes } = options;
+  const calibrator = options.calibrator?.kind === "identity" ? undefined : options.calibrator;
   const lanes: DrsLane[] = constants.map((c, k) => ({
     state: createDrsState(c.logM),
     options: { epsilon: c.epsilon, gamma: gammas[k] },
@@ -107,7 +114,7 @@ export function drsDecider(
       return batchSize(remaining, rate, options);
     },
     decide(chunk, need) {
-      const logits = chunk.logits!;
+      const logits = calibrator ? calibrateLogits(chunk.logits!, calibrator) : chunk.logits!;
       const lane = chunk.classes ?? new Uint8Array(chunk.size); // one lane: all 0
       const before = lanes.map((l) => ({ ...l.state }));
       let kept = decideBatchIn(logits, chunk.u, lanes, lane);

@@ -58,7 +58,10 @@ export interface SamplerModel {
   drs: ModelDrs;
   /** Number of classes of a class-conditional model. @default {0} */
   classes?: number;
-  /** Maps D's logit to a calibrated one for MH (the manifest's calibrator). @default {identity} */
+  /**
+   * Maps D's logit to a calibrated one (the manifest's calibrator): what DRS and MH read. The
+   * model's `drs` constants are those of the calibrated logits. @default {identity}
+   */
   calibrator?: Calibrator;
 }
 
@@ -130,6 +133,7 @@ export function deciderFor(
         gammas: drsGammas(model, spec),
         sampleSize,
         classes,
+        calibrator: model.calibrator,
       });
     case "raw":
       return rawDecider(sampleSize, { classes });
