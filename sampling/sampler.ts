@@ -139,6 +139,12 @@ export async function runSampler(
     timings.draws += performance.now() - t0;
     return chunk.drawn;
   };
+  // In-process runtimes may do their work inside the call: G+D time counts the call and the wait.
+  const start = (chunk: Chunk): void => {
+    const t0 = performance.now();
+    chunk.output ??= launch(model, decider, chunk);
+    timings.gd += performance.now() - t0;
+  };
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, decider.stats(), evaluated);
   while (decider.accepted < n) {
@@ -160,13 +166,13 @@ export async function runSampler(
       options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
       draw(chunk);
-      chunk.output ??= launch(model, decider, chunk);
+      start(chunk);
       // Off-thread G+D: queue the next chunk now, so it runs while this one is decided, unless
       // this one is expected to complete the request (then the next would likely be wasted).
       const following = pending[c + 1];
       if (offThread && following && !decider.likelyCompletes(chunk.size, n - decider.accepted)) {
         draw(following);
-        following.output ??= launch(model, decider, following);
+        start(following);
       }
       // Even the first call (which always runs) is bounded: a backend that never answers.
       const waited = performance.now();
