@@ -140,10 +140,11 @@ export async function runSampler(
     return chunk.drawn;
   };
   // In-process runtimes may do their work inside the call: G+D time counts the call and the wait.
-  const start = (chunk: Chunk): void => {
+  const start = (chunk: Chunk): Promise<BackendOutput> => {
     const t0 = performance.now();
     chunk.output ??= launch(model, decider, chunk);
     timings.gd += performance.now() - t0;
+    return chunk.output;
   };
   const exhausted = (reason: "budget" | "deadline") =>
     new BudgetExhaustedError(reason, decider.stats(), evaluated);
@@ -166,7 +167,7 @@ export async function runSampler(
       options.signal?.throwIfAborted();
       if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
       draw(chunk);
-      start(chunk);
+      const output = start(chunk);
       // Off-thread G+D: queue the next chunk now, so it runs while this one is decided, unless
       // this one is expected to complete the request (then the next would likely be wasted).
       const following = pending[c + 1];
@@ -177,7 +178,7 @@ export async function runSampler(
       // Even the first call (which always runs) is bounded: a backend that never answers.
       const waited = performance.now();
       const { x, logits } = await withinDeadline(
-        chunk.output,
+        output,
         deadline - now(),
         () => exhausted("deadline"),
       );
