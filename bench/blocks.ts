@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import { floorSeconds } from "./floor.ts";
 
 /** Totals of {@linkcode servedVsFloor}. */

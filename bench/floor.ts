@@ -6,7 +6,7 @@
  */
 
 import { normals, uniforms } from "../shared/rng.ts";
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 
 /** Batch sizes from an `X-DRS-Batches` header (`1445` or `1445,310`). */
 export function parseBatches(header: string | null): number[] {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import { servedVsFloor } from "./blocks.ts";
 import { parseBatches, quantile } from "./floor.ts";
 

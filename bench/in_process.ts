@@ -6,7 +6,7 @@
  */
 
 import type { Hono } from "hono";
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import type { AppEnv } from "../edge/deps.ts";
 import type { LoadedModel } from "../edge/registry.ts";
 import { servedVsFloor } from "./blocks.ts";

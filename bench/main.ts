@@ -11,12 +11,13 @@
 import { parseArgs } from "node:util";
 import { importSigningKey } from "../shared/signing.ts";
 import { createApp } from "../edge/app.ts";
-import type { BackendName } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendName } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
-import { createInferenceThread } from "../edge/backends/threaded.ts";
+import { createInferenceThread } from "../edge/inference_thread/mod.ts";
+import { createPostThread } from "../edge/inference_thread/post.ts";
 import {
   type HttpThroughput,
   type LatencyResult,
@@ -25,11 +26,12 @@ import {
 } from "./http.ts";
 import { measureThroughput, type ThroughputRow } from "./in_process.ts";
 import { markdownReport } from "./report.ts";
-import { startServer } from "./server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 
 /** Where the app runs G+D, as the table names it. */
 const MODES = {
-  thread: "inference thread",
+  thread: "inference thread (ring)",
+  post: "inference thread (post)",
   inline: "server thread",
 } as const;
 
@@ -39,7 +41,7 @@ const { values: flags } = parseArgs({
     models: { type: "string", default: "models" },
     model: { type: "string", default: "grid25" },
     backends: { type: "string", default: "onnx,wasm" },
-    modes: { type: "string", default: "thread,inline" },
+    modes: { type: "string", default: "thread,post,inline" },
     seconds: { type: "string", default: "3" },
     "latency-requests": { type: "string", default: "2000" },
     out: { type: "string", default: "bench/results" },
@@ -53,7 +55,7 @@ const modes = flags.modes.split(",");
 for (const mode of modes) {
   if (!(mode in MODES)) {
     throw new RangeError(
-      `Cannot benchmark as '--modes' must list thread and/or inline: current value is '${mode}'`,
+      `Cannot benchmark as '--modes' must list thread, post and/or inline: current value is '${mode}'`,
     );
   }
 }
@@ -70,6 +72,7 @@ const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
 // This thread opens its runtimes first: onnxruntime-node's process-wide environment belongs to
 // the first isolate that loads it, and this one outlives the inference thread.
 const thread = createInferenceThread();
+const post = createPostThread();
 const results: BackendResult[] = [];
 for (const name of backends) {
   const registries = {
@@ -81,9 +84,14 @@ for (const name of backends) {
       fsModelSource(flags.models),
       (init) => thread.open(name, init, openOptions),
     ),
+    post: createRegistry(
+      fsModelSource(flags.models),
+      (init) => post.open(name, init, openOptions),
+    ),
   };
   await registries.inline.load();
   await registries.thread.load();
+  await registries.post.load();
   const floor = registries.inline.get(flags.model);
   if (!floor) {
     throw new Error(
@@ -95,7 +103,7 @@ for (const name of backends) {
   for (const mode of modes as (keyof typeof MODES)[]) {
     const model = registries[mode].get(flags.model)!;
     // One request at a time, configured as edge/main.ts (thread) or edge/deploy.ts (inline).
-    const limits = mode === "thread" ? { chunk: Number(flags.chunk) } : {};
+    const limits = mode === "inline" ? {} : { chunk: Number(flags.chunk) };
     const app = createApp({
       registry: registries[mode],
       keys: [key],
@@ -121,6 +129,7 @@ for (const name of backends) {
     }
   }
   await registries.thread.dispose();
+  await registries.post.dispose();
   const server = await startServer({
     env: { DRS_BACKEND: name, DRS_MODELS_DIR: flags.models, DRS_CHUNK: flags.chunk },
   });
@@ -148,6 +157,7 @@ for (const name of backends) {
   await registries.inline.dispose();
 }
 thread.close();
+post.close();
 
 const report = {
   model: flags.model,

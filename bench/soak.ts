@@ -10,8 +10,8 @@
 
 import { parseArgs } from "node:util";
 import { soakMarkdown } from "./load_report.ts";
-import { startServer } from "./server_process.ts";
-import { runSoak, writeSoakFiles } from "./soak_run.ts";
+import { startServer } from "../testing/server_process.ts";
+import { runSoak, writeSoakFiles } from "../testing/soak_run.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

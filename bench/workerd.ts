@@ -13,8 +13,8 @@
 import { parseArgs } from "node:util";
 import { buildWorker, type WorkerBuild } from "../scripts/build_worker.ts";
 import { measureLatency } from "./http.ts";
-import { startServer } from "./server_process.ts";
-import { freePort, startWorkerd, workerdBinary } from "./workerd_process.ts";
+import { startServer } from "../testing/server_process.ts";
+import { freePort, startWorkerd, workerdBinary } from "../testing/workerd_process.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

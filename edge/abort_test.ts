@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createLimiter } from "./limiter.ts";
-import { sample } from "./sampler.ts";
-import { fakeGridBackend } from "./testing/fake_backend.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { sample } from "../sampling/mod.ts";
+import { fakeGridBackend } from "../testing/fake_backends.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -42,10 +42,10 @@ Deno.test("sample() stops before its next G+D call once its signal aborts", asyn
     backend,
     latentDim: 3,
     sampleShape: [2],
-    drs: { logM: 1, epsilon: 1e-6, fQuantiles: [0] },
+    drs: { logM: 1, epsilon: 1e-6, gamma: 0, fQuantiles: [0] },
   };
   await assert.rejects(
-    sample(model, { seed: 1, n: 256, drs: true, gamma: 0 }, {
+    sample(model, { seed: 1, n: 256, sampler: { kind: "drs", gamma: 0 } }, {
       chunk: 16,
       signal: controller.signal,
     }),

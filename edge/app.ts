@@ -11,7 +11,8 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 import { notFound, onError } from "./errors.ts";
 import { createLimiter, type LimiterOptions } from "./limiter.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import type { Registry } from "./registry.ts";
+import type { Registry, ReloadReport } from "./registry.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { demoRoutes } from "./routes/demo.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -19,7 +20,7 @@ import { modelRoutes } from "./routes/models.ts";
 import { sampleRoutes } from "./routes/samples.ts";
 import { signRoutes } from "./routes/sign.ts";
 import { signedRoutes } from "./routes/signed.ts";
-import type { SamplerOptions } from "./sampler.ts";
+import type { SamplerOptions } from "../sampling/mod.ts";
 import { securityHeaders } from "./security_headers.ts";
 
 /** Options for {@linkcode createApp}. */
@@ -29,15 +30,20 @@ export interface AppOptions {
   keys: readonly SigningKey[];
   /** Sampler budget, deadline and batch bounds. @default {{}} */
   limits?: SamplerOptions & LimiterOptions;
-  /** Bearer token of `POST /v1/sign`; absent disables the route. */
+  /** Bearer token of `POST /v1/sign` and `POST /v1/admin/reload`; absent disables them. */
   adminToken?: string;
+  /**
+   * What `POST /v1/admin/reload` runs (the service's reloader logs it).
+   * @default {() => registry.load()}
+   */
+  reload?: () => Promise<ReloadReport>;
   /** Metrics store. @default {createMetrics()} */
   metrics?: Metrics;
   /** Unix seconds. @default {() => Math.floor(Date.now() / 1000)} */
   nowSeconds?: () => number;
 }
 
-/** Builds the app: health, models, samples, signed samples, signing and metrics. */
+/** Builds the app: health, models, samples, signed samples, signing, reload and metrics. */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.keys.length === 0) {
     throw new RangeError("Cannot create the app as 'keys' must hold at least one signing key");
@@ -50,6 +56,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     metrics: options.metrics ?? createMetrics(),
     sampler,
     adminToken: options.adminToken,
+    reload: options.reload ?? (() => options.registry.load()),
     nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)),
   };
   const app = new Hono<AppEnv>();
@@ -65,6 +72,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", sampleRoutes(deps));
   app.route("/", signedRoutes(deps));
   app.route("/", signRoutes(deps));
+  app.route("/", adminRoutes(deps));
   app.route("/", metricsRoutes(deps));
   app.route("/", demoRoutes(deps));
   app.onError(onError);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { createApp } from "./app.ts";
 import { createRegistry } from "./registry.ts";
-import { fakeModelFiles, fakeOpener, memorySource, testKey } from "./testing/fake_models.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { fakeModelFiles, fakeOpener, memorySource, testKey } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 async function errorOf(
   res: Response,
@@ -273,10 +273,18 @@ Deno.test("GET /metrics reports requests, latency and sampler counters", async (
     text,
     /drs_http_request_duration_seconds_bucket\{route="\/v1\/models\/:id\/samples",le="\+Inf"\} 3/,
   );
-  assert.match(text, /drs_accepted_total\{model="grid"\} \d+/);
-  assert.match(text, /drs_proposals_total\{model="grid"\} \d+/);
-  assert.match(text, /drs_logm_raises_total\{model="grid"\} \d+/);
-  assert.match(text, /drs_nonfinite_logits_total\{model="grid"\} 0/);
-  assert.match(text, /drs_budget_exhaustions_total\{model="grid",reason="budget"\} 1/);
+  assert.match(text, /drs_accepted_total\{model="grid",version="1"\} \d+/);
+  assert.match(text, /drs_proposals_total\{model="grid",version="1"\} \d+/);
+  assert.match(text, /drs_logm_raises_total\{model="grid",version="1"\} \d+/);
+  assert.match(text, /drs_nonfinite_logits_total\{model="grid",version="1"\} 0/);
+  assert.match(
+    text,
+    /drs_budget_exhaustions_total\{model="grid",version="1",reason="budget"\} 1/,
+  );
   assert.match(text, /drs_models_loaded 2/);
+  assert.match(text, /drs_model_versions_loaded 2/);
+  assert.match(
+    text,
+    /drs_model_version_info\{model="grid",version="1",state="ready",default="true",backend="onnx"\} 1/,
+  );
 });

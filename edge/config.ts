@@ -5,12 +5,11 @@
  * @module
  */
 
-import type { DrawSource } from "./draws.ts";
+import type { BackendChoice } from "../backends/mod.ts";
 import type { LimiterOptions } from "./limiter.ts";
-import type { SamplerOptions } from "./sampler.ts";
+import type { SamplerOptions } from "../sampling/mod.ts";
 
-/** Which runtime opens the models (`auto`: onnx when native addons load, else wasm). */
-export type BackendChoice = "onnx" | "wasm" | "auto";
+export type { BackendChoice };
 
 /** Everything `edge/main.ts` needs. */
 export interface ServerConfig {
@@ -18,7 +17,10 @@ export interface ServerConfig {
   port: number;
   /** `HOSTNAME`. @default {"0.0.0.0"} */
   hostname: string;
-  /** `DRS_BACKEND`. @default {"auto"} */
+  /**
+   * `DRS_BACKEND`: the runtime that opens each model; `auto` tries onnx, then wasm, per model
+   * (`resolveBackend`). @default {"auto"}
+   */
   backend: BackendChoice;
   /** `DRS_MODELS_DIR`. @default {"models"} */
   modelsDir: string;
@@ -40,13 +42,33 @@ export interface ServerConfig {
    * or more CPUs, else false
    */
   inferenceThread: boolean;
-  /** `DRS_DRAW_WORKER`: make latents in another worker while G+D runs (`1` turns it on). @default {false} */
-  drawWorker: boolean;
   /**
-   * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread or the draw
-   * worker is on (so draws and decisions overlap G+D). @default {256}
+   * `DRS_THREAD_DESIGN`: how the inference thread is fed, `ring` (shared memory) or `post`
+   * (messages with transferred buffers); measured side by side by the benchmarks.
+   * @default {"ring"}
+   */
+  threadDesign: "ring" | "post";
+  /**
+   * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread is on (so
+   * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
   chunk: number;
+  /**
+   * `DRS_KEEP_VERSIONS`: ready versions kept loaded per model, newest first; older ones are
+   * retired (pinned URLs to them answer 410). @default {2}
+   */
+  keepVersions: number;
+  /**
+   * `DRS_DEFAULT_VERSIONS` (`id:version,...`): the version unpinned requests of a model get
+   * (always kept loaded). @default {{}} (each model's newest ready version)
+   */
+  defaultVersions: Record<string, number>;
+  /**
+   * `DRS_MODELS_POLL_S`: seconds between looks at the models folder for new or changed
+   * versions; absent, versions load at start-up, on SIGHUP and on `POST /v1/admin/reload`.
+   * @default {undefined}
+   */
+  pollSeconds?: number;
 }
 
 function intFrom(
@@ -64,6 +86,29 @@ function intFrom(
     );
   }
   return value;
+}
+
+function threadDesign(raw: string | undefined): "ring" | "post" {
+  if (raw === undefined || raw === "" || raw === "ring") return "ring";
+  if (raw === "post") return "post";
+  throw new RangeError(
+    `Cannot start as 'DRS_THREAD_DESIGN' must be 'ring' or 'post': current value is '${raw}'`,
+  );
+}
+
+function defaultVersions(raw: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9][a-z0-9_-]{0,63}):([1-9][0-9]{0,8})$/.exec(entry);
+    if (!m || m[1] in out) {
+      throw new RangeError(
+        `Cannot start as 'DRS_DEFAULT_VERSIONS' must list 'id:version' pairs, each model once: ` +
+          `current entry is '${entry}'`,
+      );
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 /** Options for {@linkcode configFromEnv}. */
@@ -103,20 +148,21 @@ export function configFromEnv(
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
-    drawWorker: intFrom(env, "DRS_DRAW_WORKER", 0, 0) !== 0,
+    threadDesign: threadDesign(env.DRS_THREAD_DESIGN),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
+    keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
+    defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
+    pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,
   };
 }
 
 /** Options for {@linkcode appLimits}. */
 export interface AppLimitsOptions {
   /**
-   * Split rounds into chunks of `DRS_CHUNK` proposals (an inference thread or a draw worker to
-   * overlap, or a WASM heap to bound). @default {false}
+   * Split rounds into chunks of `DRS_CHUNK` proposals (an inference thread to overlap, or a
+   * WASM heap to bound). @default {false}
    */
   chunked?: boolean;
-  /** Where latents and uniforms come from (a draw worker). @default {undefined} (inline) */
-  draws?: DrawSource;
 }
 
 /** The app's `limits` from the config: concurrency, queue, budget, deadline and chunking. */
@@ -130,6 +176,5 @@ export function appLimits(
     budget: config.budget,
     deadlineMs: config.deadlineMs,
     ...(options.chunked ? { chunk: config.chunk } : {}),
-    ...(options.draws ? { draws: options.draws } : {}),
   };
 }

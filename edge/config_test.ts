@@ -8,7 +8,7 @@ Deno.test("configFromEnv() applies defaults", () => {
   assert.equal(c.modelsDir, "models");
   assert.equal(c.signingKeys, undefined);
   assert.equal(c.adminToken, undefined);
-  assert.deepEqual([c.inferenceThread, c.drawWorker, c.chunk], [true, false, 256]);
+  assert.deepEqual([c.inferenceThread, c.chunk], [true, 256]);
   // One CPU: no second thread unless asked for.
   assert.equal(configFromEnv({}, { cpus: 1 }).inferenceThread, false);
   assert.equal(configFromEnv({ DRS_INFERENCE_THREAD: "1" }, { cpus: 1 }).inferenceThread, true);
@@ -21,10 +21,9 @@ Deno.test("configFromEnv() reads variables and names a bad one", () => {
     DRS_MODELS_DIR: "/m",
     DRS_ADMIN_TOKEN: "t",
     DRS_INFERENCE_THREAD: "0",
-    DRS_DRAW_WORKER: "1",
   });
   assert.deepEqual([c.port, c.backend, c.modelsDir, c.adminToken], [0, "wasm", "/m", "t"]);
-  assert.deepEqual([c.inferenceThread, c.drawWorker], [false, true]);
+  assert.equal(c.inferenceThread, false);
   assert.throws(
     () => configFromEnv({ DRS_INFERENCE_THREAD: "yes" }),
     /'DRS_INFERENCE_THREAD' must be an integer >= 0: current value is 'yes'/,
@@ -36,4 +35,34 @@ Deno.test("configFromEnv() reads variables and names a bad one", () => {
   assert.throws(() => configFromEnv({ PORT: "http" }), /'PORT' must be an integer/);
   assert.throws(() => configFromEnv({ PORT: "70000" }), /'PORT' must be in 0\.\.65535/);
   assert.throws(() => configFromEnv({ DRS_BUDGET: "0" }), /'DRS_BUDGET' must be an integer >= 1/);
+});
+
+Deno.test("configFromEnv() reads the version policy and names a bad value", () => {
+  const d = configFromEnv({});
+  assert.deepEqual([d.keepVersions, d.defaultVersions, d.pollSeconds], [2, {}, undefined]);
+  const c = configFromEnv({
+    DRS_KEEP_VERSIONS: "3",
+    DRS_DEFAULT_VERSIONS: "grid25:1, mnist:12",
+    DRS_MODELS_POLL_S: "5",
+  });
+  assert.deepEqual([c.keepVersions, c.defaultVersions, c.pollSeconds], [
+    3,
+    { grid25: 1, mnist: 12 },
+    5,
+  ]);
+  assert.throws(
+    () => configFromEnv({ DRS_KEEP_VERSIONS: "0" }),
+    /'DRS_KEEP_VERSIONS' must be an integer >= 1: current value is '0'/,
+  );
+  assert.throws(
+    () => configFromEnv({ DRS_MODELS_POLL_S: "0.5" }),
+    /'DRS_MODELS_POLL_S' must be an integer >= 1/,
+  );
+  for (const bad of ["grid25", "grid25:0", "grid25:1,grid25:2", "Grid:1"]) {
+    assert.throws(
+      () => configFromEnv({ DRS_DEFAULT_VERSIONS: bad }),
+      /'DRS_DEFAULT_VERSIONS' must list 'id:version' pairs/,
+      bad,
+    );
+  }
 });

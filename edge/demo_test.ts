@@ -1,10 +1,11 @@
+import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { verifyUrl } from "../shared/signing.ts";
 import { demoHtml, escapeHtml } from "./demo/page.ts";
 import { gridPng } from "./render/mod.ts";
 import { DEMO_SEEDS } from "./routes/demo.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 function imgSources(html: string): string[] {
   return [...html.matchAll(/<img class="(raw|drs)" src="([^"]+)"/g)].map((m) =>
@@ -16,68 +17,102 @@ Deno.test("GET /demo serves raw and DRS signed URLs that verify and load", async
   const { app, key } = await makeTestApp();
   for (const path of ["/", "/demo"]) {
     const res = await app.request(`http://demo.test${path}`);
-    assertEquals(res.status, 200);
-    assertOk(res.headers.get("content-type")?.startsWith("text/html"));
+    assert.equal(res.status, 200);
+    assert.ok(res.headers.get("content-type")?.startsWith("text/html"));
     const html = await res.text();
-    assertOk(html.includes("<option selected>tiles</option>"), "picks the image model");
+    assert.ok(html.includes("<option selected>tiles</option>"), "picks the image model");
     const srcs = imgSources(html);
-    assertEquals(srcs.length, 2 * DEMO_SEEDS.length);
+    assert.equal(srcs.length, 2 * DEMO_SEEDS.length);
     for (const src of srcs) {
       const url = new URL(src);
-      assertEquals(url.origin, "http://demo.test");
-      assertOk((await verifyUrl(url, [key], { now: Math.floor(Date.now() / 1000) })).ok, src);
+      assert.equal(url.origin, "http://demo.test");
+      assert.ok((await verifyUrl(url, [key], { now: Math.floor(Date.now() / 1000) })).ok, src);
       const img = await app.request(src);
-      assertEquals(img.status, 200, src);
-      assertEquals(img.headers.get("content-type"), "image/png");
+      assert.equal(img.status, 200, src);
+      assert.equal(img.headers.get("content-type"), "image/png");
     }
-    assertEquals(srcs.filter((s) => s.includes("drs=false")).length, DEMO_SEEDS.length);
+    assert.deepEqual(srcs.filter((s) => s.includes("drs=false")).length, DEMO_SEEDS.length);
   }
 });
 
 Deno.test("GET /demo/urls re-mints the DRS URLs for a new acceptance target", async () => {
   const { app } = await makeTestApp();
   const res = await app.request("http://demo.test/demo/urls?model=tiles&acceptance=0.3");
-  assertEquals(res.status, 200);
+  assert.equal(res.status, 200);
   const body = await res.json();
-  assertEquals(body.model, "tiles");
-  assertEquals(body.acceptance, 0.3);
-  assertEquals(body.pairs.length, DEMO_SEEDS.length);
+  assert.equal(body.model, "tiles");
+  assert.equal(body.acceptance, 0.3);
+  assert.equal(body.pairs.length, DEMO_SEEDS.length);
   for (const p of body.pairs) {
-    assertEquals(new URL(p.drs).searchParams.get("acceptance"), "0.3");
-    assertEquals(new URL(p.raw).searchParams.get("drs"), "false");
+    assert.equal(new URL(p.drs).searchParams.get("acceptance"), "0.3");
+    assert.equal(new URL(p.raw).searchParams.get("drs"), "false");
   }
   const grid = await app.request("http://demo.test/demo?model=grid&acceptance=0.5");
-  assertEquals(grid.status, 200);
+  assert.equal(grid.status, 200);
   const gridSrcs = imgSources(await grid.text());
-  assertEquals(gridSrcs.length, 2 * DEMO_SEEDS.length);
-  assertOk(gridSrcs.every((s) => s.includes("/v1/s/grid.png")));
+  assert.equal(gridSrcs.length, 2 * DEMO_SEEDS.length);
+  assert.ok(gridSrcs.every((s) => s.includes("/v1/s/grid.png")));
   for (const src of gridSrcs) {
     // A points2d demo asks for as many points as a request may hold, and they load.
-    assertEquals(new URL(src).searchParams.get("n"), "256");
-    assertEquals((await app.request(src)).status, 200, src);
+    assert.equal(new URL(src).searchParams.get("n"), "256");
+    assert.equal((await app.request(src)).status, 200, src);
   }
 });
 
 Deno.test("GET /demo refuses a bad acceptance or an unknown model", async () => {
   const { app } = await makeTestApp();
-  assertEquals((await app.request("/demo?acceptance=1.5")).status, 400);
-  assertEquals((await app.request("/demo/urls?acceptance=abc")).status, 400);
-  assertEquals((await app.request("/demo?model=nope")).status, 404);
+  assert.equal((await app.request("/demo?acceptance=1.5")).status, 400);
+  assert.equal((await app.request("/demo/urls?acceptance=abc")).status, 400);
+  assert.equal((await app.request("/demo?model=nope")).status, 404);
 });
 
 Deno.test("escapeHtml() escapes markup in model ids and URLs", () => {
-  assertEquals(
+  assert.equal(
     escapeHtml(`<a href="x">'&'</a>`),
     "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;",
   );
   const html = demoHtml({
     models: ["<x>"],
     model: "<x>",
+    classes: ["<y>"],
+    sampler: "drs",
+    k: 8,
+    psi: 1,
     acceptance: 0.5,
     expectedAcceptance: 0.2,
     pairs: [{ seed: 1, raw: 'http://a/?a=1&b="2', drs: "http://a/" }],
   });
-  assertOk(!html.includes("<x>") && !html.includes('b="2'));
+  assert.ok(!html.includes("<x>") && !html.includes("<y>") && !html.includes('b="2'));
+});
+
+Deno.test("GET /demo offers a class picker for class-conditional models and other samplers", async () => {
+  const digits = await fakeModelFiles("digits", "image", { classes: ["zero", "one", "two"] });
+  const { app } = await makeTestApp({ models: { digits } });
+  const html = await (await app.request("http://demo.test/demo?model=digits&class=one")).text();
+  assert.match(html, /<select id="class" name="class">/);
+  assert.match(html, /<option value="1" selected>1: one<\/option>/);
+  for (const src of imgSources(html)) {
+    assert.equal(new URL(src).searchParams.get("class"), "1");
+    assert.equal((await app.request(src)).status, 200, src);
+  }
+  const tiles = await (await app.request("http://demo.test/demo?model=tiles")).text();
+  assert.doesNotMatch(tiles, /id="class"/, "no class picker without classes");
+  const mh = await (await app.request(
+    "http://demo.test/demo/urls?model=digits&sampler=mh&k=4&class=any",
+  )).json();
+  assert.equal(mh.sampler, "mh");
+  assert.equal(mh.label, undefined);
+  for (const p of mh.pairs) {
+    const q = new URL(p.drs).searchParams;
+    assert.deepEqual([q.get("sampler"), q.get("k"), q.get("class")], ["mh", "4", null]);
+    assert.equal((await app.request(p.drs)).status, 200);
+  }
+  const truncation = await (await app.request(
+    "http://demo.test/demo/urls?model=tiles&sampler=truncation&psi=0.5",
+  )).json();
+  assert.equal(new URL(truncation.pairs[0].drs).searchParams.get("psi"), "0.5");
+  const bad = await app.request("http://demo.test/demo?model=digits&class=nine");
+  assert.equal(bad.status, 400);
 });
 
 Deno.test("gridPng() renders one sample at exactly h * scale by w * scale, nearest neighbour", () => {
@@ -86,11 +121,11 @@ Deno.test("gridPng() renders one sample at exactly h * scale by w * scale, neare
     x[0] = 1; // top-left pixel white
     x[28 * 27 + 27] = 0; // bottom-right pixel mid grey
     const png = decode(gridPng(x, 1, [28, 28, 1], { scale }));
-    assertEquals([png.width, png.height], [28 * scale, 28 * scale]);
+    assert.deepEqual([png.width, png.height], [28 * scale, 28 * scale]);
     const at = (px: number, py: number) => png.data[(py * png.width + px) * png.channels];
-    assertEquals(at(0, 0), 255);
-    assertEquals(at(scale - 1, scale - 1), 255);
-    assertEquals(at(scale, 0), 0);
-    assertEquals(at(28 * scale - 1, 28 * scale - 1), 128);
+    assert.equal(at(0, 0), 255);
+    assert.equal(at(scale - 1, scale - 1), 255);
+    assert.equal(at(scale, 0), 0);
+    assert.equal(at(28 * scale - 1, 28 * scale - 1), 128);
   }
 });

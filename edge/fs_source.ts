@@ -1,44 +1,77 @@
 /**
- * A {@linkcode ModelSource} over a directory of model folders (`<dir>/<id>/manifest.json`).
- * Uses `Deno.*`: imported only by entry points, never by the app.
+ * A {@linkcode ModelSource} over a directory of model folders: `<dir>/<id>/<version>/` with a
+ * `manifest.json` each, or a flat `<dir>/<id>/manifest.json` (version 1). Uses `Deno.*`:
+ * imported only by entry points, never by the app.
  *
  * @module
  */
 
+import { versionFolders } from "../shared/model_versions.ts";
 import type { ModelSource } from "./registry.ts";
 
-/** Model folders under `dir`: every subfolder holding a `manifest.json`. */
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Top-level entries of a model folder: a flat manifest, and subfolders holding one. */
+async function entriesOf(folder: string): Promise<{ flat: boolean; folders: string[] }> {
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(folder)) {
+    if (!entry.isDirectory || entry.name.startsWith(".")) continue; // .staging-* folders too
+    if (await isFile(`${folder}/${entry.name}/manifest.json`)) folders.push(entry.name);
+  }
+  return { flat: await isFile(`${folder}/manifest.json`), folders };
+}
+
+function checked(id: string, path: string): string | undefined {
+  return ID.test(id) && !path.split("/").includes("..") && !path.startsWith("/") ? path : undefined;
+}
+
+function leaves(id: string, path: string): Error {
+  return new Error(`Cannot read '${id}/${path}' as it leaves the models folder`);
+}
+
+/** Model folders under `dir`: every subfolder holding a `manifest.json` or version folders. */
 export function fsModelSource(dir: string): ModelSource {
   const root = dir.replace(/\/+$/, "");
   return {
+    label: dir,
     async list() {
       const ids: string[] = [];
       for await (const entry of Deno.readDir(root)) {
         if (!entry.isDirectory || entry.name.startsWith(".")) continue;
-        try {
-          await Deno.stat(`${root}/${entry.name}/manifest.json`);
-          ids.push(entry.name);
-        } catch {
-          // Not a model folder (no manifest): skipped.
-        }
+        const { flat, folders } = await entriesOf(`${root}/${entry.name}`).catch(() => ({
+          flat: false,
+          folders: [],
+        }));
+        // Not a model folder (no manifest, no version folder): skipped.
+        if (versionFolders(entry.name, { flat, folders }).length > 0) ids.push(entry.name);
       }
       return ids.sort();
     },
+    async versions(id) {
+      if (!ID.test(id)) throw leaves(id, "");
+      return versionFolders(id, await entriesOf(`${root}/${id}`));
+    },
     read(id, path) {
-      if (
-        !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id) || path.split("/").includes("..") ||
-        path.startsWith("/")
-      ) {
-        return Promise.reject(
-          new Error(`Cannot read '${id}/${path}' as it leaves the models folder`),
-        );
-      }
+      if (!checked(id, path)) return Promise.reject(leaves(id, path));
       return Deno.readFile(`${root}/${id}/${path}`).catch((error: Error) => {
         // The OS message names the server's absolute path, and load errors reach clients
         // (503 details, /readyz): keep only what happened.
         const what = error instanceof Deno.errors.NotFound ? "no such file" : error.name;
         throw new Error(what, { cause: error });
       });
+    },
+    async stamp(id, path) {
+      if (!checked(id, path)) throw leaves(id, path);
+      const info = await Deno.stat(`${root}/${id}/${path}`);
+      return `${info.size}:${info.mtime?.getTime() ?? 0}:${info.ino ?? 0}`;
     },
   };
 }

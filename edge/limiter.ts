@@ -5,7 +5,7 @@
  * @module
  */
 
-import { msSinceYield, yieldToEventLoop } from "./yield.ts";
+import { msSinceYield, yieldToEventLoop } from "../sampling/mod.ts";
 
 /** Options for {@linkcode createLimiter}. */
 export interface LimiterOptions {

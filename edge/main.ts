@@ -1,22 +1,21 @@
 /**
- * Deno entry point: env -> config -> registry -> Deno.serve. `deno task start`.
+ * Deno entry point: env -> config -> {@linkcode startService} -> Deno.serve. `deno task start`.
  *
- * Serves at once (GET /readyz is 503 until the models are loaded), then loads every model
- * folder under DRS_MODELS_DIR, verifying hashes; a corrupt model is logged and refused.
+ * Serves at once (GET /readyz is 503 until the models are loaded) while every model version under
+ * DRS_MODELS_DIR loads, hashes verified; a corrupt version is logged and refused. `SIGHUP` (like
+ * `POST /v1/admin/reload`, and a poll every `DRS_MODELS_POLL_S` seconds when set) loads new and
+ * changed versions while the current ones serve.
  *
  * @module
  */
 
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
-import { createApp } from "./app.ts";
-import type { BackendName } from "./backends/mod.ts";
-import { openBackend, pickBackendName } from "./backends/open.ts";
-import { createInferenceThread } from "./backends/threaded.ts";
-import { denoWasmPaths } from "./backends/wasm_paths.ts";
-import { appLimits, configFromEnv, type ServerConfig } from "./config.ts";
+import { configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
-import { createRegistry } from "./registry.ts";
-import { createWorkerDraws } from "./worker_draws.ts";
+import { createInferenceThread } from "./inference_thread/mod.ts";
+import { createPostThread } from "./inference_thread/post.ts";
+import { startService } from "./start.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
   if (config.signingKeys) return await parseSigningKeys(config.signingKeys);
@@ -36,54 +35,39 @@ async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
 
 async function main(): Promise<void> {
   const config = configFromEnv(Deno.env.toObject());
-  const keys = await signingKeys(config);
-  const backendName: BackendName = config.backend === "auto"
-    ? await pickBackendName()
-    : config.backend;
-  const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
-  const thread = config.inferenceThread ? createInferenceThread() : undefined;
-  const registry = createRegistry(
-    fsModelSource(config.modelsDir),
-    (init) =>
-      thread
-        ? thread.open(backendName, init, openOptions)
-        : openBackend(backendName, init, openOptions),
-  );
-  const worker = config.drawWorker ? createWorkerDraws() : undefined;
-  const app = createApp({
-    registry,
-    keys,
-    adminToken: config.adminToken,
-    limits: appLimits(config, { chunked: !!(thread || worker), draws: worker?.draws }),
+  const runtimes = { wasm: { wasmPaths: denoWasmPaths() } };
+  const thread = !config.inferenceThread
+    ? undefined
+    : config.threadDesign === "post"
+    ? createPostThread()
+    : createInferenceThread();
+  const service = startService(config, {
+    source: fsModelSource(config.modelsDir),
+    keys: await signingKeys(config),
+    runtimes,
+    open: thread && ((name, init) => thread.open(name, init, runtimes)),
+    chunked: thread !== undefined,
   });
   const server = Deno.serve({
     port: config.port,
     hostname: config.hostname,
     onListen: ({ hostname, port }) => {
       console.log(
-        `drs-edge listening on http://${hostname}:${port}/ (backend ${backendName}` +
-          `${thread ? " on an inference thread" : ""})`,
+        `drs-edge listening on http://${hostname}:${port}/ (backend ${config.backend}` +
+          `${thread ? `, G+D on an inference thread (${config.threadDesign})` : ""})`,
       );
     },
-  }, app.fetch);
-  const started = performance.now();
-  await registry.load();
-  for (const e of registry.errors()) console.error(`Refusing model '${e.id}': ${e.message}`);
-  const ids = registry.models().map((m) => m.id);
-  console.log(
-    `Loaded ${ids.length} model(s) from '${config.modelsDir}' in ${
-      Math.round(performance.now() - started)
-    } ms: ${ids.join(", ") || "none"}`,
-  );
+  }, service.app.fetch);
   const stop = async () => {
     await server.shutdown();
-    await registry.dispose();
+    await service.close();
     thread?.close();
-    worker?.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGHUP", () => void service.reloader.reload("signal"));
+  await service.ready;
 }
 
 if (import.meta.main) {

@@ -33,15 +33,28 @@ export interface SamplerCounts {
   nonFiniteLogits: number;
 }
 
+/** The model version a count is labelled with (`model`, `version`). */
+export interface ModelRef {
+  id: string;
+  version: number;
+}
+
+/** A gauge family with labels, read at scrape time (e.g. `drs_model_version_info`). */
+export interface LabelledGauge {
+  name: string;
+  help: string;
+  samples: { labels: Record<string, string | number>; value: number }[];
+}
+
 /** What the app records; `render()` gives the `/metrics` body. */
 export interface Metrics {
   request(route: string, status: number, seconds: number): void;
-  sampled(model: string, counts: SamplerCounts): void;
-  budgetExhausted(model: string, reason: string): void;
+  sampled(model: ModelRef, counts: SamplerCounts): void;
+  budgetExhausted(model: ModelRef, reason: string): void;
   overloaded(): void;
   /** The model's backend threw while sampling (answered 503 model_error). */
-  backendError(model: string): void;
-  render(gauges?: Record<string, number>): string;
+  backendError(model: ModelRef): void;
+  render(gauges?: Record<string, number>, families?: readonly LabelledGauge[]): string;
 }
 
 function labels(pairs: Record<string, string | number>): string {
@@ -80,7 +93,8 @@ export function createMetrics(): Metrics {
       h.count++;
     },
     sampled(model, counts) {
-      const c = sampler.get(model) ?? {
+      const key = labels({ model: model.id, version: model.version });
+      const c = sampler.get(key) ?? {
         proposals: 0,
         evaluated: 0,
         discarded: 0,
@@ -89,18 +103,18 @@ export function createMetrics(): Metrics {
         nonFiniteLogits: 0,
       };
       for (const k of Object.keys(c) as (keyof SamplerCounts)[]) c[k] += counts[k];
-      sampler.set(model, c);
+      sampler.set(key, c);
     },
     budgetExhausted(model, reason) {
-      inc(exhausted, labels({ model, reason }));
+      inc(exhausted, labels({ model: model.id, version: model.version, reason }));
     },
     overloaded() {
       overloaded++;
     },
     backendError(model) {
-      inc(backendErrors, labels({ model }));
+      inc(backendErrors, labels({ model: model.id, version: model.version }));
     },
-    render(gauges = {}) {
+    render(gauges = {}, families = []) {
       const lines: string[] = [];
       const family = (name: string, type: string, help: string) =>
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -137,7 +151,7 @@ export function createMetrics(): Metrics {
       ];
       for (const [key, name, help] of counters) {
         family(name, "counter", help);
-        for (const [model, c] of sampler) lines.push(`${name}${labels({ model })} ${c[key]}`);
+        for (const [l, c] of sampler) lines.push(`${name}${l} ${c[key]}`);
       }
       family("drs_budget_exhaustions_total", "counter", "Requests that ran out of budget or time.");
       for (const [l, v] of exhausted) lines.push(`drs_budget_exhaustions_total${l} ${v}`);
@@ -148,6 +162,10 @@ export function createMetrics(): Metrics {
       for (const [name, value] of Object.entries(gauges)) {
         family(name, "gauge", name.replace(/_/g, " ") + ".");
         lines.push(`${name} ${value}`);
+      }
+      for (const { name, help, samples } of families) {
+        family(name, "gauge", help);
+        for (const s of samples) lines.push(`${name}${labels(s.labels)} ${s.value}`);
       }
       return lines.join("\n") + "\n";
     },

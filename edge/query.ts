@@ -7,20 +7,42 @@
  */
 
 import { z } from "zod";
+import {
+  type Manifest,
+  SAMPLER_NAMES,
+  samplerDefaults,
+  type SamplerName,
+} from "../shared/manifest.ts";
+import { MAX_K } from "../shared/mh.ts";
+import { MAX_PSI } from "../shared/truncation.ts";
+import type { SamplerSpec } from "../sampling/mod.ts";
 import { HttpError } from "./errors.ts";
 
 /** Largest `n` per request. */
 export const MAX_N = 256;
+
+const SAMPLERS = SAMPLER_NAMES;
 
 /** A validated sample query (`seed` absent means "pick one at random"). */
 export interface SampleQuery {
   n: number;
   seed?: number;
   format: "json" | "png";
+  /** False for `drs=false` (an alias of `sampler=raw`). */
   drs: boolean;
+  /** The sampler asked for; the model's default when absent. */
+  sampler?: SamplerName;
+  /** MH: proposals per returned sample (`sampler=mh`). */
+  k?: number;
+  /** Truncation threshold (`sampler=truncation`). */
+  psi?: number;
   gamma?: number;
   acceptance?: number;
   scale: number;
+  /** The class asked for, as given (an index or a label); resolved against the model later. */
+  class?: string;
+  /** The model version a signed URL is pinned to (`v`; signed URLs only). */
+  v?: number;
 }
 
 const digits = (max: number) =>
@@ -33,12 +55,29 @@ const fields = {
   seed: { schema: digits(0xffffffff), expected: "a uint32 (an integer in 0..4294967295)" },
   format: { schema: z.enum(["json", "png"]), expected: "'json' or 'png'" },
   drs: { schema: z.enum(["true", "false"]), expected: "'true' or 'false'" },
+  sampler: { schema: z.enum(SAMPLERS), expected: `one of ${SAMPLERS.join(", ")}` },
+  k: {
+    schema: digits(MAX_K).pipe(z.number().min(2)),
+    expected: `an integer in 2..${MAX_K} (proposals per sample)`,
+  },
+  psi: {
+    schema: decimal.pipe(z.number().gt(0).max(MAX_PSI)),
+    expected: `a number in (0, ${MAX_PSI}]`,
+  },
   gamma: { schema: decimal, expected: "a finite number" },
   acceptance: {
     schema: decimal.pipe(z.number().gt(0).lt(1)),
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: digits(8).pipe(z.number().min(1)), expected: "an integer in 1..8" },
+  class: {
+    schema: z.string().min(1).max(64).regex(/^\P{Cc}+$/u),
+    expected: "a class index or label (see GET /v1/models/:id)",
+  },
+  v: {
+    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+    expected: "a model version (an integer in 1..999999999, no leading zeros)",
+  },
 } as const;
 
 /** Names of the accepted parameters. */
@@ -106,9 +145,31 @@ export function parseSampleQuery(
     throw bad("gamma", "Cannot sample as 'gamma' and 'acceptance' are exclusive: give one");
   }
   const drs = out.drs !== "false";
-  if (!drs && (out.gamma !== undefined || out.acceptance !== undefined)) {
-    const key = out.gamma !== undefined ? "gamma" : "acceptance";
-    throw bad(key, `Cannot sample as '${key}' has no effect when drs=false: remove it`);
+  const sampler = out.sampler as SamplerName | undefined;
+  if (!drs && sampler !== undefined && sampler !== "raw") {
+    throw bad(
+      "drs",
+      `Cannot sample as 'drs=false' asks for raw samples but 'sampler' is '${sampler}': give one`,
+    );
+  }
+  const chosen = drs ? sampler : "raw";
+  // A parameter of another sampler would be silently ignored: refused instead.
+  const owner: Record<string, SamplerName> = {
+    gamma: "drs",
+    acceptance: "drs",
+    k: "mh",
+    psi: "truncation",
+  };
+  for (const [key, needs] of Object.entries(owner)) {
+    if (out[key] === undefined) continue;
+    if (chosen === undefined) continue; // the model's default sampler decides (resolveSampler)
+    if (chosen !== needs) {
+      const why = chosen === "raw" && !drs ? "drs=false" : `sampler=${chosen ?? "the default"}`;
+      throw bad(
+        key,
+        `Cannot sample as '${key}' has no effect when ${why}: remove it or use sampler=${needs}`,
+      );
+    }
   }
   return {
     n: (out.n as number | undefined) ?? 1,
@@ -118,13 +179,87 @@ export function parseSampleQuery(
     gamma: out.gamma as number | undefined,
     acceptance: out.acceptance as number | undefined,
     scale: (out.scale as number | undefined) ?? 1,
+    class: out.class as string | undefined,
+    ...(sampler !== undefined ? { sampler } : {}),
+    ...(out.k !== undefined ? { k: out.k as number } : {}),
+    ...(out.psi !== undefined ? { psi: out.psi as number } : {}),
+    ...(out.v !== undefined ? { v: out.v as number } : {}),
   };
 }
 
-/** The canonical query string of a request (sorted, defaults filled), for ETags and signing. */
-export function canonicalQuery(q: SampleQuery & { seed: number }): string {
+/** The sampler a query resolves to on a model: its own choice, else the model's defaults. */
+export function resolveSampler(
+  defaults: Manifest["samplers"],
+  q: SampleQuery,
+): SamplerSpec {
+  const filled = samplerDefaults(defaults);
+  const name = q.drs ? q.sampler ?? filled.default : "raw";
+  const owners: [string, unknown, SamplerName][] = [
+    ["gamma", q.gamma, "drs"],
+    ["acceptance", q.acceptance, "drs"],
+    ["k", q.k, "mh"],
+    ["psi", q.psi, "truncation"],
+  ];
+  for (const [key, value, needs] of owners) {
+    if (value !== undefined && name !== needs) {
+      throw bad(
+        key,
+        `Cannot sample as '${key}' has no effect with this model's default sampler '${name}': ` +
+          `add sampler=${needs}`,
+      );
+    }
+  }
+  switch (name) {
+    case "drs":
+      return { kind: "drs", gamma: q.gamma, acceptance: q.acceptance };
+    case "mh":
+      return { kind: "mh", k: q.k ?? filled.k };
+    case "truncation":
+      return { kind: "truncation", psi: q.psi ?? filled.psi };
+    case "raw":
+      return { kind: "raw" };
+  }
+}
+
+/**
+ * The class index a query asks for: an index (`7`) or a label (`Sneaker`, any case) of the
+ * model's `classes`; undefined when the query names none. Throws 400 naming the valid ones.
+ */
+export function resolveClass(
+  model: { id: string; classes?: readonly string[] },
+  given: string | undefined,
+): number | undefined {
+  if (given === undefined) return undefined;
+  const classes = model.classes ?? [];
+  if (classes.length === 0) {
+    throw bad("class", `Cannot sample as model '${model.id}' has no classes: remove 'class'`);
+  }
+  const index = /^[0-9]{1,4}$/.test(given) ? Number(given) : -1;
+  if (index >= 0 && index < classes.length) return index;
+  const byLabel = classes.findIndex((c) => c.toLowerCase() === given.toLowerCase());
+  if (byLabel >= 0) return byLabel;
+  const valid = classes.map((c, i) => `${i} (${c})`).join(", ");
+  const shown = given.length > 40 ? `${given.slice(0, 40)}...` : given;
+  throw bad(
+    "class",
+    `Cannot sample as 'class' must be a class of model '${model.id}': current value is ` +
+      `'${shown}'; valid classes are ${valid}`,
+    `an index in 0..${classes.length - 1} or one of ${classes.join(", ")}`,
+  );
+}
+
+/**
+ * The canonical query string of a request (sorted, defaults filled, the class as its index and
+ * the sampler resolved), for ETags. DRS and raw requests keep the form they had before other
+ * samplers existed (`drs=true|false`), so their ETags did not change. The version `v` is left
+ * out: the ETag names the version it was served from (`sampleEtag`).
+ */
+export function canonicalQuery(
+  q: SampleQuery & { seed: number; label?: number; spec?: SamplerSpec },
+): string {
+  const spec = q.spec ?? (q.drs ? { kind: "drs" } : { kind: "raw" });
   const parts: [string, string][] = [
-    ["drs", String(q.drs)],
+    ["drs", String(spec.kind === "drs")],
     ["format", q.format],
     ["n", String(q.n)],
     ["scale", String(q.scale)],
@@ -132,6 +267,9 @@ export function canonicalQuery(q: SampleQuery & { seed: number }): string {
   ];
   if (q.gamma !== undefined) parts.push(["gamma", String(q.gamma)]);
   if (q.acceptance !== undefined) parts.push(["acceptance", String(q.acceptance)]);
+  if (q.label !== undefined) parts.push(["class", String(q.label)]);
+  if (spec.kind === "mh") parts.push(["sampler", "mh"], ["k", String(spec.k)]);
+  if (spec.kind === "truncation") parts.push(["sampler", "truncation"], ["psi", String(spec.psi)]);
   parts.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   return parts.map(([k, v]) => `${k}=${v}`).join("&");
 }

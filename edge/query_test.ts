@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { canonicalQuery, parseSampleQuery } from "./query.ts";
+import { canonicalQuery, parseSampleQuery, resolveClass } from "./query.ts";
 import { HttpError } from "./errors.ts";
 
 const parse = (q: string, options = {}) => parseSampleQuery(new URLSearchParams(q), options);
@@ -22,11 +22,12 @@ Deno.test("parseSampleQuery() fills defaults", () => {
     gamma: undefined,
     acceptance: undefined,
     scale: 1,
+    class: undefined,
   });
 });
 
 Deno.test("parseSampleQuery() parses every parameter", () => {
-  const q = parse("n=256&seed=4294967295&format=png&drs=true&gamma=-1.5e0&scale=8");
+  const q = parse("n=256&seed=4294967295&format=png&drs=true&gamma=-1.5e0&scale=8&class=Bag");
   assert.deepEqual(q, {
     n: 256,
     seed: 4294967295,
@@ -35,6 +36,7 @@ Deno.test("parseSampleQuery() parses every parameter", () => {
     gamma: -1.5,
     acceptance: undefined,
     scale: 8,
+    class: "Bag",
   });
   assert.equal(parse("acceptance=0.25").acceptance, 0.25);
   assert.equal(parse("drs=false").drs, false);
@@ -70,5 +72,44 @@ Deno.test("canonicalQuery() is the same for equivalent spellings", () => {
   assert.equal(
     canonicalQuery({ ...a, seed: 7 }),
     "drs=true&format=json&gamma=0.5&n=2&scale=1&seed=7",
+  );
+});
+
+Deno.test("resolveClass() takes an index or a label (any case) and names the valid ones", () => {
+  const model = { id: "fashion", classes: ["T-shirt/top", "Trouser", "Bag"] };
+  assert.equal(resolveClass(model, undefined), undefined);
+  assert.equal(resolveClass(model, "2"), 2);
+  assert.equal(resolveClass(model, "trouser"), 1);
+  assert.equal(resolveClass(model, "T-shirt/top"), 0);
+  assert.throws(
+    () => resolveClass(model, "3"),
+    (e: HttpError) => (
+      assert.equal(e.status, 400),
+        assert.equal(
+          e.message,
+          "Cannot sample as 'class' must be a class of model 'fashion': " +
+            "current value is '3'; valid classes are 0 (T-shirt/top), 1 (Trouser), 2 (Bag)",
+        ),
+        true
+    ),
+  );
+  assert.throws(
+    () => resolveClass({ id: "grid25" }, "1"),
+    /model 'grid25' has no classes: remove 'class'/,
+  );
+});
+
+Deno.test("parseSampleQuery() reads the pinned version 'v' and refuses a bad one", () => {
+  assert.equal(parse("seed=1&v=12").v, 12);
+  assert.equal("v" in parse("seed=1"), false, "absent unless given");
+  for (const bad of ["0", "01", "-1", "1.0", "1e3", "1000000000", ""]) {
+    rejects(`v=${bad}`, /'v' must be a model version \(an integer in 1\.\.999999999/);
+  }
+  rejects("v=2", /'v' is not a known parameter/, { forbid: ["v"] });
+  rejects("v=1&v=1", /'v' is repeated/);
+  // The version is not part of the canonical query: the ETag names the version it served.
+  assert.equal(
+    canonicalQuery({ ...parse("seed=7&v=3"), seed: 7 }),
+    canonicalQuery({ ...parse("seed=7"), seed: 7 }),
   );
 });

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { expectedAcceptance } from "../shared/calibration.ts";
 import { HttpError } from "./errors.ts";
 import type { SampleQuery } from "./query.ts";
 
@@ -23,28 +22,35 @@ function short(value: number): string {
 }
 
 /**
- * Throws `400 invalid_parameter` naming `gamma` or `acceptance` when the request asked for a
- * gamma (`resolved.gamma`, after mapping `acceptance`) whose expected acceptance under the
- * model's F quantile table cannot yield `n` samples within the budget. Requests at the
- * manifest's gamma are never refused here (the budget then is the operator's choice).
+ * Throws `400 invalid_parameter` naming `gamma`, `acceptance` or `k` when the request asked for
+ * a gamma, an acceptance target or an MH chain length whose expected acceptance (`expected`, from the model's F
+ * quantile tables, see `expectedRate()` of the sampling core) cannot yield `n` samples within the
+ * budget. Requests at the manifest's gamma are never refused here (the budget then is the
+ * operator's choice).
  */
 export function checkReachable(
   q: SampleQuery,
-  resolved: { gamma: number; fQuantiles: readonly number[] },
+  expected: number,
   options: ReachableOptions,
 ): void {
-  if (!q.drs || (q.gamma === undefined && q.acceptance === undefined)) return;
-  const param = q.gamma !== undefined ? "gamma" : "acceptance";
-  const expected = expectedAcceptance(resolved.fQuantiles, resolved.gamma);
+  // The request's own parameter that sets its cost (MH: k proposals per sample).
+  const param = q.gamma !== undefined
+    ? "gamma"
+    : q.acceptance !== undefined
+    ? "acceptance"
+    : q.k !== undefined
+    ? "k"
+    : undefined;
+  if (param === undefined) return;
   if (q.n <= expected * options.budget) return;
-  const value = q.gamma ?? q.acceptance!;
+  const value = q.gamma ?? q.acceptance ?? q.k!;
   const needed = expected > 0 ? `about ${short(q.n / expected)}` : "unboundedly many";
   throw new HttpError(
     400,
     "invalid_parameter",
     `Cannot sample as '${param}' = ${value} gives an expected acceptance of ${short(expected)}: ` +
       `n = ${q.n} would need ${needed} proposals, over the budget of ${options.budget}; ` +
-      "lower 'gamma' or raise 'acceptance'",
+      (param === "k" ? "lower 'k' or 'n'" : "lower 'gamma' or raise 'acceptance'"),
     { details: { parameter: param, expectedAcceptance: expected, budget: options.budget } },
   );
 }

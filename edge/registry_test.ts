@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRegistry, loadModel } from "./registry.ts";
-import type { FakeBackend } from "./testing/fake_backend.ts";
-import { fakeModelFiles, fakeOpener, memorySource } from "./testing/fake_models.ts";
+import type { FakeBackend } from "../testing/fake_backends.ts";
+import { fakeModelFiles, fakeOpener, memorySource } from "../testing/fake_models.ts";
 
 Deno.test("createRegistry() loads every model and hands verified bytes to the opener", async () => {
   const grid = await fakeModelFiles("grid", "points2d");
@@ -52,7 +52,7 @@ Deno.test("createRegistry() refuses a corrupt or broken model and keeps the othe
   assert.match(byId.renamed, /manifest 'id' is 'other'/);
 });
 
-Deno.test("createRegistry() records an opener failure and disposes replaced backends", async () => {
+Deno.test("createRegistry() records an opener failure, retries it on an operator's load, and keeps what is unchanged", async () => {
   const grid = await fakeModelFiles("grid", "points2d");
   const opened: FakeBackend[] = [];
   let fail = true;
@@ -64,15 +64,20 @@ Deno.test("createRegistry() records an opener failure and disposes replaced back
   await registry.load();
   assert.deepEqual(registry.errors(), [{
     id: "grid",
+    version: 1,
     message: "Cannot open 'generator.onnx': bad graph",
   }]);
   fail = false;
+  // A poll retries a refused version only once its files change: these have not.
+  await registry.load({ retryFailed: false });
+  assert.equal(opened.length, 0);
   await registry.load();
+  assert.deepEqual(registry.errors(), []);
   await registry.load();
-  assert.equal(opened.length, 2);
-  assert.equal(opened[0].disposed, true);
+  assert.equal(opened.length, 1, "an unchanged version is not opened again");
+  assert.equal(opened[0].disposed, false);
   await registry.dispose();
-  assert.equal(opened[1].disposed, true);
+  assert.equal(opened[0].disposed, true);
 });
 
 Deno.test("loadModel() names the field of an invalid manifest", async () => {

@@ -5,43 +5,83 @@
  * @module
  */
 
-import { gammaForAcceptance } from "../shared/calibration.ts";
 import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
 import { OverloadedError } from "./limiter.ts";
-import { canonicalQuery, type SampleQuery } from "./query.ts";
+import { canonicalQuery, resolveClass, resolveSampler, type SampleQuery } from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
 import { checkPngSize } from "./render/limits.ts";
-import { BudgetExhaustedError, sample, type SampleResult } from "./sampler.ts";
+import {
+  BudgetExhaustedError,
+  expectedRate,
+  sample,
+  type SampleRequest,
+  type SampleResult,
+  type SamplerModel,
+  type SamplerSpec,
+} from "../sampling/mod.ts";
 
-/** A query whose seed has been chosen. */
-export type SeededQuery = SampleQuery & { seed: number };
+/**
+ * A query whose seed has been chosen, whose class (if any) is resolved to its index and whose
+ * sampler is resolved against the model's defaults.
+ */
+export type SeededQuery = SampleQuery & { seed: number; label?: number; spec: SamplerSpec };
+
+/** Resolves a parsed query against its model: seed, class index and sampler. */
+export function seededQuery(model: LoadedModel, q: SampleQuery, seed: number): SeededQuery {
+  return {
+    ...q,
+    seed,
+    label: resolveClass(model.manifest, q.class),
+    spec: resolveSampler(model.manifest.samplers, q),
+  };
+}
 
 /** Bytes and headers of one sample response. */
 export interface SampleBody {
   body: Uint8Array;
   contentType: string;
   result: SampleResult;
+  /**
+   * Where the request's time went, in milliseconds (the `Server-Timing` header): waiting for a
+   * sampler slot, G+D, latents, decisions and rendering the body.
+   */
+  timings: { queue: number; gd: number; draws: number; decide: number; render: number };
 }
 
-/** gamma for a request: explicit, from a target acceptance, or the manifest's. */
-export function resolveGamma(model: LoadedModel, q: SampleQuery): number {
-  if (q.gamma !== undefined) return q.gamma;
-  if (q.acceptance !== undefined) {
-    return gammaForAcceptance(q.acceptance, model.manifest.drs.fQuantiles);
-  }
-  return model.manifest.drs.gamma;
+/** A loaded model as the sampling core sees it. */
+export function samplerModel(model: LoadedModel): SamplerModel {
+  const { manifest } = model;
+  return {
+    backend: model.backend,
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    drs: manifest.drs,
+    classes: manifest.classes?.length ?? 0,
+    calibrator: manifest.calibrator,
+  };
+}
+
+/** The sampling core's request for a validated query. */
+export function sampleRequest(q: SeededQuery): SampleRequest {
+  return {
+    seed: q.seed,
+    n: q.n,
+    sampler: q.spec,
+    label: q.label,
+  };
 }
 
 /**
- * Strong ETag of a response, known before sampling: the body is a function of the model bytes
- * (pinned by the manifest hash), the backend and the canonical query.
+ * Strong ETag of a response, known before sampling: the body is a function of the model version
+ * and its bytes (pinned by the manifest hash), the backend and the canonical query.
  */
 export function sampleEtag(model: LoadedModel, q: SeededQuery): string {
-  const key = `${model.id}\n${model.manifestSha256}\n${model.backend.name}\n${canonicalQuery(q)}`;
+  const key = `${model.id}\nv${model.version}\n${model.manifestSha256}\n${model.backend.name}\n` +
+    canonicalQuery(q);
   return `"${sha256HexSync(new TextEncoder().encode(key)).slice(0, 32)}"`;
 }
 
@@ -65,26 +105,27 @@ export async function sampleBody(
 ): Promise<SampleBody> {
   const { model, query: q, signal } = request;
   const { manifest, backend } = model;
-  const gamma = resolveGamma(model, q);
+  const core = samplerModel(model);
+  const req = sampleRequest(q);
   if (q.format === "png") checkPngSize(manifest, q);
-  checkReachable(q, { gamma, fQuantiles: manifest.drs.fQuantiles }, {
-    budget: deps.sampler.budget ?? 100_000,
-  });
+  checkReachable(q, expectedRate(core, req), { budget: deps.sampler.budget ?? 100_000 });
   // JSON is written as samples are accepted, while G+D runs on the next chunk.
   const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
+  let render = 0;
+  const onAccepted = json &&
+    ((out: Float32Array, range: { from: number; to: number }) => {
+      const t0 = performance.now();
+      json.write(out, range);
+      render += performance.now() - t0;
+    });
+  const queued = performance.now();
+  let queue = 0;
   let result: SampleResult;
   try {
-    result = await deps.limiter.run(() =>
-      sample(
-        {
-          backend,
-          latentDim: manifest.latentDim,
-          sampleShape: manifest.sampleShape,
-          drs: manifest.drs,
-        },
-        { seed: q.seed, n: q.n, drs: q.drs, gamma },
-        { ...deps.sampler, signal, onAccepted: json?.write },
-      ), { signal });
+    result = await deps.limiter.run(() => {
+      queue = performance.now() - queued;
+      return sample(core, req, { ...deps.sampler, signal, onAccepted });
+    }, { signal });
   } catch (error) {
     if (signal?.aborted) {
       // The client left: nobody reads this answer, it only shows in the metrics as 499.
@@ -95,33 +136,37 @@ export async function sampleBody(
       throw new HttpError(503, "overloaded", error.message, { headers: { "retry-after": "1" } });
     }
     if (error instanceof BudgetExhaustedError) {
-      deps.metrics.budgetExhausted(model.id, error.reason);
-      deps.metrics.sampled(model.id, { ...error.stats, evaluated: error.evaluated, discarded: 0 });
+      deps.metrics.budgetExhausted(model, error.reason);
+      deps.metrics.sampled(model, { ...error.stats, evaluated: error.evaluated, discarded: 0 });
       throw new HttpError(503, "budget_exhausted", error.message, {
         headers: { "retry-after": "1" },
         details: { reason: error.reason, evaluated: error.evaluated, stats: error.stats },
       });
     }
-    deps.metrics.backendError(model.id);
-    console.error(`Model '${model.id}' failed while sampling:`, error);
+    deps.metrics.backendError(model);
+    console.error(`Model '${model.id}' version ${model.version} failed while sampling:`, error);
     throw new HttpError(
       503,
       "model_error",
-      `Cannot sample model '${model.id}' as its backend failed: retry shortly`,
+      `Cannot sample model '${model.id}' version ${model.version} as its backend failed: ` +
+        "retry shortly",
       { headers: { "retry-after": "1" } },
     );
   }
-  deps.metrics.sampled(model.id, {
+  deps.metrics.sampled(model, {
     ...result.stats,
     evaluated: result.evaluated + result.discarded,
     discarded: result.discarded,
   });
+  const rendering = performance.now();
+  const timings = () => ({
+    queue,
+    ...result.timings,
+    render: render + performance.now() - rendering,
+  });
   if (!json) {
-    return {
-      body: renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale }),
-      contentType: "image/png",
-      result,
-    };
+    const body = renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale });
+    return { body, contentType: "image/png", result, timings: timings() };
   }
   // `{"model", "backend", "seed", "n", "drs", "samples", "stats"}`, the samples written directly.
   const head = JSON.stringify({
@@ -129,15 +174,21 @@ export async function sampleBody(
     backend: backend.name,
     seed: q.seed,
     n: q.n,
-    drs: q.drs,
+    drs: q.spec.kind === "drs",
+    ...(q.label !== undefined ? { class: q.label } : {}),
+    // Other samplers name themselves (DRS and raw bodies keep the form they always had).
+    ...(q.spec.kind === "mh" ? { sampler: "mh", k: q.spec.k } : {}),
+    ...(q.spec.kind === "truncation" ? { sampler: "truncation", psi: q.spec.psi } : {}),
   });
   // Raw samples come in one piece at the end; DRS samples are all written by now.
   json.write(result.x, { from: json.written, to: q.n });
   const encoder = new TextEncoder();
+  // Class-conditional models: the class index of each sample (labels in GET /v1/models/:id).
+  const classes = result.labels ? `,"classes":[${result.labels.join(",")}]` : "";
   const parts = [
     encoder.encode(`${head.slice(0, -1)},"samples":`),
     json.finish(),
-    encoder.encode(`,"stats":${JSON.stringify(result.stats)}}`),
+    encoder.encode(`${classes},"stats":${JSON.stringify(result.stats)}}`),
   ];
   const body = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;
@@ -145,16 +196,35 @@ export async function sampleBody(
     body.set(part, offset);
     offset += part.length;
   }
-  return { body, contentType: "application/json; charset=utf-8", result };
+  return { body, contentType: "application/json; charset=utf-8", result, timings: timings() };
+}
+
+/** Descriptions of the `Server-Timing` metrics, as browsers' devtools show them. */
+const TIMING_NAMES = {
+  queue: "waiting for a sampler slot",
+  gd: "G+D",
+  draws: "latents and uniforms",
+  decide: "accept/reject decisions",
+  render: "rendering the body",
+} as const;
+
+/** The `Server-Timing` header of a sample response (milliseconds, three decimals). */
+export function serverTiming(timings: SampleBody["timings"]): string {
+  return (Object.keys(TIMING_NAMES) as (keyof typeof TIMING_NAMES)[])
+    .map((name) => `${name};dur=${timings[name].toFixed(3)};desc="${TIMING_NAMES[name]}"`)
+    .join(", ");
 }
 
 /** Headers that describe how a body was made (not part of the body, so bodies stay identical). */
 export function sampleHeaders(
   q: SeededQuery,
   etag: string,
-  result?: SampleResult,
+  made?: Pick<SampleBody, "result" | "timings">,
 ): Record<string, string> {
   const headers: Record<string, string> = { etag, "x-drs-seed": String(q.seed) };
-  if (result) headers["x-drs-batches"] = result.batches.join(",");
+  if (made) {
+    headers["x-drs-batches"] = made.result.batches.join(",");
+    headers["server-timing"] = serverTiming(made.timings);
+  }
   return headers;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { signedSampleUrl } from "./signed_url.ts";
 import { RESOURCE_CSP } from "./security_headers.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 function assertCommon(res: Response, label: string): void {
   assert.equal(res.headers.get("x-content-type-options"), "nosniff", label);

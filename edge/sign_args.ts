@@ -5,11 +5,15 @@
  */
 
 import { z } from "zod";
+import { SAMPLER_NAMES, type SamplerName } from "../shared/manifest.ts";
+import { MAX_K } from "../shared/mh.ts";
+import { MAX_PSI } from "../shared/truncation.ts";
 import type { SignedSampleParams } from "./signed_url.ts";
 import { MAX_TTL_SECONDS } from "./routes/sign.ts";
 
 /** Parsed `deno task sign` flags. */
 export interface SignArgs {
+  /** What to sign; `version` is undefined when `--version` is not given (the CLI picks one). */
   params: SignedSampleParams;
   /** Seconds until expiry. @default {3600} */
   ttl: number;
@@ -20,7 +24,9 @@ export interface SignArgs {
 /** Usage line printed with `--help`. */
 export const SIGN_USAGE =
   "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
-  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8]";
+  "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8] " +
+  "[--class INDEX|LABEL] [--sampler drs|mh|raw|truncation] [--k 2..64] [--psi P] " +
+  "[--version V]";
 
 const int = (min: number, max: number) =>
   z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -44,6 +50,14 @@ const flags = {
     expected: "a number strictly between 0 and 1",
   },
   scale: { schema: int(1, 8), expected: "an integer in 1..8" },
+  class: { schema: z.string().min(1).max(64), expected: "a class index or label" },
+  sampler: { schema: z.enum(SAMPLER_NAMES), expected: SAMPLER_NAMES.join(", ") },
+  k: { schema: int(2, MAX_K), expected: `an integer in 2..${MAX_K}` },
+  psi: { schema: num.pipe(z.number().gt(0).max(MAX_PSI)), expected: `a number in (0, ${MAX_PSI}]` },
+  version: {
+    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+    expected: "a model version (an integer in 1..999999999)",
+  },
 } as const;
 
 type Flag = keyof typeof flags;
@@ -94,6 +108,11 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
       gamma: get<number>("gamma"),
       acceptance: get<number>("acceptance"),
       scale: get<number>("scale"),
+      class: get<string>("class"),
+      sampler: get<SamplerName>("sampler"),
+      k: get<number>("k"),
+      psi: get<number>("psi"),
+      version: get<number>("version"),
     },
     ttl: get<number>("ttl") ?? 3600,
     baseUrl: get<string>("base-url") ?? "http://localhost:8000",

@@ -22,10 +22,16 @@ Deno.test("parseSignArgs() reads the documented flags", () => {
     gamma: undefined,
     acceptance: undefined,
     scale: undefined,
+    class: undefined,
+    sampler: undefined,
+    k: undefined,
+    psi: undefined,
+    version: undefined,
   });
   assert.equal(args.ttl, 3600);
   assert.equal(args.baseUrl, "https://x.dev");
   assert.equal(parseSignArgs(["--model", "a", "--seed", "0", "--drs", "false"]).params.drs, false);
+  assert.equal(parseSignArgs(["--model", "a", "--seed", "0", "--version", "3"]).params.version, 3);
 });
 
 Deno.test("parseSignArgs() names the bad flag in one line", () => {
@@ -43,6 +49,8 @@ Deno.test("parseSignArgs() names the bad flag in one line", () => {
       /'--base-url' must be an http\(s\) URL/,
     ],
     [["model=a"], /'model=a' is not a flag/],
+    [["--model", "a", "--seed", "1", "--version", "0"], /'--version' must be a model version/],
+    [["--model", "a", "--seed", "1", "--version", "v2"], /'--version' must be a model version/],
   ];
   for (const [argv, pattern] of cases) {
     assert.throws(() => parseSignArgs(argv), (e: Error) => {

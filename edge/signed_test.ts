@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { signUrl } from "../shared/signing.ts";
 import { signedSampleUrl } from "./signed_url.ts";
-import { testKey } from "./testing/fake_models.ts";
-import { makeTestApp } from "./testing/test_app.ts";
+import { testKey } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const NOW = 1_700_000_000;
 

@@ -6,6 +6,7 @@
  */
 
 import { type SigningKey, signUrl } from "../shared/signing.ts";
+import type { SamplerName } from "../shared/manifest.ts";
 import { parseSampleQuery } from "./query.ts";
 
 /** What a signed URL pins (seed is required so the image is immutable). */
@@ -22,6 +23,20 @@ export interface SignedSampleParams {
   acceptance?: number;
   /** @default {1} */
   scale?: number;
+  /** Class index or label, for class-conditional models. */
+  class?: string | number;
+  /** The sampler (`drs`, `mh`, `raw`, `truncation`); the model's default when absent. */
+  sampler?: SamplerName;
+  /** MH chain length (with `sampler: "mh"`). */
+  k?: number;
+  /** Truncation threshold (with `sampler: "truncation"`). */
+  psi?: number;
+  /**
+   * The model version the URL is pinned to (`v` in the signed query): it keeps returning that
+   * version's bytes while the version is kept, then 410. The server's minting routes always pin.
+   * @default {undefined} (unpinned: the model's default version answers)
+   */
+  version?: number;
 }
 
 /** Options for {@linkcode signedSampleUrl}. */
@@ -58,6 +73,11 @@ export async function signedSampleUrl(
   if (params.gamma !== undefined) q.set("gamma", String(params.gamma));
   if (params.acceptance !== undefined) q.set("acceptance", String(params.acceptance));
   if (params.scale !== undefined) q.set("scale", String(params.scale));
+  if (params.class !== undefined) q.set("class", String(params.class));
+  if (params.sampler !== undefined) q.set("sampler", params.sampler);
+  if (params.k !== undefined) q.set("k", String(params.k));
+  if (params.psi !== undefined) q.set("psi", String(params.psi));
+  if (params.version !== undefined) q.set("v", String(params.version));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

@@ -1,27 +1,29 @@
 /**
- * Cloudflare Workers entry: the same Hono app as `edge/main.ts`, over models bundled as Data
- * modules and the tfjs-backend-wasm binary imported as a compiled `WebAssembly.Module`
- * (Workers cannot compile WebAssembly from bytes). No `Deno.*`, no `node:`.
+ * Cloudflare Workers entry: {@linkcode startService} over models bundled as Data modules, with
+ * the tfjs-backend-wasm binary imported as a compiled `WebAssembly.Module` (Workers cannot
+ * compile WebAssembly from bytes and have no native addons, so only the WASM runtime is offered
+ * to `resolveBackend`). No `Deno.*`, no `node:`.
  *
  * `scripts/build_worker.ts` generates the module that imports the binary and the model files
  * and calls {@linkcode createWorker}; the result is `export default { fetch }`.
  *
  * Configuration comes from the Worker's environment (vars and secrets), with the names of
  * `edge/config.ts`; `DRS_SIGNING_KEYS` is required (an ephemeral key would differ per isolate,
- * so signed URLs would not verify). The app is built on the first request of an isolate.
+ * so signed URLs would not verify). The generated module passes the environment in at module
+ * evaluation (`import { env } from "cloudflare:workers"`), so the models load while the isolate
+ * starts; without it the service starts on the first request, with that request's `env`.
  *
  * @module
  */
 
 import { z } from "zod";
+import { BACKEND_FILES } from "../backends/mod.ts";
+import { openWasmBackend } from "../backends/tfjs_wasm.ts";
 import { parseSigningKeys } from "../shared/signing.ts";
-import { createApp } from "./app.ts";
-import { BACKEND_FILES } from "./backends/mod.ts";
-import { openWasmBackend } from "./backends/tfjs_wasm.ts";
-import { appLimits, configFromEnv } from "./config.ts";
+import { configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
-import { createRegistry, type Registry } from "./registry.ts";
 import { type EmbeddedFiles, embeddedModelSource } from "./sources/embedded.ts";
+import { type Service, startService } from "./start.ts";
 
 // Workers forbid `new Function`: keep zod from trying its JIT.
 z.config({ jitless: true });
@@ -39,69 +41,67 @@ export interface WorkerHandler {
   fetch(request: Request, env?: Record<string, unknown>): Promise<Response>;
 }
 
-type Fetch = (request: Request) => Response | Promise<Response>;
-
 function stringsOf(env: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (typeof value === "string") out[key] = value;
   return out;
 }
 
-/** Opens the bundled models on the WASM backend (needs no env: started as early as possible). */
-function loadModels(bundle: WorkerBundle): Promise<Registry> {
-  const registry = createRegistry(
-    embeddedModelSource(bundle.files),
-    (init) => openWasmBackend(init, { wasmModule: bundle.wasmModule }),
-    { files: BACKEND_FILES.wasm },
-  );
-  return registry.load().then(() => {
-    for (const e of registry.errors()) console.error(`Refusing model '${e.id}': ${e.message}`);
-    return registry;
-  });
-}
-
-async function buildApp(
-  models: Promise<Registry>,
-  rawEnv: Record<string, unknown>,
-): Promise<Fetch> {
-  const config = configFromEnv(stringsOf(rawEnv));
+async function build(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Promise<Service> {
+  // Workers run only the WASM runtime: it is the default here (`auto` would try onnx first).
+  const config = {
+    ...configFromEnv({ DRS_BACKEND: "wasm", ...stringsOf(rawEnv) }),
+    // The bundle never changes under an isolate (a new version is a new deploy), and Workers
+    // allow no timers outside a request: no polling.
+    pollSeconds: undefined,
+  };
   if (!config.signingKeys) {
     throw new RangeError(
       "Cannot start the Worker as 'DRS_SIGNING_KEYS' is not set: " +
         "add it as a secret (`wrangler secret put DRS_SIGNING_KEYS`, value kid:secret)",
     );
   }
-  const keys = await parseSigningKeys(config.signingKeys);
-  const app = createApp({
-    registry: await models,
-    keys,
-    adminToken: config.adminToken,
+  return startService(config, {
+    source: embeddedModelSource(bundle.files),
+    keys: await parseSigningKeys(config.signingKeys),
+    open: (name, init) =>
+      name === "wasm"
+        ? openWasmBackend(init, { wasmModule: bundle.wasmModule })
+        : Promise.reject(new Error(`the '${name}' runtime is not available in Workers`)),
+    files: BACKEND_FILES.wasm,
     // G+D in chunks of DRS_CHUNK proposals (same samples): bounds the WASM heap, which never
     // shrinks, under the isolate's 128 MB (one 8192-proposal MNIST batch grows it past that).
-    limits: appLimits(config, { chunked: true }),
+    chunked: true,
   });
-  return app.fetch;
 }
 
-/**
- * The Worker. Model loading (WASM instantiation, hashes, TF.js models) starts when the module is
- * evaluated, so it overlaps the isolate's start-up; the app is built on the first request, when
- * the environment (secrets) is known, and serves every request after it.
- */
-export function createWorker(bundle: WorkerBundle): WorkerHandler {
-  const models = loadModels(bundle);
-  let app: Promise<Fetch> | undefined;
+/** Options for {@linkcode createWorker}. */
+export interface CreateWorkerOptions {
+  /**
+   * The Worker's environment at module evaluation: the service (and model loading) starts at
+   * once. @default {undefined} (started on the first request, with its `env`)
+   */
+  env?: Record<string, unknown>;
+}
+
+/** The Worker: one service per isolate, reused by every request. */
+export function createWorker(
+  bundle: WorkerBundle,
+  options: CreateWorkerOptions = {},
+): WorkerHandler {
+  let service: Promise<Service> | undefined = options.env ? build(bundle, options.env) : undefined;
+  service?.catch(() => {}); // answered as 503 not_ready by the first request, then retried
   return {
     async fetch(request, env = {}) {
-      app ??= buildApp(models, env);
-      let handler: Fetch;
+      service ??= build(bundle, env);
+      let started: Service;
       try {
-        handler = await app;
+        started = await service;
       } catch (error) {
-        app = undefined; // Retried on the next request (a secret may have been added).
+        service = undefined; // Retried on the next request (a secret may have been added).
         return errorResponse(503, { code: "not_ready", message: (error as Error).message });
       }
-      return await handler(request);
+      return await started.fetchWhenReady(request);
     },
   };
 }

@@ -19,6 +19,8 @@ export const WORKER_ENV_NAMES = [
   "DRS_BUDGET",
   "DRS_DEADLINE_MS",
   "DRS_CHUNK",
+  "DRS_KEEP_VERSIONS",
+  "DRS_DEFAULT_VERSIONS",
 ] as const;
 
 /** The modules of the bundle, named as `worker.js` imports them. */

@@ -1,16 +1,20 @@
 /**
  * Builds the Cloudflare Worker: `deno task build:worker [--models models] [--out dist/worker]
- * [--model id ...]`. Bundles `edge/worker.ts` (the same Hono app as the Deno server) with
- * esbuild into `worker.js`, copies `tfjs-backend-wasm-simd.wasm` (imported as a compiled module)
- * and each model's `manifest.json` and `tfjs/` files (Data modules), and writes `worker.capnp`
- * (workerd) and `wrangler.toml` (Cloudflare). Prints the sizes against the Worker size limits.
+ * [--model id ...] [--versions N]`. Bundles `edge/worker.ts` (the same Hono app as the Deno
+ * server) with esbuild into `worker.js`, copies `tfjs-backend-wasm-simd.wasm` (imported as a
+ * compiled module) and, for every version of each model present at build time (or its newest N),
+ * the `manifest.json` and `tfjs/` files (Data modules), and writes `worker.capnp` (workerd) and
+ * `wrangler.toml` (Cloudflare). Prints the sizes against the Worker size limits. A Worker serves
+ * the versions it was built with: shipping a new version there is a new build and deploy.
  *
  * @module
  */
 
 import * as esbuild from "esbuild";
 import { parseManifestText } from "../shared/manifest.ts";
-import { BACKEND_FILES } from "../edge/backends/mod.ts";
+import type { VersionFolder } from "../shared/model_versions.ts";
+import { BACKEND_FILES } from "../backends/mod.ts";
+import { fsModelSource } from "../edge/fs_source.ts";
 import { workerdConfig, wranglerConfig } from "./_worker_config.ts";
 
 /** Options for {@linkcode buildWorker}. */
@@ -21,6 +25,8 @@ export interface BuildWorkerOptions {
   out?: string;
   /** Model ids to bundle. @default {undefined} (every model folder with the TF.js files) */
   ids?: readonly string[];
+  /** Newest versions of each model to bundle. @default {undefined} (every version present) */
+  versions?: number;
   /** Minify `worker.js`. @default {true} */
   minify?: boolean;
 }
@@ -28,6 +34,7 @@ export interface BuildWorkerOptions {
 /** What was built: paths and sizes in bytes. */
 export interface WorkerBuild {
   out: string;
+  /** Bundled models and versions, e.g. `grid25 v1`. */
   models: string[];
   /** `worker.js` raw and gzip. */
   script: { raw: number; gzip: number };
@@ -52,35 +59,57 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-async function modelIds(dir: string, ids?: readonly string[]): Promise<string[]> {
-  if (ids) return [...ids];
-  const found: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (!entry.isDirectory || entry.name.startsWith(".")) continue;
-    const manifest = await Deno.readTextFile(`${dir}/${entry.name}/manifest.json`).catch(() => "");
-    if (BACKEND_FILES.wasm.every((name) => manifest.includes(`"${name}"`))) found.push(entry.name);
+/** The versions to bundle by model id: those whose manifest lists the TF.js files. */
+async function modelVersions(
+  dir: string,
+  options: { ids?: readonly string[]; versions?: number },
+): Promise<Map<string, VersionFolder[]>> {
+  const source = fsModelSource(dir);
+  const found = new Map<string, VersionFolder[]>();
+  for (const id of options.ids ?? await source.list()) {
+    const usable: VersionFolder[] = [];
+    for (const folder of await source.versions!(id)) {
+      if (folder.conflict) throw new Error(folder.conflict);
+      const manifest = await Deno.readTextFile(`${dir}/${id}/${folder.dir}manifest.json`)
+        .catch(() => "");
+      // Listed by name (--model) or not, a version without the TF.js files cannot run there.
+      if (BACKEND_FILES.wasm.every((name) => manifest.includes(`"${name}"`)) || options.ids) {
+        usable.push(folder);
+      }
+    }
+    const kept = options.versions ? usable.slice(-options.versions) : usable;
+    if (kept.length > 0) found.set(id, kept);
   }
-  return found.sort();
+  return found;
 }
 
-/** Copies a model's manifest and WASM-backend files under `out/models/<id>/`. */
-async function copyModel(dir: string, id: string, out: string): Promise<string[]> {
-  const text = await Deno.readTextFile(`${dir}/${id}/manifest.json`);
-  const manifest = parseManifestText(text, { source: `${id}/manifest.json` });
+/** Copies a model version's manifest and WASM-backend files under `out/models/<id>/<dir>`. */
+async function copyModel(
+  dir: string,
+  model: { id: string; folder: VersionFolder },
+  out: string,
+): Promise<string[]> {
+  const { id } = model;
+  const prefix = `${id}/${model.folder.dir}`;
+  const text = await Deno.readTextFile(`${dir}/${prefix}manifest.json`);
+  const manifest = parseManifestText(text, { source: `${prefix}manifest.json` });
   const paths = ["manifest.json"];
   for (const name of BACKEND_FILES.wasm) {
     const entry = manifest.files[name];
     if (!entry) {
-      throw new Error(`Cannot bundle model '${id}' as its manifest does not list '${name}'`);
+      throw new Error(
+        `Cannot bundle model '${id}' version ${model.folder.version} as its manifest does not ` +
+          `list '${name}'`,
+      );
     }
     paths.push(entry.path);
   }
   const copied: string[] = [];
   for (const path of paths) {
-    const target = `${out}/models/${id}/${path}`;
+    const target = `${out}/models/${prefix}${path}`;
     await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(`${dir}/${id}/${path}`, target);
-    copied.push(`models/${id}/${path}`);
+    await Deno.copyFile(`${dir}/${prefix}${path}`, target);
+    copied.push(`models/${prefix}${path}`);
   }
   return copied;
 }
@@ -90,10 +119,12 @@ function entrySource(data: readonly string[]): string {
   const files = data.map((path, i) => `  ${JSON.stringify(path.slice("models/".length))}: f${i},`);
   const worker = new URL("edge/worker.ts", ROOT).pathname;
   return [
+    `import { env } from "cloudflare:workers";`,
     `import wasmModule from "./${WASM_FILE}";`,
     ...imports,
     `import { createWorker } from ${JSON.stringify(worker)};`,
-    `export default createWorker({ wasmModule, files: {\n${files.join("\n")}\n} });`,
+    // The environment at module evaluation: the models load while the isolate starts.
+    `export default createWorker({ wasmModule, files: {\n${files.join("\n")}\n} }, { env });`,
   ].join("\n");
 }
 
@@ -103,9 +134,15 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   const out = options.out ?? "dist/worker";
   await Deno.remove(out, { recursive: true }).catch(() => {});
   await Deno.mkdir(out, { recursive: true });
-  const ids = await modelIds(dir, options.ids);
+  const versions = await modelVersions(dir, options);
   const data: string[] = [];
-  for (const id of ids) data.push(...await copyModel(dir, id, out));
+  const bundled: string[] = [];
+  for (const [id, folders] of versions) {
+    for (const folder of folders) {
+      data.push(...await copyModel(dir, { id, folder }, out));
+      bundled.push(`${id} v${folder.version}`);
+    }
+  }
   await Deno.copyFile(WASM_SOURCE, `${out}/${WASM_FILE}`);
   try {
     await esbuild.build({
@@ -123,6 +160,10 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
       plugins: [{
         name: "worker-modules",
         setup(build) {
+          build.onResolve(
+            { filter: /^cloudflare:/ },
+            (args) => ({ path: args.path, external: true }),
+          );
           build.onResolve({ filter: /^\.\/(models\/|tfjs-backend-wasm)/ }, (args) => {
             return args.importer === "<stdin>" ? { path: args.path, external: true } : undefined;
           });
@@ -135,6 +176,17 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
           build.onLoad({ filter: /.*/, namespace: "tfjs-serving" }, async () => ({
             contents: TFJS_SERVING,
             resolveDir: await Deno.realPath(new URL("node_modules/@tensorflow/tfjs", ROOT)),
+          }));
+          // backends/open.ts imports the ONNX Runtime backend on demand; Workers have no native
+          // addons, so it becomes a module that refuses (the service's opener offers wasm only).
+          build.onResolve({ filter: /\/onnx_node\.ts$/ }, () => ({
+            path: "onnx-unavailable",
+            namespace: "onnx-unavailable",
+          }));
+          build.onLoad({ filter: /.*/, namespace: "onnx-unavailable" }, () => ({
+            contents: "export function openOnnxBackend() {\n" +
+              '  throw new Error("onnxruntime-node is not available in Workers");\n}\n',
+            loader: "js",
           }));
         },
       }],
@@ -153,14 +205,14 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   }
   return {
     out,
-    models: ids,
+    models: bundled,
     script: { raw: script.byteLength, gzip: await gzipSize(script) },
     total,
   };
 }
 
 function flags(args: string[]): BuildWorkerOptions {
-  const options: { models?: string; out?: string; ids?: string[] } = {};
+  const options: { models?: string; out?: string; ids?: string[]; versions?: number } = {};
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
     if (value === undefined || value.startsWith("--")) {
@@ -169,9 +221,16 @@ function flags(args: string[]): BuildWorkerOptions {
     if (flag === "--models") options.models = value;
     else if (flag === "--out") options.out = value;
     else if (flag === "--model") (options.ids ??= []).push(value);
-    else {
+    else if (flag === "--versions") {
+      if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+        throw new RangeError(
+          `Cannot build the Worker as '--versions' must be a positive integer: current value is '${value}'`,
+        );
+      }
+      options.versions = Number(value);
+    } else {
       throw new RangeError(
-        `Cannot build the Worker as '${flag}' is not a flag: use --models, --out, --model`,
+        `Cannot build the Worker as '${flag}' is not a flag: use --models, --out, --model, --versions`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import {
   calibrateDrs,
   estimateLogM,
@@ -7,13 +8,7 @@ import {
 import { createDrsState, decideBatch } from "./drs.ts";
 import { drsSchema } from "./manifest.ts";
 import { normals, uniforms } from "./rng.ts";
-import {
-  assertAlmostEquals,
-  assertClose,
-  assertEquals,
-  assertOk,
-  assertThrows,
-} from "./_test_utils.ts";
+import { assertAlmostEquals, assertClose } from "../testing/assert.ts";
 
 /** Burn-in logits: a seeded spread with NaN / +-Infinity mixed in (as a flaky D might give). */
 function burnIn(n: number, seed: number): Float64Array {
@@ -41,54 +36,56 @@ Deno.test("calibrateDrs() sets gamma to the 95th percentile of F and expectedAcc
   const logits = burnIn(5000, 3);
   const c = calibrateDrs(logits);
   const finite = Array.from(logits).filter(Number.isFinite);
-  assertEquals(finite.length, 4997); // NaN, +Infinity and -Infinity left out
+  assert.equal(finite.length, 4997); // NaN, +Infinity and -Infinity left out
   const logM = Math.max(...finite);
-  assertEquals(c.logM, logM);
-  assertEquals(c.epsilon, 1e-6);
-  assertEquals(c.percentile, 95);
-  assertEquals(c.burnInSamples, 5000);
+  assert.deepEqual(c.logM, logM);
+  assert.equal(c.epsilon, 1e-6);
+  assert.equal(c.percentile, 95);
+  assert.equal(c.burnInSamples, 5000);
   const f = finite.map((l) => naiveF(l, logM, 1e-6)).sort((a, b) => a - b);
   const gamma = naivePercentile(f, 95);
   assertClose(c.gamma, gamma, { rel: 1e-9 });
   const mean = f.reduce((s, v) => s + 1 / (1 + Math.exp(-(v - gamma))), 0) / f.length;
   assertClose(c.expectedAcceptance, mean, { rel: 1e-9 });
   // Gamma at the 95th percentile: few candidates have F above gamma, so acceptance is low.
-  assertOk(c.expectedAcceptance > 0.01 && c.expectedAcceptance < 0.2, `${c.expectedAcceptance}`);
+  assert.ok(c.expectedAcceptance > 0.01 && c.expectedAcceptance < 0.2, `${c.expectedAcceptance}`);
 });
 
 Deno.test("calibrateDrs() fQuantiles has 101 non-decreasing F values with fQuantiles[95] == gamma", () => {
   const c = calibrateDrs(burnIn(5000, 4));
-  assertEquals(c.fQuantiles.length, 101);
+  assert.equal(c.fQuantiles.length, 101);
   for (let k = 1; k <= 100; k++) {
-    assertOk(c.fQuantiles[k] >= c.fQuantiles[k - 1], `fQuantiles[${k}] decreases`);
+    assert.ok(c.fQuantiles[k] >= c.fQuantiles[k - 1], `fQuantiles[${k}] decreases`);
   }
-  assertOk(c.fQuantiles[100] > c.fQuantiles[0]);
-  assertEquals(c.fQuantiles[95], c.gamma);
+  assert.ok(c.fQuantiles[100] > c.fQuantiles[0]);
+  assert.deepEqual(c.fQuantiles[95], c.gamma);
   // The top quantile is F at the argmax: -log(1 - exp(-eps)).
   assertClose(c.fQuantiles[100], -Math.log(-Math.expm1(-1e-6)), { rel: 1e-14 });
   const c80 = calibrateDrs(burnIn(5000, 4), { percentile: 80, epsilon: 1e-8 });
-  assertEquals(c80.fQuantiles[80], c80.gamma);
-  assertEquals(c80.percentile, 80);
-  assertEquals(c80.epsilon, 1e-8);
+  assert.deepEqual(c80.fQuantiles[80], c80.gamma);
+  assert.equal(c80.percentile, 80);
+  assert.equal(c80.epsilon, 1e-8);
   assertClose(c80.fQuantiles[100], -Math.log(-Math.expm1(-1e-8)), { rel: 1e-14 });
-  assertOk(c80.gamma < c.gamma); // a lower percentile is a smaller shift
-  assertOk(c80.expectedAcceptance > c.expectedAcceptance);
+  assert.ok(c80.gamma < c.gamma); // a lower percentile is a smaller shift
+  assert.ok(c80.expectedAcceptance > c.expectedAcceptance);
 });
 
 Deno.test("calibrateDrs() output satisfies the manifest drs schema", () => {
   const c = calibrateDrs(burnIn(2000, 5));
-  assertEquals(drsSchema.parse(c), c);
+  assert.deepEqual(drsSchema.parse(c), c);
 });
 
 Deno.test("calibrateDrs() rejects a percentile outside 0..100 and a burn-in with no finite logit", () => {
   for (const q of [-1, 100.5, NaN]) {
-    assertThrows(
-      () => calibrateDrs([0, 1, 2], { percentile: q }),
-      RangeError,
-      `Cannot calibrate as 'percentile' must be in 0..100: current value is ${q}`,
-    );
+    assert.throws(() => calibrateDrs([0, 1, 2], { percentile: q }), {
+      name: "RangeError",
+      message: `Cannot calibrate as 'percentile' must be in 0..100: current value is ${q}`,
+    });
   }
-  assertThrows(() => calibrateDrs([NaN, Infinity]), RangeError, "no burn-in logit is finite");
+  assert.throws(() => calibrateDrs([NaN, Infinity]), {
+    name: "RangeError",
+    message: /no burn-in logit is finite/,
+  });
 });
 
 Deno.test("gammaForAcceptance() inverts expectedAcceptance over the quantile table within 1e-6", () => {
@@ -98,7 +95,7 @@ Deno.test("gammaForAcceptance() inverts expectedAcceptance over the quantile tab
     const gamma = gammaForAcceptance(target, table);
     assertAlmostEquals(expectedAcceptance(table, gamma), target, 1e-6, `target ${target}`);
     // Monotone: more acceptance needs a smaller gamma.
-    assertOk(gamma < previous, `gamma(${target}) = ${gamma} is not below ${previous}`);
+    assert.ok(gamma < previous, `gamma(${target}) = ${gamma} is not below ${previous}`);
     previous = gamma;
   }
   for (const gamma of [-3, 0, 2.5, 10]) {
@@ -116,11 +113,10 @@ Deno.test("gammaForAcceptance() solves a closed-form table exactly", () => {
 
 Deno.test("gammaForAcceptance() rejects a target outside (0, 1)", () => {
   for (const t of [0, 1, -0.5, 1.5, NaN]) {
-    assertThrows(
-      () => gammaForAcceptance(t, [0, 1]),
-      RangeError,
-      `Cannot pick gamma as 'acceptance' must be in (0, 1): current value is ${t}`,
-    );
+    assert.throws(() => gammaForAcceptance(t, [0, 1]), {
+      name: "RangeError",
+      message: `Cannot pick gamma as 'acceptance' must be in (0, 1): current value is ${t}`,
+    });
   }
 });
 
@@ -159,7 +155,7 @@ function moments(xs: number[]): { mean: number; variance: number } {
 Deno.test("decideBatch() with the exact density-ratio logit and gamma = 0 recovers p_data", () => {
   const n = 200_000;
   const { kept, raises } = runDrs(n, 0, TRUE_LOGM);
-  assertEquals(raises, 0); // the analytic max is never exceeded
+  assert.equal(raises, 0); // the analytic max is never exceeded
   // Acceptance 1 / M = e^-(ln 2 + 1/6) / ... = 0.5 e^(-1/6) = 0.4232; binomial sd 0.0011.
   assertAlmostEquals(kept.length / n, 0.5 * Math.exp(-1 / 6), 0.006);
   const { mean, variance } = moments(kept);
@@ -174,7 +170,7 @@ Deno.test("decideBatch() with the exact density-ratio logit and gamma = 0 recove
 Deno.test("decideBatch() with logM from a burn-in and online raises still lands near p_data", () => {
   const burn = normals(12, { start: 0, count: 10_000, dim: 1 });
   const logM = estimateLogM(Float64Array.from(burn, exactLogit));
-  assertOk(logM <= TRUE_LOGM && logM > TRUE_LOGM - 0.01);
+  assert.ok(logM <= TRUE_LOGM && logM > TRUE_LOGM - 0.01);
   const { kept } = runDrs(100_000, 0, logM);
   const { mean, variance } = moments(kept);
   assertAlmostEquals(mean, MU, 0.015);
@@ -186,19 +182,19 @@ Deno.test("decideBatch() gamma trades acceptance for concentration: gamma > 0 ti
   const c = calibrateDrs(
     Float64Array.from(normals(13, { start: 0, count: 10_000, dim: 1 }), exactLogit),
   );
-  assertOk(c.gamma > 0);
+  assert.ok(c.gamma > 0);
   const exact = runDrs(n, 0, c.logM);
   const tight = runDrs(n, c.gamma, c.logM);
   const loose = runDrs(n, -3, c.logM);
   const vTight = moments(tight.kept).variance;
   const vExact = moments(exact.kept).variance;
   const vLoose = moments(loose.kept).variance;
-  assertOk(tight.kept.length < exact.kept.length && exact.kept.length < loose.kept.length);
+  assert.ok(tight.kept.length < exact.kept.length && exact.kept.length < loose.kept.length);
   // The realised acceptance matches the calibrated expectation (sd ~0.0007 at n = 100k).
   assertAlmostEquals(tight.kept.length / n, c.expectedAcceptance, 0.005);
   // The generator's variance is 1 and the target's 0.25; DRS moves all the way at gamma = 0,
   // further (tighter around the ratio's mode) for gamma > 0, part of the way for gamma < 0.
-  assertOk(vTight < vExact - 0.05, `gamma > 0: ${vTight} vs ${vExact}`);
+  assert.ok(vTight < vExact - 0.05, `gamma > 0: ${vTight} vs ${vExact}`);
   assertAlmostEquals(vExact, 0.25, 0.012);
-  assertOk(vLoose > vExact + 0.05 && vLoose < 0.6, `gamma < 0: ${vLoose}`);
+  assert.ok(vLoose > vExact + 0.05 && vLoose < 0.6, `gamma < 0: ${vLoose}`);
 });

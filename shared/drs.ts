@@ -96,10 +96,38 @@ export function createDrsState(logM: number): DrsState {
 }
 
 /**
+ * Decides one proposal: raise logM when the logit exceeds it, then keep it when
+ * `u < sigmoid(F)`. A NaN or +Infinity logit is rejected and counted (it never raises logM).
+ * Returns whether it is kept. Options must have been checked (see {@linkcode decideBatch}).
+ */
+function decideOne(
+  logit: number,
+  u: number,
+  state: DrsState,
+  options: { epsilon: number; gamma: number },
+): boolean {
+  state.proposals++;
+  if (Number.isNaN(logit) || logit === Infinity) {
+    state.nonFiniteLogits++;
+    return false;
+  }
+  if (logit > state.logM) {
+    state.logM = logit;
+    state.logMRaises++;
+  }
+  if (u < acceptProbability(logit, state.logM, options)) {
+    state.accepted++;
+    return true;
+  }
+  return false;
+}
+
+/**
  * Decides a batch of proposals in index order: for each, raise logM when the logit exceeds it,
  * then keep it when `u < sigmoid(F)`. NaN and +Infinity logits are rejected and counted (they
  * never raise logM). Returns the indices kept, in order. Processing order is proposal order, so
  * results do not depend on how proposals were split into batches.
+ * Class-conditional models keep one state (and gamma) per class: see {@linkcode decideBatchIn}.
  */
 export function decideBatch(
   logits: ArrayLike<number>,
@@ -107,30 +135,47 @@ export function decideBatch(
   state: DrsState,
   options: DrsOptions = {},
 ): number[] {
+  checkDraws(logits, draws);
+  // Up front, so bad options throw whatever the logits (even all NaN) and before any counter
+  // or logM of the run has moved.
+  const checked = checkOptions(state.logM, options);
+  const kept: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    if (decideOne(logits[i], draws[i], state, checked)) kept.push(i);
+  }
+  return kept;
+}
+
+function checkDraws(logits: ArrayLike<number>, draws: ArrayLike<number>): void {
   if (draws.length < logits.length) {
     throw new RangeError(
       `Cannot decide as 'draws' must hold one draw per logit: ${draws.length} < ${logits.length}`,
     );
   }
-  // Up front, so bad options throw whatever the logits (even all NaN) and before any counter
-  // or logM of the run has moved.
-  checkOptions(state.logM, options);
+}
+
+/** One state and its options: a class's share of a class-conditional run. */
+export interface DrsLane {
+  state: DrsState;
+  options: DrsOptions;
+}
+
+/**
+ * {@linkcode decideBatch} over several lanes (the per-class states and gammas of a
+ * class-conditional model): proposal k is decided in `lanes[lane[k]]`, still in index order.
+ */
+export function decideBatchIn(
+  logits: ArrayLike<number>,
+  draws: ArrayLike<number>,
+  lanes: readonly DrsLane[],
+  lane: ArrayLike<number>,
+): number[] {
+  checkDraws(logits, draws);
+  const checked = lanes.map((l) => checkOptions(l.state.logM, l.options));
   const kept: number[] = [];
   for (let i = 0; i < logits.length; i++) {
-    const logit = logits[i];
-    state.proposals++;
-    if (Number.isNaN(logit) || logit === Infinity) {
-      state.nonFiniteLogits++;
-      continue;
-    }
-    if (logit > state.logM) {
-      state.logM = logit;
-      state.logMRaises++;
-    }
-    if (draws[i] < acceptProbability(logit, state.logM, options)) {
-      kept.push(i);
-      state.accepted++;
-    }
+    const k = lane[i];
+    if (decideOne(logits[i], draws[i], lanes[k].state, checked[k])) kept.push(i);
   }
   return kept;
 }

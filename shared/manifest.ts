@@ -1,12 +1,17 @@
 /**
- * The manifest: the only contract between train/ and edge/. `models/<id>/manifest.json`
- * carries everything the server needs to rebuild a model: shapes, DRS constants, file hashes,
- * metrics and the config that trained it.
+ * The manifest: what a training run hands to serving. `models/<id>/manifest.json` carries
+ * everything the server needs to rebuild a model: shapes, DRS constants, file hashes, metrics
+ * and the config that trained it. (train/ and edge/ also share shared/, backends/ and
+ * sampling/; they never import each other.)
  *
  * @module
  */
 
 import { z } from "zod";
+import { calibratorSchema } from "./calibrator.ts";
+import { MAX_K } from "./mh.ts";
+import { MAX_PSI } from "./truncation.ts";
+import { MODEL_FILES } from "./model_files.ts";
 
 /** Schema version written by this code. */
 export const MANIFEST_VERSION = 1;
@@ -23,7 +28,25 @@ export const fileEntrySchema = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
-/** The `drs` block: constants estimated from a burn-in. */
+const fQuantilesSchema = z.array(finite).length(101).refine(
+  (q) => q.every((v, i) => i === 0 || v >= q[i - 1]),
+  "expected 101 non-decreasing values (q = 0..100)",
+);
+
+/** One class's DRS constants (class-conditional models): its own burn-in. */
+export const classDrsSchema = z.object({
+  logM: finite,
+  gamma: finite,
+  burnInSamples: positiveInt,
+  expectedAcceptance: z.number().gt(0).max(1),
+  fQuantiles: fQuantilesSchema,
+});
+
+/**
+ * The `drs` block: constants estimated from a burn-in. A class-conditional model also carries
+ * `classes`, one entry per class in class order (the top-level constants then describe a burn-in
+ * over uniformly drawn classes).
+ */
 export const drsSchema = z.object({
   logM: finite,
   gamma: finite,
@@ -31,11 +54,31 @@ export const drsSchema = z.object({
   percentile: z.number().min(0).max(100),
   burnInSamples: positiveInt,
   expectedAcceptance: z.number().gt(0).max(1),
-  fQuantiles: z.array(finite).length(101).refine(
-    (q) => q.every((v, i) => i === 0 || v >= q[i - 1]),
-    "expected 101 non-decreasing values (q = 0..100)",
-  ),
+  fQuantiles: fQuantilesSchema,
+  classes: z.array(classDrsSchema).min(2).optional(),
 });
+
+/** The samplers a model can serve (the one sampling core runs each). */
+export const SAMPLER_NAMES = ["drs", "mh", "raw", "truncation"] as const;
+/** One of {@linkcode SAMPLER_NAMES}. */
+export type SamplerName = typeof SAMPLER_NAMES[number];
+
+/**
+ * The `samplers` block: what a request that names no sampler (or not its parameters) gets, as
+ * the evaluation recommends for this model.
+ */
+export const samplerDefaultsSchema = z.strictObject({
+  default: z.enum(SAMPLER_NAMES).optional(),
+  k: z.number().int().min(2).max(MAX_K).optional(),
+  psi: z.number().gt(0).max(MAX_PSI).optional(),
+});
+
+/** The `samplers` block with its defaults filled: DRS, MH chains of 8, truncation at 1. */
+export function samplerDefaults(
+  block: z.infer<typeof samplerDefaultsSchema> | undefined,
+): { default: SamplerName; k: number; psi: number } {
+  return { default: block?.default ?? "drs", k: block?.k ?? 8, psi: block?.psi ?? 1 };
+}
 
 /** Metrics of one evaluation, raw G vs DRS on the same model. */
 export const metricsSchema = z.object({
@@ -53,11 +96,26 @@ export const manifestSchema = z.object({
   sampleShape: z.array(positiveInt).min(1),
   /** Value range of generator outputs, for rendering (e.g. [-1, 1] for tanh images). */
   outputRange: z.tuple([finite, finite]),
+  /**
+   * Labels of a class-conditional model's classes, in index order (G and D take a `class`
+   * input); absent for unconditional models.
+   */
+  classes: z.array(z.string().min(1).max(64)).min(2).max(1000).refine(
+    (c) => new Set(c).size === c.length,
+    "expected distinct labels",
+  ).optional(),
   drs: drsSchema,
   files: z.record(z.string(), fileEntrySchema).refine(
-    (f) => "generator.onnx" in f && "discriminator.onnx" in f,
-    "expected at least 'generator.onnx' and 'discriminator.onnx'",
+    (f) => MODEL_FILES.generator in f && MODEL_FILES.discriminator in f,
+    `expected at least '${MODEL_FILES.generator}' and '${MODEL_FILES.discriminator}'`,
   ),
+  /**
+   * Maps the discriminator's logit to a calibrated one (`shared/calibrator.ts`). Absent: the
+   * logit is used as is. The `drs` block is computed on the logit the discriminator returns.
+   */
+  calibrator: calibratorSchema.optional(),
+  /** Default sampler and parameters for requests that name none (see `samplerDefaultsSchema`). */
+  samplers: samplerDefaultsSchema.optional(),
   metrics: metricsSchema.optional(),
   training: z.object({
     config: z.record(z.string(), z.unknown()),
@@ -68,6 +126,9 @@ export const manifestSchema = z.object({
     backend: z.string().optional(),
   }).catchall(z.unknown()).optional(),
   createdAt: z.string().optional(),
+}).refine((m) => (m.drs.classes?.length ?? 0) === (m.classes?.length ?? 0), {
+  message: "expected one 'drs.classes' entry per class of 'classes' (both or neither)",
+  path: ["drs", "classes"],
 });
 
 /** A validated manifest. */

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import {
   type Manifest,
   MANIFEST_VERSION,
@@ -5,7 +6,6 @@ import {
   parseManifest,
   parseManifestText,
 } from "./manifest.ts";
-import { assertEquals, assertOk, assertThrows } from "./_test_utils.ts";
 
 const SOURCE = "models/grid25/manifest.json";
 const HASH_G = "a".repeat(64);
@@ -54,26 +54,30 @@ type Json = any;
 Deno.test("parseManifest() accepts a valid manifest and returns it unchanged", () => {
   const json = validManifest();
   const manifest: Manifest = parseManifest(json, { source: SOURCE });
-  assertEquals(manifest as unknown, json);
-  assertEquals(MANIFEST_VERSION, 1);
+  assert.deepEqual(manifest as unknown, json);
+  assert.equal(MANIFEST_VERSION, 1);
   // Optional blocks may be left out.
   const minimal: Json = validManifest();
   delete minimal.description;
   delete minimal.metrics;
   delete minimal.training;
   delete minimal.createdAt;
-  assertEquals(parseManifest(minimal) as unknown, minimal);
+  assert.deepEqual(parseManifest(minimal) as unknown, minimal);
   // The image kind and extra model files are fine too.
   const image: Json = validManifest();
   image.kind = "image";
   image.sampleShape = [28, 28, 1];
   image.files["calibration.json"] = { path: "calibration.json", sha256: HASH_G, bytes: 3 };
-  assertEquals(parseManifest(image).kind, "image");
+  assert.equal(parseManifest(image).kind, "image");
+  // A calibrator block is kept as given.
+  const calibrated: Json = validManifest();
+  calibrated.calibrator = { kind: "platt", a: 0.8, b: -0.1 };
+  assert.deepEqual(parseManifest(calibrated).calibrator, { kind: "platt", a: 0.8, b: -0.1 });
 });
 
 Deno.test("parseManifestText() parses manifest JSON text", () => {
   const json = validManifest();
-  assertEquals(parseManifestText(JSON.stringify(json, null, 2)) as unknown, json);
+  assert.deepEqual(parseManifestText(JSON.stringify(json, null, 2)) as unknown, json);
 });
 
 /** Each case breaks one field of a valid manifest; `field` is the dotted path to report. */
@@ -165,6 +169,11 @@ const BROKEN: { name: string; field: string; edit: (m: Json) => void }[] = [
   { name: "outputRange of 3", field: "outputRange", edit: (m) => m.outputRange.push(1) },
   { name: "metrics.samples 0", field: "metrics.samples", edit: (m) => (m.metrics.samples = 0) },
   {
+    name: "calibrator with a negative slope",
+    field: "calibrator.a",
+    edit: (m) => (m.calibrator = { kind: "platt", a: -1, b: 0 }),
+  },
+  {
     name: "training.seed negative",
     field: "training.seed",
     edit: (m) => (m.training.seed = -1),
@@ -172,18 +181,21 @@ const BROKEN: { name: string; field: string; edit: (m: Json) => void }[] = [
 ];
 
 Deno.test("parseManifest() rejects each broken manifest with a ManifestError naming the field", () => {
-  assertOk(BROKEN.length >= 20);
+  assert.ok(BROKEN.length >= 20);
   for (const { name, field, edit } of BROKEN) {
     const json = validManifest();
     edit(json);
-    const error = assertThrows(
-      () => parseManifest(json, { source: SOURCE }),
-      ManifestError,
-      `Cannot load manifest '${SOURCE}' as '${field}' is invalid: `,
-    );
-    assertEquals(error.field, field, name);
-    assertEquals(error.name, "ManifestError");
-    assertOk(error instanceof Error);
+    assert.throws(() => parseManifest(json, { source: SOURCE }), (error) => {
+      assert.ok(error instanceof ManifestError);
+      assert.ok(
+        error.message.includes(`Cannot load manifest '${SOURCE}' as '${field}' is invalid: `),
+        error.message,
+      );
+      assert.equal(error.field, field, name);
+      assert.equal(error.name, "ManifestError");
+      assert.ok(error instanceof Error);
+      return true;
+    });
   }
 });
 
@@ -202,43 +214,55 @@ Deno.test("parseManifest() error messages carry the schema's explanation", () =>
   for (const [edit, text] of cases) {
     const json = validManifest();
     edit(json);
-    assertThrows(() => parseManifest(json), ManifestError, text);
+    assert.throws(() => parseManifest(json), {
+      name: "ManifestError",
+      message: new RegExp(RegExp.escape(text)),
+    });
   }
 });
 
 Deno.test("parseManifest() leaves the source out of the message when none is given", () => {
   const json = validManifest();
   (json as Json).drs.gamma = "x";
-  assertThrows(
-    () => parseManifest(json),
-    ManifestError,
-    /^Cannot load manifest as 'drs\.gamma' is invalid: /,
-  );
+  assert.throws(() => parseManifest(json), {
+    name: "ManifestError",
+    message: /^Cannot load manifest as 'drs\.gamma' is invalid: /,
+  });
 });
 
 Deno.test("parseManifest() reports '(root)' for a value that is not an object", () => {
   for (const json of [null, [], "manifest", 42]) {
-    const error = assertThrows(() => parseManifest(json), ManifestError, "'(root)' is invalid");
-    assertEquals(error.field, "(root)");
+    assert.throws(() => parseManifest(json), (error) => {
+      assert.ok(error instanceof ManifestError);
+      assert.match(error.message, /'\(root\)' is invalid/);
+      assert.equal(error.field, "(root)");
+      return true;
+    });
   }
 });
 
 Deno.test("parseManifestText() gives a clear ManifestError for invalid JSON", () => {
   for (const text of ["", "{", "{'id': 'grid25'}", '{"id": "grid25",}', "NaN"]) {
-    const error = assertThrows(
-      () => parseManifestText(text, { source: SOURCE }),
-      ManifestError,
-      `Cannot load manifest '${SOURCE}' as it is not valid JSON: `,
-    );
-    assertEquals(error.field, "(root)");
+    assert.throws(() => parseManifestText(text, { source: SOURCE }), (error) => {
+      assert.ok(error instanceof ManifestError);
+      assert.ok(
+        error.message.includes(`Cannot load manifest '${SOURCE}' as it is not valid JSON: `),
+        error.message,
+      );
+      assert.equal(error.field, "(root)");
+      return true;
+    });
   }
   // Valid JSON that is not a valid manifest goes through the schema and names the field.
   const json: Json = validManifest();
   json.kind = "video";
-  const error = assertThrows(
-    () => parseManifestText(JSON.stringify(json), { source: SOURCE }),
-    ManifestError,
-    `Cannot load manifest '${SOURCE}' as 'kind' is invalid`,
-  );
-  assertEquals(error.field, "kind");
+  assert.throws(() => parseManifestText(JSON.stringify(json), { source: SOURCE }), (error) => {
+    assert.ok(error instanceof ManifestError);
+    assert.ok(
+      error.message.includes(`Cannot load manifest '${SOURCE}' as 'kind' is invalid`),
+      error.message,
+    );
+    assert.equal(error.field, "kind");
+    return true;
+  });
 });

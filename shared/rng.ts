@@ -17,6 +17,10 @@ const TWO_POW_32 = 4294967296;
 export const STREAM_LATENT = 0;
 /** Stream of the uniform draws that decide acceptance. */
 export const STREAM_ACCEPT = 1;
+/** Stream of the classes drawn for proposals of a class-conditional model (no class asked). */
+export const STREAM_CLASS = 2;
+/** Stream of the latent entries redrawn by truncation (|z| > psi). */
+export const STREAM_TRUNCATION = 3;
 
 const M0_HI = M0 >>> 16, M0_LO = M0 & 0xffff;
 const M1_HI = M1 >>> 16, M1_LO = M1 & 0xffff;

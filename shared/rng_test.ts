@@ -1,21 +1,16 @@
+import assert from "node:assert/strict";
 import { normals, philox4x32, randomSeed, STREAM_ACCEPT, STREAM_LATENT, uniforms } from "./rng.ts";
-import {
-  assertAlmostEquals,
-  assertEquals,
-  assertNotEquals,
-  assertOk,
-  assertThrows,
-} from "./_test_utils.ts";
+import { assertAlmostEquals } from "../testing/assert.ts";
 
 function hex(words: Uint32Array): string {
   return Array.from(words, (w) => w.toString(16).padStart(8, "0")).join(" ");
 }
 
 Deno.test("philox4x32() matches the Random123 known-answer vectors", () => {
-  assertEquals(hex(philox4x32([0, 0, 0, 0], [0, 0])), "6627e8d5 e169c58d bc57ac4c 9b00dbd8");
+  assert.equal(hex(philox4x32([0, 0, 0, 0], [0, 0])), "6627e8d5 e169c58d bc57ac4c 9b00dbd8");
   const ff = 0xffffffff;
-  assertEquals(hex(philox4x32([ff, ff, ff, ff], [ff, ff])), "408f276d 41c83b0e a20bc7c6 6d5451fd");
-  assertEquals(
+  assert.equal(hex(philox4x32([ff, ff, ff, ff], [ff, ff])), "408f276d 41c83b0e a20bc7c6 6d5451fd");
+  assert.equal(
     hex(philox4x32([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0])),
     "d16cfe09 94fdcceb 5001e420 24126ea1",
   );
@@ -25,10 +20,10 @@ Deno.test("philox4x32() returns a fresh array and leaves its inputs alone", () =
   const ctr = [1, 2, 3, 4], key = [5, 6];
   const a = philox4x32(ctr, key);
   const b = philox4x32([0, 0, 0, 0], [0, 0]);
-  assertEquals(hex(philox4x32(ctr, key)), hex(a)); // a was not overwritten by the second call
-  assertNotEquals(hex(a), hex(b));
-  assertEquals(ctr, [1, 2, 3, 4]);
-  assertEquals(key, [5, 6]);
+  assert.deepEqual(hex(philox4x32(ctr, key)), hex(a)); // a was not overwritten by the second call
+  assert.notDeepEqual(hex(a), hex(b));
+  assert.deepEqual(ctr, [1, 2, 3, 4]);
+  assert.deepEqual(key, [5, 6]);
 });
 
 // Pinned values from shared/testdata/gen_rng_reference.py (an independent Python Philox and
@@ -49,8 +44,8 @@ Deno.test("normals() known answers: seed 42, rows 0..1, dim 5", () => {
     2.0213191509246826,
   ];
   const got = normals(42, { start: 0, count: 2, dim: 5 });
-  assertOk(got instanceof Float32Array);
-  assertEquals(got.length, 10);
+  assert.ok(got instanceof Float32Array);
+  assert.equal(got.length, 10);
   expected.forEach((v, i) => assertAlmostEquals(got[i], v, NORMAL_TOLERANCE, `value ${i}`));
 });
 
@@ -65,32 +60,32 @@ Deno.test("normals() known answers: row above 2^32, stream 1, and the largest se
 });
 
 Deno.test("uniforms() known answers (exact: 53-bit dyadic rationals)", () => {
-  assertEquals(
+  assert.deepEqual(
     Array.from(uniforms(42, { start: 0, count: 4 })),
     [0.5850755339819399, 0.573891047118572, 0.4402483628243641, 0.15059776709453154],
   );
-  assertEquals(
+  assert.deepEqual(
     Array.from(uniforms(42, { start: 0, count: 2 }, { stream: 0 })),
     [0.6129598801477738, 0.9877186516453577],
   );
   // Across the 32-bit boundary of the counter.
-  assertEquals(
+  assert.deepEqual(
     Array.from(uniforms(0, { start: 2 ** 32 - 1, count: 2 })),
     [0.2590246197650231, 0.3249370546191773],
   );
   for (const u of uniforms(3, { start: 0, count: 1000 })) {
-    assertEquals(u * 2 ** 53, Math.floor(u * 2 ** 53)); // multiples of 2^-53
+    assert.deepEqual(u * 2 ** 53, Math.floor(u * 2 ** 53)); // multiples of 2^-53
   }
 });
 
 Deno.test("normals() and uniforms() default to the latent and accept streams", () => {
-  assertEquals(STREAM_LATENT, 0);
-  assertEquals(STREAM_ACCEPT, 1);
-  assertEquals(
+  assert.equal(STREAM_LATENT, 0);
+  assert.equal(STREAM_ACCEPT, 1);
+  assert.deepEqual(
     normals(9, { start: 4, count: 3, dim: 6 }),
     normals(9, { start: 4, count: 3, dim: 6 }, { stream: STREAM_LATENT }),
   );
-  assertEquals(
+  assert.deepEqual(
     uniforms(9, { start: 4, count: 5 }),
     uniforms(9, { start: 4, count: 5 }, { stream: STREAM_ACCEPT }),
   );
@@ -127,10 +122,10 @@ Deno.test("normals() rows do not depend on batching (dim 2, 3, 5, 64)", () => {
         (s, count) => normals(5, { start: s, count, dim }),
         (n) => new Float32Array(n),
       );
-      assertEquals(pieces, whole, `dim ${dim}, start ${start}`);
+      assert.deepEqual(pieces, whole, `dim ${dim}, start ${start}`);
       // A window in the middle equals the same rows of the big call.
       const mid = normals(5, { start: start + 123, count: 7, dim });
-      assertEquals(mid, whole.subarray(123 * dim, 130 * dim), `dim ${dim}, start ${start}`);
+      assert.deepEqual(mid, whole.subarray(123 * dim, 130 * dim), `dim ${dim}, start ${start}`);
     }
   }
 });
@@ -154,7 +149,7 @@ Deno.test("normals() equals Box-Muller with Math.cos and Math.sin to the float32
         }
       }
     }
-    assertEquals(got, want, `seed ${seed}`);
+    assert.deepEqual(got, want, `seed ${seed}`);
   }
 });
 
@@ -168,7 +163,7 @@ Deno.test("uniforms() indices do not depend on batching", () => {
       (s, count) => uniforms(5, { start: s, count }),
       (n) => new Float64Array(n),
     );
-    assertEquals(pieces, whole, `start ${start}`);
+    assert.deepEqual(pieces, whole, `start ${start}`);
   }
 });
 
@@ -176,18 +171,18 @@ Deno.test("normals() and uniforms() differ across rows, 32-bit counter wraps, st
   const dim = 8;
   const row = (seed: number, start: number, stream = 0) =>
     Array.from(normals(seed, { start, count: 1, dim }, { stream }));
-  assertNotEquals(row(1, 0), row(1, 1));
-  assertNotEquals(row(1, 0), row(1, 2 ** 32)); // the high counter word is used
-  assertNotEquals(row(1, 0), row(1, 0, 1));
-  assertNotEquals(row(1, 0), row(2, 0));
+  assert.notDeepEqual(row(1, 0), row(1, 1));
+  assert.notDeepEqual(row(1, 0), row(1, 2 ** 32)); // the high counter word is used
+  assert.notDeepEqual(row(1, 0), row(1, 0, 1));
+  assert.notDeepEqual(row(1, 0), row(2, 0));
   // Values within one row are not repeated across its 4-value blocks.
   const r = row(1, 0);
-  assertNotEquals(r.slice(0, 4), r.slice(4, 8));
+  assert.notDeepEqual(r.slice(0, 4), r.slice(4, 8));
   const u = (seed: number, start: number, stream = 1) =>
     Array.from(uniforms(seed, { start, count: 4 }, { stream }));
-  assertNotEquals(u(1, 0), u(1, 2 ** 32));
-  assertNotEquals(u(1, 0), u(1, 0, 0));
-  assertNotEquals(u(1, 0), u(2, 0));
+  assert.notDeepEqual(u(1, 0), u(1, 2 ** 32));
+  assert.notDeepEqual(u(1, 0), u(1, 0, 0));
+  assert.notDeepEqual(u(1, 0), u(2, 0));
 });
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -208,25 +203,25 @@ Deno.test("streams and seeds are uncorrelated (|r| < 0.03 over 20k draws)", () =
   const n = 20_000; // sd of r ~ 0.007
   const latent = normals(21, { start: 0, count: n, dim: 1 }, { stream: 0 });
   const other = normals(21, { start: 0, count: n, dim: 1 }, { stream: 1 });
-  assertOk(Math.abs(correlation(latent, other)) < 0.03);
+  assert.ok(Math.abs(correlation(latent, other)) < 0.03);
   const accept = uniforms(21, { start: 0, count: n });
-  assertOk(Math.abs(correlation(latent, accept)) < 0.03);
-  assertOk(Math.abs(correlation(accept, uniforms(22, { start: 0, count: n }))) < 0.03);
+  assert.ok(Math.abs(correlation(latent, accept)) < 0.03);
+  assert.ok(Math.abs(correlation(accept, uniforms(22, { start: 0, count: n }))) < 0.03);
   // Neighbouring rows are uncorrelated too.
   const next = normals(21, { start: 1, count: n, dim: 1 });
-  assertOk(Math.abs(correlation(latent, next)) < 0.03);
+  assert.ok(Math.abs(correlation(latent, next)) < 0.03);
   // Within a row, the cos and sin halves of Box-Muller are uncorrelated.
   const pairs = normals(21, { start: 0, count: n, dim: 2 });
   const even = pairs.filter((_, i) => i % 2 === 0), odd = pairs.filter((_, i) => i % 2 === 1);
-  assertOk(Math.abs(correlation(even, odd)) < 0.03);
+  assert.ok(Math.abs(correlation(even, odd)) < 0.03);
 });
 
 Deno.test("normals() has mean 0, variance 1 and normal tails over 100k values", () => {
   const x = normals(2024, { start: 0, count: 25_000, dim: 4 });
-  assertEquals(x.length, 100_000);
+  assert.equal(x.length, 100_000);
   let sum = 0, sq = 0, within1 = 0, beyond3 = 0, fourth = 0;
   for (const v of x) {
-    assertOk(Number.isFinite(v));
+    assert.ok(Number.isFinite(v));
     sum += v;
     sq += v * v;
     fourth += v ** 4;
@@ -246,7 +241,7 @@ Deno.test("uniforms() lie in [0, 1) with mean 1/2 and variance 1/12 over 100k va
   let sum = 0, sq = 0, min = 1, max = 0;
   const bins = new Array(10).fill(0);
   for (const v of u) {
-    assertOk(v >= 0 && v < 1, `${v}`);
+    assert.ok(v >= 0 && v < 1, `${v}`);
     sum += v;
     sq += (v - 0.5) ** 2;
     min = Math.min(min, v);
@@ -255,7 +250,7 @@ Deno.test("uniforms() lie in [0, 1) with mean 1/2 and variance 1/12 over 100k va
   }
   assertAlmostEquals(sum / u.length, 0.5, 0.005); // sd 0.0009
   assertAlmostEquals(sq / u.length, 1 / 12, 0.002); // sd 0.0003
-  assertOk(min < 1e-3 && max > 1 - 1e-3);
+  assert.ok(min < 1e-3 && max > 1 - 1e-3);
   for (const b of bins) assertAlmostEquals(b / u.length, 0.1, 0.005); // sd 0.00095
 });
 
@@ -263,19 +258,25 @@ Deno.test("normals() and uniforms() reject bad seeds with a message naming 'seed
   for (const seed of [-1, 1.5, 2 ** 32, NaN, Infinity, -Infinity]) {
     const message =
       `Cannot draw random numbers as 'seed' must be a uint32: current value is ${seed}`;
-    assertThrows(() => normals(seed, { start: 0, count: 1, dim: 2 }), RangeError, message);
-    assertThrows(() => uniforms(seed, { start: 0, count: 1 }), RangeError, message);
+    assert.throws(() => normals(seed, { start: 0, count: 1, dim: 2 }), {
+      name: "RangeError",
+      message: message,
+    });
+    assert.throws(() => uniforms(seed, { start: 0, count: 1 }), {
+      name: "RangeError",
+      message: message,
+    });
   }
   // The ends of the range are fine.
-  assertEquals(normals(0, { start: 0, count: 1, dim: 2 }).length, 2);
-  assertEquals(uniforms(0xffffffff, { start: 0, count: 3 }).length, 3);
+  assert.equal(normals(0, { start: 0, count: 1, dim: 2 }).length, 2);
+  assert.equal(uniforms(0xffffffff, { start: 0, count: 3 }).length, 3);
 });
 
 Deno.test("randomSeed() returns uint32 seeds that normals() accepts", () => {
   const seeds = Array.from({ length: 32 }, randomSeed);
   for (const s of seeds) {
-    assertOk(Number.isInteger(s) && s >= 0 && s <= 0xffffffff, `${s}`);
-    assertEquals(normals(s, { start: 0, count: 1, dim: 1 }).length, 1);
+    assert.ok(Number.isInteger(s) && s >= 0 && s <= 0xffffffff, `${s}`);
+    assert.equal(normals(s, { start: 0, count: 1, dim: 1 }).length, 1);
   }
-  assertOk(new Set(seeds).size > 1);
+  assert.ok(new Set(seeds).size > 1);
 });

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import {
   canonicalString,
   importSigningKey,
@@ -9,7 +10,6 @@ import {
   verifyUrl,
 } from "./signing.ts";
 import { createHmac } from "node:crypto";
-import { assertEquals, assertOk, assertRejects } from "./_test_utils.ts";
 
 const SECRET = "test-secret-0123456789-abcdefghijklmnop"; // 39 bytes
 const OLD_SECRET = "old-secret-zyxwvutsrqponmlkjihgfedcba-9876";
@@ -28,53 +28,57 @@ async function signed(
 
 function denied(result: VerifyResult, status: 403 | 410, code: string, includes?: string): void {
   if (result.ok) throw new Error(`expected ${status} ${code}, the URL verified`);
-  assertEquals([result.status, result.code], [status, code], result.message);
-  if (includes) assertOk(result.message.includes(includes), result.message);
+  assert.deepEqual([result.status, result.code], [status, code], result.message);
+  if (includes) assert.ok(result.message.includes(includes), result.message);
 }
 
 Deno.test("signUrl() and verifyUrl() round-trip", async () => {
   const { key, url } = await signed();
-  assertEquals(url.origin, "https://edge.example");
-  assertEquals(url.pathname, "/v1/models/grid25/samples");
-  assertEquals(url.searchParams.get("n"), "16");
-  assertEquals(url.searchParams.get("note"), "a b");
-  assertEquals(url.searchParams.get("exp"), String(EXP));
-  assertEquals(url.searchParams.get("kid"), "k1");
-  assertOk(/^[A-Za-z0-9_-]{43}$/.test(url.searchParams.get("sig")!));
-  assertEquals(await verifyUrl(url, [key], { now: NOW }), { ok: true, expiresAt: EXP, kid: "k1" });
+  assert.equal(url.origin, "https://edge.example");
+  assert.equal(url.pathname, "/v1/models/grid25/samples");
+  assert.equal(url.searchParams.get("n"), "16");
+  assert.equal(url.searchParams.get("note"), "a b");
+  assert.deepEqual(url.searchParams.get("exp"), String(EXP));
+  assert.equal(url.searchParams.get("kid"), "k1");
+  assert.ok(/^[A-Za-z0-9_-]{43}$/.test(url.searchParams.get("sig")!));
+  assert.deepEqual(await verifyUrl(url, [key], { now: NOW }), {
+    ok: true,
+    expiresAt: EXP,
+    kid: "k1",
+  });
   // Through text and back, as a client would send it.
-  assertEquals((await verifyUrl(new URL(url.href), [key], { now: NOW })).ok, true);
+  assert.equal((await verifyUrl(new URL(url.href), [key], { now: NOW })).ok, true);
   // Without `now`, the wall clock is used.
   const live = await signUrl(new URL(BASE), key, {
     expiresAt: Math.floor(Date.now() / 1000) + 60,
   });
-  assertEquals((await verifyUrl(live, [key])).ok, true);
+  assert.equal((await verifyUrl(live, [key])).ok, true);
 });
 
 Deno.test("signUrl() signs HMAC-SHA256 over the documented canonical string", async () => {
   const { url } = await signed();
   const canonical = "GET\n/v1/models/grid25/samples\n" +
     `exp=${EXP}&format=png&kid=k1&n=16&note=a%20b&seed=42`;
-  assertEquals(canonicalString("GET", url.pathname, url.searchParams), canonical);
+  assert.deepEqual(canonicalString("GET", url.pathname, url.searchParams), canonical);
   // Independent HMAC (node:crypto), base64url without padding.
   const expected = createHmac("sha256", SECRET).update(canonical).digest("base64url");
-  assertEquals(url.searchParams.get("sig"), expected);
+  assert.deepEqual(url.searchParams.get("sig"), expected);
 });
 
 Deno.test("signUrl() replaces existing exp, kid and sig and validates expiresAt", async () => {
   const key = await importSigningKey("k1", SECRET);
   const stale = "https://edge.example/p?a=1&exp=5&kid=zz&sig=AAAA&exp=6";
   const url = await signUrl(new URL(stale), key, { expiresAt: EXP });
-  assertEquals(url.searchParams.getAll("exp"), [String(EXP)]);
-  assertEquals(url.searchParams.getAll("kid"), ["k1"]);
-  assertEquals(url.searchParams.getAll("sig").length, 1);
-  assertEquals((await verifyUrl(url, [key], { now: NOW })).ok, true);
+  assert.deepEqual(url.searchParams.getAll("exp"), [String(EXP)]);
+  assert.deepEqual(url.searchParams.getAll("kid"), ["k1"]);
+  assert.equal(url.searchParams.getAll("sig").length, 1);
+  assert.equal((await verifyUrl(url, [key], { now: NOW })).ok, true);
   for (const expiresAt of [0, -1, 1.5, NaN, Infinity, 2 ** 53]) {
-    await assertRejects(
-      () => signUrl(new URL(BASE), key, { expiresAt }),
-      RangeError,
-      `Cannot sign as 'expiresAt' must be positive unix seconds: current value is ${expiresAt}`,
-    );
+    await assert.rejects(() => signUrl(new URL(BASE), key, { expiresAt }), {
+      name: "RangeError",
+      message:
+        `Cannot sign as 'expiresAt' must be positive unix seconds: current value is ${expiresAt}`,
+    });
   }
 });
 
@@ -100,7 +104,7 @@ Deno.test("verifyUrl() rejects every single-character change to the path and que
       if (target === null) continue; // not a URL at all: no request to verify
       if (sameRequest(target, url)) {
         // The only URL-parser equivalence here: '\' reads as '/' in an http path.
-        assertOk(c === "\\" && href[pos] === "/", `unexpected equivalent URL ${mutated}`);
+        assert.ok(c === "\\" && href[pos] === "/", `unexpected equivalent URL ${mutated}`);
         equivalent++;
         continue;
       }
@@ -109,9 +113,9 @@ Deno.test("verifyUrl() rejects every single-character change to the path and que
       if (result.ok || result.status !== 403) accepted.push(`${pos}:${c} ${mutated}`);
     }
   }
-  assertEquals(accepted, [], `${accepted.length} changed URLs were not rejected with 403`);
-  assertOk(tried > 100 * 90, `only ${tried} mutations tried`);
-  assertOk(equivalent < tried / 50, `${equivalent} equivalent of ${tried}`);
+  assert.deepEqual(accepted, [], `${accepted.length} changed URLs were not rejected with 403`);
+  assert.ok(tried > 100 * 90, `only ${tried} mutations tried`);
+  assert.ok(equivalent < tried / 50, `${equivalent} equivalent of ${tried}`);
 });
 
 Deno.test("verifyUrl() rejects every other character in the last position of sig", async () => {
@@ -170,7 +174,7 @@ Deno.test("verifyUrl() answers 403 for an unknown kid or a malformed sig", async
 
 Deno.test("verifyUrl() answers 410 for a valid but expired URL, at and after exp", async () => {
   const { key, url } = await signed();
-  assertEquals((await verifyUrl(url, [key], { now: EXP - 1 })).ok, true);
+  assert.equal((await verifyUrl(url, [key], { now: EXP - 1 })).ok, true);
   for (const now of [EXP, EXP + 1, EXP + 1e6]) {
     denied(
       await verifyUrl(url, [key], { now }),
@@ -214,7 +218,7 @@ Deno.test("verifyUrl() rejects duplicated parameters", async () => {
 Deno.test("verifyUrl() binds the method", async () => {
   const key = await importSigningKey("k1", SECRET);
   const url = await signUrl(new URL(BASE), key, { expiresAt: EXP, method: "post" });
-  assertEquals((await verifyUrl(url, [key], { now: NOW, method: "POST" })).ok, true);
+  assert.equal((await verifyUrl(url, [key], { now: NOW, method: "POST" })).ok, true);
   denied(await verifyUrl(url, [key], { now: NOW }), 403, "bad_signature");
   const get = (await signed(key)).url;
   denied(await verifyUrl(get, [key], { now: NOW, method: "HEAD" }), 403, "bad_signature");
@@ -224,8 +228,8 @@ Deno.test("verifyUrl() accepts the query in any order", async () => {
   const { key, url } = await signed();
   const pairs = [...url.searchParams].reverse();
   const reordered = new URL(url.origin + url.pathname + "?" + new URLSearchParams(pairs));
-  assertOk(reordered.search !== url.search);
-  assertEquals((await verifyUrl(reordered, [key], { now: NOW })).ok, true);
+  assert.ok(reordered.search !== url.search);
+  assert.equal((await verifyUrl(reordered, [key], { now: NOW })).ok, true);
 });
 
 Deno.test("verifyUrl() refuses a correctly signed exp that is not unix seconds", async () => {
@@ -247,18 +251,18 @@ Deno.test("verifyUrl() refuses a correctly signed exp that is not unix seconds",
 
 Deno.test("key rotation: an old-key URL verifies while both keys are loaded, not after", async () => {
   const keys = await parseSigningKeys(`new:${SECRET}, old:${OLD_SECRET}`);
-  assertEquals(keys.map((k) => k.id), ["new", "old"]); // the first key signs
+  assert.deepEqual(keys.map((k) => k.id), ["new", "old"]); // the first key signs
   const fromOld = (await signed(keys[1])).url;
-  assertEquals(await verifyUrl(fromOld, keys, { now: NOW }), {
+  assert.deepEqual(await verifyUrl(fromOld, keys, { now: NOW }), {
     ok: true,
     expiresAt: EXP,
     kid: "old",
   });
   const fromNew = (await signed(keys[0])).url;
-  assertEquals((await verifyUrl(fromNew, keys, { now: NOW })).ok, true);
+  assert.equal((await verifyUrl(fromNew, keys, { now: NOW })).ok, true);
   const afterRotation = await parseSigningKeys(`new:${SECRET}`);
   denied(await verifyUrl(fromOld, afterRotation, { now: NOW }), 403, "unknown_key");
-  assertEquals((await verifyUrl(fromNew, afterRotation, { now: NOW })).ok, true);
+  assert.equal((await verifyUrl(fromNew, afterRotation, { now: NOW })).ok, true);
   // Same id, different secret (a leaked key replaced): old URLs stop verifying.
   const replaced = await parseSigningKeys(`old:${SECRET}`);
   denied(await verifyUrl(fromOld, replaced, { now: NOW }), 403, "bad_signature");
@@ -267,27 +271,30 @@ Deno.test("key rotation: an old-key URL verifies while both keys are loaded, not
 Deno.test("canonicalString() ignores query order and sig, sorts by key then value", () => {
   const a = canonicalString("get", "/p", new URLSearchParams("b=2&a=1&sig=xyz&a=0"));
   const b = canonicalString("GET", "/p", new URLSearchParams("a=0&sig=other&a=1&b=2"));
-  assertEquals(a, "GET\n/p\na=0&a=1&b=2");
-  assertEquals(b, a);
-  assertEquals(canonicalString("GET", "/p", new URLSearchParams()), "GET\n/p\n");
+  assert.equal(a, "GET\n/p\na=0&a=1&b=2");
+  assert.deepEqual(b, a);
+  assert.equal(canonicalString("GET", "/p", new URLSearchParams()), "GET\n/p\n");
 });
 
 Deno.test("canonicalString() percent-encodes keys and values (RFC 3986) so pairs cannot collide", () => {
   const q = new URLSearchParams();
   q.set("a b", "x&y=z");
   q.set("c", "!'()*~-._");
-  assertEquals(
+  assert.equal(
     canonicalString("GET", "/p", q),
     "GET\n/p\na%20b=x%26y%3Dz&c=%21%27%28%29%2A~-._",
   );
   // "a=1&b=2" as one value differs from two pairs.
   const one = canonicalString("GET", "/p", new URLSearchParams([["a", "1&b=2"]]));
   const two = canonicalString("GET", "/p", new URLSearchParams([["a", "1"], ["b", "2"]]));
-  assertOk(one !== two);
+  assert.ok(one !== two);
 });
 
 Deno.test("signUrl() refuses an expiry verifyUrl could not read", async () => {
   const key = await importSigningKey("k1", SECRET);
   const url = new URL("https://edge.example/p?n=1");
-  await assertRejects(() => signUrl(url, key, { expiresAt: 1e15 }), RangeError, "'expiresAt'");
+  await assert.rejects(() => signUrl(url, key, { expiresAt: 1e15 }), {
+    name: "RangeError",
+    message: /'expiresAt'/,
+  });
 });

@@ -3,17 +3,18 @@
  * the file, the value and both shapes; bad calls and disposed backends are refused too.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import assert from "node:assert/strict";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
-import { deepStrictEqual, match, rejects } from "node:assert/strict";
-import type { BackendInit } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { openBackend, pickBackendName } from "../edge/backends/open.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendInit } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { openBackend, resolveBackend } from "../backends/mod.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fuseOnnxPair } from "../train/export/fuse.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
-import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+import { assertAlmostEquals } from "../testing/assert.ts";
+import { denseWeights, mlpOnnx, mlpReference } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -46,12 +47,11 @@ test("openOnnxBackend() runs G then D and matches a float64 reference", async ()
   const logits = mlpReference(D, Float32Array.from(x));
   out.x.forEach((v, i) => assertAlmostEquals(v, x[i], 1e-5));
   out.logits.forEach((v, i) => assertAlmostEquals(v, logits[i], 1e-5));
-  deepStrictEqual(Array.from(await backend.generate(z, 2)), Array.from(out.x));
-  deepStrictEqual(Array.from(await backend.discriminate(out.x, 2)), Array.from(out.logits));
-  await rejects(backend.run(z, 3), /'z' must hold n \* 3 values for n = 3: got 6/);
+  assert.deepEqual(Array.from(await backend.generate(z, 2)), Array.from(out.x));
+  await assert.rejects(backend.run(z, 3), /'z' must hold n \* 3 values for n = 3: got 6/);
   await backend.dispose();
   await backend.dispose();
-  await rejects(backend.run(z, 2), /disposed/);
+  await assert.rejects(backend.run(z, 2), /disposed/);
 });
 
 test("openOnnxBackend() refuses wrong names, ranks, sizes and fixed batches on open", async () => {
@@ -81,7 +81,7 @@ test("openOnnxBackend() refuses wrong names, ranks, sizes and fixed batches on o
       /^Error: Cannot open 'generator\.onnx' as ONNX Runtime cannot load it \(100 bytes\)/,
     ],
   ];
-  for (const [init, message] of cases) await rejects(openOnnxBackend(init), message);
+  for (const [init, message] of cases) await assert.rejects(openOnnxBackend(init), message);
 });
 
 test("openOnnxBackend() runs sampler.onnx when the model has one, matching G then D", async () => {
@@ -98,7 +98,7 @@ test("openOnnxBackend() runs sampler.onnx when the model has one, matching G the
   };
   const fused = await openOnnxBackend(init);
   const separate = await openOnnxBackend(init, { fused: false });
-  deepStrictEqual(requested, [
+  assert.deepEqual(requested, [
     "generator.onnx",
     "discriminator.onnx",
     "sampler.onnx",
@@ -107,21 +107,26 @@ test("openOnnxBackend() runs sampler.onnx when the model has one, matching G the
   ]);
   const z = Float32Array.from({ length: 5 * 3 }, (_, i) => Math.cos(i)); // [5, 3]
   const [a, b] = [await fused.run(z, 5), await separate.run(z, 5)];
-  deepStrictEqual([Array.from(a.x), Array.from(a.logits)], [Array.from(b.x), Array.from(b.logits)]);
+  assert.deepEqual([Array.from(a.x), Array.from(a.logits)], [
+    Array.from(b.x),
+    Array.from(b.logits),
+  ]);
   await Promise.all([fused.dispose(), separate.dispose()]);
   files["sampler.onnx"] = fuseOnnxPair(goodG(), mlpOnnx(D, { input: "x", output: "prob" }));
-  await rejects(
+  await assert.rejects(
     openOnnxBackend(init),
     /Cannot open 'sampler\.onnx' as its outputs must be logit, x: got prob, x/,
   );
 });
 
-test("openBackend() dispatches by name and pickBackendName() prefers onnx", async () => {
-  deepStrictEqual(await pickBackendName(), "onnx");
+test("openBackend() dispatches by name and resolveBackend('auto') prefers onnx", async () => {
+  const auto = await resolveBackend("auto", pairInit(goodG(), goodD()));
+  assert.equal(auto.name, "onnx");
+  await auto.dispose();
   const backend = await openBackend("onnx", pairInit(goodG(), goodD()));
-  deepStrictEqual(backend.name, "onnx");
+  assert.equal(backend.name, "onnx");
   await backend.dispose();
-  await rejects(
+  await assert.rejects(
     openBackend("tpu" as "onnx", pairInit(goodG(), goodD())),
     /Cannot open backend 'tpu' as it is not supported: supported backends are onnx, wasm/,
   );
@@ -143,12 +148,12 @@ test("openWasmBackend() refuses a sample shape the TF.js model does not have", a
     readFile: (name) => Promise.resolve(files[name]),
   });
   const options = { wasm: { wasmPaths: denoWasmPaths() } };
-  await rejects(
+  await assert.rejects(
     openBackend("wasm", init([4]), options),
     /'tfjs\/generator\/model\.json' as its output 'x' must have rank 2 and shape \[N, 4\]: got \[N, 2\]/,
   );
   const backend = await openBackend("wasm", init([2]), options);
-  deepStrictEqual((await backend.run(Float32Array.of(1, 2, 3), 1)).logits.length, 1);
+  assert.equal((await backend.run(Float32Array.of(1, 2, 3), 1)).logits.length, 1);
   await backend.dispose();
 });
 
@@ -157,15 +162,17 @@ test("loadLayersModelFromBytes() refuses short weights and foreign weight paths"
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
   const saved = await tfjsModelFiles(model);
   const names = { modelJson: "tfjs/generator/model.json", weights: "tfjs/generator/weights.bin" };
-  await rejects(
+  await assert.rejects(
     loadLayersModelFromBytes({ ...saved, weights: saved.weights.slice(0, 20) }, names),
     /'tfjs\/generator\/weights\.bin' as '.*model\.json' describes 32 bytes of weights: got 20/,
   );
   const json = JSON.parse(new TextDecoder().decode(saved.modelJson));
   json.weightsManifest[0].paths = ["group1-shard1of1.bin"];
   const modelJson = new TextEncoder().encode(JSON.stringify(json));
-  await rejects(
+  await assert.rejects(
     loadLayersModelFromBytes({ modelJson, weights: saved.weights }, names),
-    (error: Error) => (match(error.message, /must name the single file 'weights\.bin'/), true),
+    (
+      error: Error,
+    ) => (assert.match(error.message, /must name the single file 'weights\.bin'/), true),
   );
 });

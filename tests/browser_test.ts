@@ -5,11 +5,11 @@
  * Every image must load with a non-zero natural size and a tampered URL must fail. Also opens
  * the server's own demo page. Screenshots go to tests/artifacts/ (gitignored).
  */
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { importSigningKey } from "../shared/signing.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
-import { startServer } from "./_server.ts";
+import { startServer } from "../testing/server_process.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
@@ -42,16 +42,17 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    assertOk(
+    assert.ok(
       await Deno.stat(CHROMIUM).then(() => true, () => false),
       `Cannot run the browser test as '${CHROMIUM}' is missing: apt-get install -y chromium`,
     );
     const server = await startServer({
-      // The shipped models (a scratch folder can stand in while developing).
-      DRS_MODELS_DIR: Deno.env.get("DRS_TEST_MODELS_DIR") ?? "models",
-      DRS_SIGNING_KEYS: `k1:${SECRET}`,
-      DRS_BACKEND: "onnx",
-      DRS_DRAW_WORKER: "0",
+      env: {
+        // The shipped models (a scratch folder can stand in while developing).
+        DRS_MODELS_DIR: Deno.env.get("DRS_TEST_MODELS_DIR") ?? "models",
+        DRS_SIGNING_KEYS: `k1:${SECRET}`,
+        DRS_BACKEND: "onnx",
+      },
     });
     const key = await importSigningKey("k1", SECRET);
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
@@ -90,7 +91,7 @@ Deno.test({
           "--disable-sync",
         ],
       });
-      assertOk(new URL(pageOrigin).origin !== new URL(server.origin).origin);
+      assert.ok(new URL(pageOrigin).origin !== new URL(server.origin).origin);
       const page = await browser.newPage();
       await page.goto(pageOrigin);
       await page.waitForFunction(ALL_COMPLETE, null, { timeout: 60_000 });
@@ -99,21 +100,24 @@ Deno.test({
       await page.screenshot({ path: `${ARTIFACTS}browser_embed.png`, fullPage: true });
       const byId = Object.fromEntries(states.map((s) => [s.id, s]));
       for (const { id } of good) {
-        assertOk(byId[id].naturalWidth > 0 && byId[id].naturalHeight > 0, `${id} did not load`);
+        assert.ok(byId[id].naturalWidth > 0 && byId[id].naturalHeight > 0, `${id} did not load`);
       }
-      assertEquals([byId["single-x1"].naturalWidth, byId["single-x1"].naturalHeight], [28, 28]);
-      assertEquals([byId["single-x8"].naturalWidth, byId["single-x8"].naturalHeight], [224, 224]);
-      assertEquals(byId["raw-grid"].naturalWidth, 4 * 56 + 5 * 2);
-      assertEquals(byId.tampered.naturalWidth, 0, "the tampered URL must not load");
+      assert.deepEqual([byId["single-x1"].naturalWidth, byId["single-x1"].naturalHeight], [28, 28]);
+      assert.deepEqual([byId["single-x8"].naturalWidth, byId["single-x8"].naturalHeight], [
+        224,
+        224,
+      ]);
+      assert.deepEqual(byId["raw-grid"].naturalWidth, 4 * 56 + 5 * 2);
+      assert.equal(byId.tampered.naturalWidth, 0, "the tampered URL must not load");
       const direct = await fetch(tampered);
       await direct.body?.cancel();
-      assertEquals(direct.status, 403);
+      assert.equal(direct.status, 403);
 
       // The server's own demo page: every gallery image loads.
       await page.goto(`${server.origin}/demo?model=mnist&acceptance=0.3`);
       await page.waitForFunction(ALL_COMPLETE, null, { timeout: 60_000 });
       const demo = (await page.evaluate<ImgState[]>(IMG_STATES)).map((i) => i.naturalWidth);
-      assertOk(demo.length >= 2 && demo.every((w) => w > 0), `demo images: ${demo}`);
+      assert.ok(demo.length >= 2 && demo.every((w) => w > 0), `demo images: ${demo}`);
       // The slider re-mints the DRS URLs for a new acceptance target.
       await page.evaluate(
         "(() => { const s = document.getElementById('acceptance'); s.value = '0.6'; " +
@@ -127,7 +131,8 @@ Deno.test({
       );
       await page.screenshot({ path: `${ARTIFACTS}browser_demo.png`, fullPage: true });
     } catch (error) {
-      console.error(await server.stop());
+      await server.stop();
+      console.error(server.log());
       throw error;
     } finally {
       await browser?.close();

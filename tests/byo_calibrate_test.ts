@@ -4,16 +4,13 @@
  * clear messages.
  */
 
-import { isolatedTest } from "./_isolated.ts";
-import {
-  deepStrictEqual as assertEquals,
-  match as assertMatch,
-  ok as assert,
-} from "node:assert/strict";
+import assert from "node:assert/strict";
+import { isolatedTest } from "../testing/isolated.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { sha256Hex } from "../shared/hash.ts";
 import { normals } from "../shared/rng.ts";
-import { assertAlmostEquals, denseWeights, mlpOnnx, mlpReference } from "./_onnx_fixtures.ts";
+import { assertAlmostEquals } from "../testing/assert.ts";
+import { denseWeights, mlpOnnx, mlpReference } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -71,13 +68,14 @@ test("calibrateCli() writes a valid manifest for an ONNX pair built outside the 
     ],
     "task",
   );
-  assertEquals(run.code, 0, run.stderr);
-  const manifest = parseManifestText(await Deno.readTextFile(`${out}/manifest.json`));
-  assertEquals([manifest.id, manifest.kind, manifest.sampleShape], ["byo1", "points2d", [2]]);
-  assertEquals([manifest.drs.percentile, manifest.drs.burnInSamples], [90, SAMPLES]);
+  assert.deepEqual(run.code, 0, run.stderr);
+  assert.match(run.stdout, /wrote .*byo1\/1\/manifest\.json \(byo1 version 1,/);
+  const manifest = parseManifestText(await Deno.readTextFile(`${out}/1/manifest.json`));
+  assert.deepEqual([manifest.id, manifest.kind, manifest.sampleShape], ["byo1", "points2d", [2]]);
+  assert.deepEqual([manifest.drs.percentile, manifest.drs.burnInSamples], [90, SAMPLES]);
   for (const entry of Object.values(manifest.files)) {
-    const bytes = await Deno.readFile(`${out}/${entry.path}`);
-    assertEquals([entry.sha256, entry.bytes], [await sha256Hex(bytes), bytes.byteLength]);
+    const bytes = await Deno.readFile(`${out}/1/${entry.path}`);
+    assert.deepEqual([entry.sha256, entry.bytes], [await sha256Hex(bytes), bytes.byteLength]);
   }
   // Independent reference: the same burn-in latents through the MLPs in float64 JS.
   const z = normals(0x5eed, { start: 0, count: SAMPLES, dim: LATENT });
@@ -86,6 +84,22 @@ test("calibrateCli() writes a valid manifest for an ONNX pair built outside the 
   assertAlmostEquals(manifest.drs.logM, Math.max(...logits), 1e-4);
   assertAlmostEquals(manifest.outputRange[0], Math.min(...x), 1e-4);
   assertAlmostEquals(manifest.outputRange[1], Math.max(...x), 1e-4);
+  // Calibrating again adds version 2 beside version 1, which stays as it was.
+  const before = await Deno.readTextFile(`${out}/1/manifest.json`);
+  const again = await calibrate([
+    ...pair,
+    "--latent",
+    `${LATENT}`,
+    "--out",
+    out,
+    "--samples",
+    "500",
+  ]);
+  assert.deepEqual(again.code, 0, again.stderr);
+  assert.deepEqual(parseManifestText(await Deno.readTextFile(`${out}/2/manifest.json`)).id, "byo1");
+  assert.deepEqual(await Deno.readTextFile(`${out}/1/manifest.json`), before);
+  const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+  assert.deepEqual(entries, ["1", "2"], "no staging folder is left behind");
 });
 
 test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
@@ -95,8 +109,8 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
   const pair = await writePair(dir, { g, d });
   const args = [...pair, "--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
   const refused = await calibrate(args);
-  assertEquals(refused.code, 1);
-  assertMatch(refused.stderr, /input must be named 'z': got 'noise'/);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /input must be named 'z': got 'noise'/);
   const run = await calibrate([
     ...args,
     "--input-names",
@@ -104,12 +118,12 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
     "--output-names",
     "sample,score",
   ]);
-  assertEquals(run.code, 0, run.stderr);
-  const { openOnnxBackend } = await import("../edge/backends/onnx_node.ts");
+  assert.equal(run.code, 0, run.stderr);
+  const { openOnnxBackend } = await import("../backends/onnx_node.ts");
   const backend = await openOnnxBackend({
     latentDim: LATENT,
     sampleShape: [2],
-    readFile: (name) => Deno.readFile(`${dir}/m/${name}`),
+    readFile: (name) => Deno.readFile(`${dir}/m/1/${name}`),
   });
   const z = normals(7, { start: 0, count: 3, dim: LATENT });
   const { logits } = await backend.run(z, 3);
@@ -145,10 +159,12 @@ test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", as
   ];
   for (const [label, g, d, message] of cases) {
     const run = await calibrate([...(await writePair(dir, { g, d })), ...base]);
-    assertEquals(run.code, 1, `${label}: ${run.stdout}`);
-    assertMatch(run.stderr, message, label);
-    assertEquals(run.stderr.trim().split("\n").length, 1, `${label}: one line`);
+    assert.equal(run.code, 1, `${label}: ${run.stdout}`);
+    assert.match(run.stderr, message, label);
+    assert.equal(run.stderr.trim().split("\n").length, 1, `${label}: one line`);
   }
+  const left = await Deno.stat(`${dir}/m`).then(() => true, () => false);
+  assert.deepEqual(left, false, "refused pairs publish nothing and leave no folder");
 });
 
 test("calibrateCli() names the bad flag and exits with code 2", async () => {
@@ -171,8 +187,8 @@ test("calibrateCli() names the bad flag and exits with code 2", async () => {
   ];
   for (const [args, message] of cases) {
     const run = await calibrate(args);
-    assertEquals(run.code, 2, args.join(" "));
-    assertMatch(run.stderr, message);
-    assert(run.stderr.trim().split("\n").length === 1);
+    assert.equal(run.code, 2, args.join(" "));
+    assert.match(run.stderr, message);
+    assert.ok(run.stderr.trim().split("\n").length === 1);
   }
 });

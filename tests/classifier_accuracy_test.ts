@@ -1,6 +1,7 @@
 /** The shipped MNIST classifier: its recorded accuracy holds on the 10,000 test images. */
-import { assertAlmostEquals, assertOk } from "../shared/_test_utils.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../testing/assert.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { classify } from "../train/classifier/features.ts";
 import { accuracy } from "../train/classifier/train.ts";
 import { loadMnist, scaledPixels } from "../train/data/mnist.ts";
@@ -17,8 +18,8 @@ Deno.test("models/mnist/classifier reaches >= 98.5% test accuracy, as recorded",
   const test = await loadMnist("test");
   const { probs, featureDim } = classify(model, scaledPixels(test, 0, test.count), test.count);
   const acc = accuracy(probs, test.labels);
-  assertOk(acc >= 0.985, `test accuracy ${acc}`);
-  assertOk(featureDim === 256, `feature dimension ${featureDim}`);
+  assert.ok(acc >= 0.985, `test accuracy ${acc}`);
+  assert.ok(featureDim === 256, `feature dimension ${featureDim}`);
   const recorded = JSON.parse(await Deno.readTextFile(new URL("classifier.json", DIR)));
   assertAlmostEquals(acc, recorded.testAccuracy, 1e-9);
   model.dispose();

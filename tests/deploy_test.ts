@@ -7,10 +7,10 @@
 
 import assert from "node:assert/strict";
 import { parseSigningKeys } from "../shared/signing.ts";
-import { spawnCollected } from "../bench/child_process.ts";
-import { freePort } from "../bench/workerd_process.ts";
-import { checkContract, signedPaths } from "./_contract.ts";
-import { modelsFolder, shippedModels } from "./_models_folder.ts";
+import { spawnCollected } from "../testing/child_process.ts";
+import { freePort } from "../testing/workerd_process.ts";
+import { checkContract, signedPaths } from "../testing/contract.ts";
+import { modelsFolder, shippedModels } from "../testing/models_folder.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SECRET = "deploy-test-secret-0123456789abcdefghijkl";
@@ -82,7 +82,7 @@ for (const { backend, permissions } of cases) {
       }
       assert.match(
         log,
-        new RegExp(`Loaded 1 model\\(s\\) in \\d+ ms: ${models.id} \\(${backend}\\)`),
+        new RegExp(`Loaded 1 model\\(s\\) from '.*' in \\d+ ms: ${models.id} v1 \\(${backend}\\)`),
       );
       assert.doesNotMatch(log, new RegExp(SECRET), "the secret is never logged");
     },

@@ -6,16 +6,16 @@
  * graphs.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
 import { deepStrictEqual as assertEquals, ok as assert, throws } from "node:assert/strict";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { normals } from "../shared/rng.ts";
 import { exportModelPair, exportOnnx, fuseOnnxPair, loadTfjsModel } from "../train/export/mod.ts";
 import { buildCondDiscriminator, buildCondGenerator } from "../train/models_cond.ts";
-import { maxAbsDiff } from "./_parity.ts";
-import { randomizeBatchNorm } from "./_tfjs_models.ts";
+import { maxAbsDiff } from "../testing/parity.ts";
+import { randomizeBatchNorm } from "../testing/tfjs_models.ts";
 
 const test = isolatedTest(import.meta.url);
 

@@ -4,16 +4,16 @@
  * Runs in its own process (onnxruntime-node allows one isolate).
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import assert from "node:assert/strict";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as ort from "onnxruntime-node";
 import * as tf from "@tensorflow/tfjs";
-import { deepStrictEqual, rejects } from "node:assert/strict";
-import type { BackendInit } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { ensureWasmBackend, openWasmBackend } from "../edge/backends/tfjs_wasm.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import type { BackendInit } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { ensureWasmBackend, openWasmBackend } from "../backends/tfjs_wasm.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { tfjsModelFiles } from "../train/export/tfjs.ts";
-import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+import { denseWeights, mlpOnnx } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -72,9 +72,9 @@ test("openOnnxBackend() releases the sessions it opened when a later file fails"
   ];
   for (const files of cases) {
     const counts = await countSessions(() =>
-      rejects(openOnnxBackend(init(files)), /Cannot (open|load)/).then(() => {})
+      assert.rejects(openOnnxBackend(init(files)), /Cannot (open|load)/).then(() => {})
     );
-    deepStrictEqual(counts.open, 0, `${counts.made} made, some never released`);
+    assert.equal(counts.open, 0, `${counts.made} made, some never released`);
   }
   const counts = await countSessions(async () => {
     const backend = await openOnnxBackend(init({ "generator.onnx": G, "discriminator.onnx": D }));
@@ -82,7 +82,7 @@ test("openOnnxBackend() releases the sessions it opened when a later file fails"
     await backend.dispose();
     await backend.dispose();
   });
-  deepStrictEqual(counts, { open: 0, made: 2 });
+  assert.deepEqual(counts, { open: 0, made: 2 });
 });
 
 async function tfjsFiles(): Promise<Record<string, Uint8Array>> {
@@ -106,11 +106,11 @@ test("openWasmBackend() frees the generator's tensors when the discriminator fai
   await ok.dispose();
   const before = tf.memory().numTensors;
   const bad = { ...files, "tfjs/discriminator/weights.bin": new Uint8Array(3) };
-  await rejects(openWasmBackend(init(bad), options), /discriminator\/weights\.bin/);
-  deepStrictEqual(tf.memory().numTensors, before, "tensors leaked by a failed open");
+  await assert.rejects(openWasmBackend(init(bad), options), /discriminator\/weights\.bin/);
+  assert.deepEqual(tf.memory().numTensors, before, "tensors leaked by a failed open");
   const backend = await openWasmBackend(init(files), options);
   await backend.run(new Float32Array(6), 2);
   await backend.generate(new Float32Array(6), 2);
   await backend.dispose();
-  deepStrictEqual(tf.memory().numTensors, before, "tensors left after dispose()");
+  assert.deepEqual(tf.memory().numTensors, before, "tensors left after dispose()");
 });

@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startServer } from "../bench/server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 import { sha256Hex } from "../shared/hash.ts";
 
 const SOURCE = new URL("../models/mnist/", import.meta.url).pathname;
@@ -66,7 +66,7 @@ const VARIANTS: Record<string, { change: Change; log: RegExp }> = {
       manifest.files["discriminator.onnx"].sha256 = await sha256Hex(garbage);
     },
     log:
-      /Refusing model 'undecodable': Cannot open 'discriminator\.onnx' as ONNX Runtime cannot load it/,
+      /Refusing model 'undecodable' version 1: Cannot open 'discriminator\.onnx' as ONNX Runtime cannot load it/,
   },
 };
 
@@ -98,7 +98,7 @@ Deno.test({
       const log = server.log();
       for (const [id, { log: line }] of Object.entries(VARIANTS)) {
         if (id === "mnist") continue;
-        assert.match(log, new RegExp(`Refusing model '${id}': `), id);
+        assert.match(log, new RegExp(`Refusing model '${id}' version 1: `), id);
         assert.match(log, line, id);
         const res = await fetch(`${server.origin}/v1/models/${id}/samples?seed=1`);
         assert.equal(res.status, 503, id);

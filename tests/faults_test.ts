@@ -11,9 +11,9 @@
  */
 
 import assert from "node:assert/strict";
-import type { FakeBackend } from "../edge/testing/fake_backend.ts";
-import { fakeModelFiles } from "../edge/testing/fake_models.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
+import type { FakeBackend } from "../testing/fake_backends.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 // deno-lint-ignore no-explicit-any
 async function json(res: Response): Promise<any> {
@@ -50,7 +50,7 @@ for (const [label, fill] of [["NaN", NaN], ["+Inf", Infinity]] as const) {
     assert.equal(error.details.stats.nonFiniteLogits, 2000);
     assert.equal(error.details.stats.logMRaises, 0, `${label} never raises logM`);
     const metrics = await (await app.request("/metrics")).text();
-    assert.equal(metric(metrics, 'drs_nonfinite_logits_total{model="grid"}'), 2000);
+    assert.equal(metric(metrics, 'drs_nonfinite_logits_total{model="grid",version="1"}'), 2000);
     assert.equal(metric(metrics, "drs_sampler_active"), 0);
     const other = await app.request("/v1/models/tiles/samples?n=4&seed=1");
     assert.equal(other.status, 200, "the other model keeps serving");
@@ -91,7 +91,7 @@ Deno.test("sampleBody() answers 503 model_error for a throwing generator, other 
     assert.equal(other.status, 200, `after ${query}`);
   }
   const metrics = await (await app.request("/metrics")).text();
-  assert.equal(metric(metrics, 'drs_backend_errors_total{model="grid"}'), 3);
+  assert.equal(metric(metrics, 'drs_backend_errors_total{model="grid",version="1"}'), 3);
   assert.equal(metric(metrics, "drs_sampler_active"), 0);
   assert.equal(metric(metrics, "drs_overloaded_total"), 0);
   Object.assign(grid, { run, generate });
@@ -133,12 +133,18 @@ Deno.test("registry load faults answer 503 model_unavailable naming the file or 
   assert.equal((await app.request("/readyz")).status, 200);
 });
 
-Deno.test("registry.load() and dispose() release every backend they replace", async () => {
-  const { registry, opened } = await makeTestApp();
+Deno.test("registry.load() and dispose() release every backend they retire", async () => {
+  const grid = await fakeModelFiles("grid", "points2d");
+  const { registry, opened } = await makeTestApp({ models: { grid } });
   assert.equal(opened.length, 2);
   await registry.load();
+  assert.equal(opened.length, 2, "an unchanged version is not opened again");
+  // Versions 2 and 3 of grid beside the flat version 1: keeping 2, version 1 retires.
+  for (const [path, bytes] of [...grid]) for (const v of [2, 3]) grid.set(`${v}/${path}`, bytes);
+  await registry.load();
   assert.equal(opened.length, 4);
-  assert.deepEqual(opened.map((b) => b.disposed), [true, true, false, false]);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(opened.map((b) => b.disposed), [true, false, false, false]);
   await registry.dispose();
   assert.ok(opened.every((b) => b.disposed));
 });

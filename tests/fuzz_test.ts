@@ -7,10 +7,11 @@
 
 import assert from "node:assert/strict";
 import { importSigningKey } from "../shared/signing.ts";
-import { startServer } from "../bench/server_process.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
-import { createTally, responseProblem, tallySummary, toRequest } from "./_fuzz_check.ts";
-import { fuzzRequest, fuzzRng, type FuzzTarget } from "./_fuzz_gen.ts";
+import { startServer } from "../testing/server_process.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
+import { makeTestApp } from "../testing/test_app.ts";
+import { createTally, responseProblem, tallySummary, toRequest } from "../testing/fuzz_check.ts";
+import { fuzzRequest, fuzzRng, type FuzzTarget } from "../testing/fuzz_gen.ts";
 
 const ADMIN = "fuzz-admin-token-do-not-echo-4f1c";
 const SECRET = "fuzz-signing-secret-0123456789abcdefghijk";
@@ -30,8 +31,20 @@ function assertBroad(byStatus: Record<string, number>): void {
 
 Deno.test("createApp() answers 10,000 fuzzed requests without a 5xx, errors in the JSON shape", async () => {
   const key = await importSigningKey("fz", SECRET);
-  const { app } = await makeTestApp({ keys: [key], adminToken: ADMIN, nowSeconds: () => NOW });
-  const target: FuzzTarget = { models: ["grid", "tiles"], key, adminToken: ADMIN, nowSeconds: NOW };
+  // A class-conditional model beside the two plain ones, so `class` meets a model that has classes.
+  const digits = await fakeModelFiles("digits", "image", { classes: ["zero", "one", "two"] });
+  const { app } = await makeTestApp({
+    keys: [key],
+    adminToken: ADMIN,
+    nowSeconds: () => NOW,
+    models: { digits },
+  });
+  const target: FuzzTarget = {
+    models: ["grid", "tiles", "digits"],
+    key,
+    adminToken: ADMIN,
+    nowSeconds: NOW,
+  };
   const rng = fuzzRng(20261123);
   const tally = createTally();
   const started = performance.now();
@@ -58,7 +71,7 @@ Deno.test("createApp() answers 10,000 fuzzed requests without a 5xx, errors in t
   const metrics = await (await app.request("/metrics")).text();
   assert.ok(metrics.length < 64 * 1024, `metrics grew to ${metrics.length} bytes`);
   assert.deepEqual(gauges(metrics), {
-    drs_models_loaded: 2,
+    drs_models_loaded: 3,
     drs_models_failed: 0,
     drs_sampler_active: 0,
     drs_sampler_queued: 0,

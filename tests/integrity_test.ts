@@ -3,15 +3,15 @@
  * naming the file and both hashes: the edge registry's load path and the re-calibration path.
  */
 
-import { isolatedTest } from "./_isolated.ts";
-import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import assert from "node:assert/strict";
+import { isolatedTest } from "../testing/isolated.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { loadModel } from "../edge/registry.ts";
 import { sha256Hex } from "../shared/hash.ts";
-import { recalibrateModel } from "../train/_recalibrate.ts";
+import { recalibrateModel } from "../train/recalibrate.ts";
 import { calibrateOnnxPair } from "../train/byo.ts";
-import { denseWeights, mlpOnnx } from "./_onnx_fixtures.ts";
+import { denseWeights, mlpOnnx } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -62,23 +62,30 @@ test("loadModel() refuses a truncated or altered file, naming it and both hashes
     const { dir } = await modelFolder();
     const hashes = await corrupt(`${dir}/generator.onnx`, change);
     const source = fsModelSource(`${dir}/..`);
-    await rejects(loadModel(source, "pair", (init) => openOnnxBackend(init)), (error: Error) => {
-      match(error.message, /^Cannot load 'pair\/generator\.onnx' as its contents do not match/);
-      match(
-        error.message,
-        new RegExp(`expected sha256 ${hashes.expected} .*got sha256 ${hashes.actual}`),
-      );
-      return true;
-    }, label);
+    await assert.rejects(
+      loadModel(source, "pair", (init) => openOnnxBackend(init)),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /^Cannot load 'pair\/generator\.onnx' as its contents do not match/,
+        );
+        assert.match(
+          error.message,
+          new RegExp(`expected sha256 ${hashes.expected} .*got sha256 ${hashes.actual}`),
+        );
+        return true;
+      },
+      label,
+    );
   }
 });
 
 test("recalibrateModel() refuses a truncated file, naming it and both hashes", async () => {
   const { dir } = await modelFolder();
   const hashes = await corrupt(`${dir}/discriminator.onnx`, changes[0][1]);
-  await rejects(recalibrateModel(dir), (error: Error) => {
-    match(error.message, /discriminator\.onnx' as its contents do not match the manifest/);
-    match(
+  await assert.rejects(recalibrateModel(dir), (error: Error) => {
+    assert.match(error.message, /discriminator\.onnx' as its contents do not match the manifest/);
+    assert.match(
       error.message,
       new RegExp(`expected sha256 ${hashes.expected} .*got sha256 ${hashes.actual}`),
     );
@@ -90,9 +97,9 @@ test("recalibrateModel() reproduces the drs block and keeps the other fields", a
   const { dir } = await modelFolder();
   const before = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
   const after = await recalibrateModel(dir);
-  deepStrictEqual(after, before);
+  assert.deepEqual(after, before);
   const changed = await recalibrateModel(dir, { percentile: 50 });
-  deepStrictEqual({ ...changed, drs: before.drs }, before);
-  ok(changed.drs.gamma < before.drs.gamma, "a lower percentile gives a lower gamma");
-  deepStrictEqual(changed.drs.logM, before.drs.logM);
+  assert.deepEqual({ ...changed, drs: before.drs }, before);
+  assert.ok(changed.drs.gamma < before.drs.gamma, "a lower percentile gives a lower gamma");
+  assert.deepEqual(changed.drs.logM, before.drs.logM);
 });

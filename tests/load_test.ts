@@ -5,10 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import { runLoad } from "../bench/load_gen.ts";
-import { startServer } from "../bench/server_process.ts";
-import { rssVerdict } from "../bench/rss.ts";
-import { runSoak, writeSoakFiles } from "../bench/soak_run.ts";
+import { runLoad } from "../testing/load_gen.ts";
+import { startServer } from "../testing/server_process.ts";
+import { rssVerdict } from "../testing/rss.ts";
+import { runSoak, writeSoakFiles } from "../testing/soak_run.ts";
 
 async function pickModel(origin: string): Promise<string> {
   const ids = (await (await fetch(`${origin}/v1/models`)).json()).models.map(
@@ -130,5 +130,32 @@ Deno.test({
     });
     console.log(`/healthz under a queue of heavy requests: ${waits.map(Math.round).join(", ")} ms`);
     assert.ok(Math.max(...waits) < 500, `a health check waited ${Math.max(...waits)} ms`);
+  },
+});
+
+Deno.test({
+  name: "runReloadPhase() sees only 2xx while versions load and retire, and disposes each",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  ignore: !await Deno.stat("models/grid25/manifest.json").then(() => true, () => false),
+  async fn() {
+    const { runReloadPhase } = await import("../testing/load_reload.ts");
+    const result = await runReloadPhase({
+      models: "models",
+      model: "grid25",
+      env: { DRS_BACKEND: "onnx", DRS_QUEUE: "64" },
+      connections: 8,
+      seconds: 4,
+      warmup: 2,
+      every: 1,
+      reloads: 3,
+    });
+    assert.equal(result.non2xx, 0, JSON.stringify(result.statuses));
+    assert.equal(result.errors + result.timeouts, 0);
+    assert.ok(result.reloads.underLoad >= 2, `${result.reloads.underLoad} reloads under load`);
+    assert.equal(result.reloads.count, 4, "the first reload, then three");
+    assert.ok(result.reloads.bySignal > 0 && result.reloads.byAdmin > 0);
+    assert.equal(result.reloads.disposed, 3, "every retired version was disposed");
+    assert.ok(result.steady.requests > 0 && result.rss.baselineMiB > 10);
   },
 });

@@ -5,17 +5,22 @@
  * constants agree on at least 99.9% of proposals across the two serving runtimes.
  */
 
-import { isolatedTest } from "./_isolated.ts";
+import assert from "node:assert/strict";
+import { isolatedTest } from "../testing/isolated.ts";
 import * as tf from "@tensorflow/tfjs";
-import { ok as assert } from "node:assert/strict";
-import { BACKEND_FILES, type BackendInit } from "../edge/backends/mod.ts";
-import { openBackend } from "../edge/backends/open.ts";
-import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { BACKEND_FILES, type BackendInit } from "../backends/mod.ts";
+import { openBackend } from "../backends/open.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { normals } from "../shared/rng.ts";
-import { decisionAgreement, maxAbsDiff, proposalLogits } from "./_parity.ts";
+import {
+  decisionAgreement,
+  discriminatorOn,
+  maxAbsDiff,
+  proposalLogits,
+} from "../testing/parity.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -90,7 +95,7 @@ for (const { dir, manifest } of models) {
       ...BACKEND_FILES.onnx,
       ...(manifest.training || hasTfjs ? BACKEND_FILES.wasm : []),
     ];
-    for (const name of required) assert(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
+    for (const name of required) assert.ok(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
     const init: BackendInit = {
       latentDim: manifest.latentDim,
       sampleShape: manifest.sampleShape,
@@ -103,7 +108,7 @@ for (const { dir, manifest } of models) {
       const backend = await openBackend("onnx", init);
       const out = await backend.run(z, n);
       await backend.dispose();
-      assert(out.logits.every(Number.isFinite), "finite logits");
+      assert.ok(out.logits.every(Number.isFinite), "finite logits");
       return;
     }
     const reference = await cpuReference(init, z, n);
@@ -116,14 +121,14 @@ for (const { dir, manifest } of models) {
         // own x would add G's float32 differences times D's input gradient, which is steep
         // around the modes of a sharply trained D).
         const x = await backend.generate(z, n);
-        const logitsOnFixedX = await backend.discriminate(reference.x, n);
+        const logitsOnFixedX = await discriminatorOn(name, init, reference.x);
         const dx = maxAbsDiff(x, reference.x), dl = maxAbsDiff(logitsOnFixedX, reference.logits);
         console.log(
           `  ${name} vs tfjs cpu: max |dx| ${dx.toExponential(2)}, max |dlogit| ${
             dl.toExponential(2)
           }`,
         );
-        assert(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
+        assert.ok(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
         logits.push(await proposalLogits(backend, manifest.latentDim, { seed, count }));
       } finally {
         await backend.dispose();
@@ -134,6 +139,6 @@ for (const { dir, manifest } of models) {
       `  DRS decisions agree on ${(result.agreement * 100).toFixed(3)}% of ${count} proposals ` +
         `(accepted ${result.acceptedA} onnx, ${result.acceptedB} wasm)`,
     );
-    assert(result.agreement >= 0.999, `agreement ${result.agreement} < 0.999`);
+    assert.ok(result.agreement >= 0.999, `agreement ${result.agreement} < 0.999`);
   });
 }

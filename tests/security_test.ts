@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { importSigningKey, parseSigningKeys } from "../shared/signing.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
-import { makeTestApp } from "../edge/testing/test_app.ts";
+import { makeTestApp } from "../testing/test_app.ts";
 
 const NOW = 1_800_000_000;
 const SECRET = "security-test-secret-0123456789abcdefghij";
@@ -41,10 +41,12 @@ Deno.test("GET /v1/s/ refuses every single-byte change to a signed URL's path or
       seed: 7,
       n: 4,
       acceptance: 0.5,
+      version: 1, // pinned: 'v=1' is covered like every other byte
     },
     { base: "http://edge.test", expiresAt: NOW + 3600 },
   );
   const original = signed.pathname + signed.search;
+  assert.match(original, /[?&]v=1&/);
   assert.equal((await app.request(`http://edge.test${original}`)).status, 200);
   const same = (text: string) => {
     try {
@@ -156,45 +158,47 @@ Deno.test("parseSigningKeys() names the key id, never the secret, when refusing 
   }
 });
 
-Deno.test("POST /v1/sign refuses missing, malformed and near-miss admin tokens", async () => {
-  const { app } = await makeTestApp({ adminToken: ADMIN, nowSeconds: () => NOW });
-  const body = JSON.stringify({ model: "grid", seed: 1 });
-  const post = (headers: Record<string, string>) =>
-    app.request("/v1/sign", { method: "POST", headers, body });
-  const near: string[] = [];
-  for (let i = 0; i < ADMIN.length; i++) {
-    const c = ADMIN.charCodeAt(i);
-    near.push(ADMIN.slice(0, i) + String.fromCharCode(c ^ 1) + ADMIN.slice(i + 1));
-  }
-  const refused: Record<string, string>[] = [
-    {},
-    { authorization: "" },
-    { authorization: "Bearer" },
-    { authorization: "Bearer " },
-    { authorization: ADMIN },
-    { authorization: `bearer ${ADMIN}` },
-    { authorization: `Basic ${btoa(`admin:${ADMIN}`)}` },
-    { authorization: `Bearer ${ADMIN}x` },
-    { authorization: `Bearer ${ADMIN.slice(0, -1)}` },
-    { authorization: `Bearer  ${ADMIN}` },
-    { "x-admin-token": ADMIN },
-    ...near.map((t) => ({ authorization: `Bearer ${t}` })),
-  ];
-  for (const headers of refused) {
-    const res = await post(headers);
-    assert.equal(res.status, 401, JSON.stringify(headers));
-    assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="drs-edge"');
-    assert.equal((await res.json()).error.code, "unauthorized");
-  }
-  const ok = await post({ authorization: `Bearer ${ADMIN}` });
-  assert.equal(ok.status, 200);
-  await ok.body?.cancel();
-  const off = (await makeTestApp()).app; // no admin token configured: the route does not exist
-  const res = await off.request("/v1/sign", {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN}` },
-    body,
+for (const route of ["/v1/sign", "/v1/admin/reload"]) {
+  Deno.test(`POST ${route} refuses missing, malformed and near-miss admin tokens`, async () => {
+    const { app } = await makeTestApp({ adminToken: ADMIN, nowSeconds: () => NOW });
+    const body = JSON.stringify({ model: "grid", seed: 1 });
+    const post = (headers: Record<string, string>) =>
+      app.request(route, { method: "POST", headers, body });
+    const near: string[] = [];
+    for (let i = 0; i < ADMIN.length; i++) {
+      const c = ADMIN.charCodeAt(i);
+      near.push(ADMIN.slice(0, i) + String.fromCharCode(c ^ 1) + ADMIN.slice(i + 1));
+    }
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: "" },
+      { authorization: "Bearer" },
+      { authorization: "Bearer " },
+      { authorization: ADMIN },
+      { authorization: `bearer ${ADMIN}` },
+      { authorization: `Basic ${btoa(`admin:${ADMIN}`)}` },
+      { authorization: `Bearer ${ADMIN}x` },
+      { authorization: `Bearer ${ADMIN.slice(0, -1)}` },
+      { authorization: `Bearer  ${ADMIN}` },
+      { "x-admin-token": ADMIN },
+      ...near.map((t) => ({ authorization: `Bearer ${t}` })),
+    ];
+    for (const headers of refused) {
+      const res = await post(headers);
+      assert.equal(res.status, 401, JSON.stringify(headers));
+      assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="drs-edge"');
+      assert.equal((await res.json()).error.code, "unauthorized");
+    }
+    const ok = await post({ authorization: `Bearer ${ADMIN}` });
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+    const off = (await makeTestApp()).app; // no admin token configured: the route does not exist
+    const res = await off.request(route, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}` },
+      body,
+    });
+    assert.equal(res.status, 404);
+    await res.body?.cancel();
   });
-  assert.equal(res.status, 404);
-  await res.body?.cancel();
-});
+}

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startServer } from "../bench/server_process.ts";
+import { startServer } from "../testing/server_process.ts";
 
 const MODELS = new URL("../models/", import.meta.url);
 const hasGrid25 = await Deno.stat(new URL("grid25/manifest.json", MODELS)).then(
@@ -121,12 +121,15 @@ for (const backend of ["onnx", "wasm"] as const) {
           env: { DRS_SIGNING_KEYS: KEYS },
         }).output();
         assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
-        const cliImage = await fetch(new TextDecoder().decode(cli.stdout).trim());
+        assert.match(new TextDecoder().decode(cli.stderr), /Pinned to version 1 of 'grid25'/);
+        const cliUrl = new TextDecoder().decode(cli.stdout).trim();
+        assert.equal(new URL(cliUrl).searchParams.get("v"), "1");
+        const cliImage = await fetch(cliUrl);
         await cliImage.arrayBuffer();
         assert.equal(cliImage.status, 200);
 
         const metrics = await (await fetch(`${origin}/metrics`)).text();
-        assert.match(metrics, /drs_accepted_total\{model="grid25"\} \d+/);
+        assert.match(metrics, /drs_accepted_total\{model="grid25",version="1"\} \d+/);
         assert.match(metrics, /drs_http_requests_total\{route="\/v1\/s\/:file",status="403"\} 1/);
       } finally {
         await server.stop();

@@ -8,12 +8,12 @@
 
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import assert from "node:assert/strict";
 import { normals } from "../shared/rng.ts";
 import { loadTfjsModel } from "../train/export/mod.ts";
-import { isolatedTest } from "./_isolated.ts";
-import { maxAbsDiff } from "./_parity.ts";
-import { ROOT, trainer } from "./_trainer_cli.ts";
+import { isolatedTest } from "../testing/isolated.ts";
+import { maxAbsDiff } from "../testing/parity.ts";
+import { ROOT, trainer } from "../testing/trainer_cli.ts";
 
 const test = isolatedTest(import.meta.url);
 
@@ -90,7 +90,7 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), measures and resu
   const dir = await Deno.makeTempDir({ prefix: "drs-cond-" });
   try {
     const first = await trainer(["train", ...TINY, "--out", dir, "--steps", "8"]);
-    assertEquals(first.code, 0, first.stderr);
+    assert.deepEqual(first.code, 0, first.stderr);
     for (
       const file of [
         "generator.onnx",
@@ -103,26 +103,26 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), measures and resu
         "samples.png",
       ]
     ) {
-      assertOk((await Deno.stat(join(dir, file))).size > 0, file);
+      assert.ok((await Deno.stat(join(dir, file))).size > 0, file);
     }
     const record = JSON.parse(await Deno.readTextFile(join(dir, "training.json")));
-    assertEquals(record.steps, 8);
-    assertOk(record.ganStepsPerSecond > 0 && record.keepTraining.steps <= 4);
+    assert.deepEqual(record.steps, 8);
+    assert.ok(record.ganStepsPerSecond > 0 && record.keepTraining.steps <= 4);
     const raw = record.metrics.raw;
-    assertEquals(raw.perClass.length, 10);
-    assertOk(Number.isFinite(raw.fd) && raw.classAccuracy >= 0 && raw.classAccuracy <= 1);
+    assert.deepEqual(raw.perClass.length, 10);
+    assert.ok(Number.isFinite(raw.fd) && raw.classAccuracy >= 0 && raw.classAccuracy <= 1);
     // Sanity row: the classifier on real images is right and their FD is the smallest.
-    assertOk(record.metrics.real.classAccuracy > 0.9, `${record.metrics.real.classAccuracy}`);
-    assertOk(record.metrics.real.fd < raw.fd, `real ${record.metrics.real.fd} vs ${raw.fd}`);
+    assert.ok(record.metrics.real.classAccuracy > 0.9, `${record.metrics.real.classAccuracy}`);
+    assert.ok(record.metrics.real.fd < raw.fd, `real ${record.metrics.real.fd} vs ${raw.fd}`);
 
     const diffs = await parity(dir);
     console.log(`  parity: ${JSON.stringify(diffs)}`);
-    for (const [k, v] of Object.entries(diffs)) assertOk(v <= 1e-5, `${k}: ${v}`);
+    for (const [k, v] of Object.entries(diffs)) assert.ok(v <= 1e-5, `${k}: ${v}`);
 
     const again = await trainer(["train", ...TINY, "--out", dir, "--steps", "12"]);
-    assertEquals(again.code, 0, again.stderr);
-    assertOk(again.stdout.includes("resumed at step 8"), again.stdout);
-    assertEquals(JSON.parse(await Deno.readTextFile(join(dir, "training.json"))).steps, 12);
+    assert.deepEqual(again.code, 0, again.stderr);
+    assert.ok(again.stdout.includes("resumed at step 8"), again.stdout);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "training.json"))).steps, 12);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -130,8 +130,8 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), measures and resu
 
 test("train --arch cond-proj names a bad flag value in one line", async () => {
   const run = await trainer(["train", ...TINY, "--out", "/tmp/never", "--g-convs", "9:4"]);
-  assertEquals(run.code, 2);
-  assertOk(
+  assert.deepEqual(run.code, 2);
+  assert.ok(
     run.stderr.includes("Cannot use '--g-convs' as it must be at:filters pairs"),
     run.stderr,
   );

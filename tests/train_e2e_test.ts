@@ -2,11 +2,11 @@
  * A tiny end-to-end run of the trainer CLI: train -> D-only -> export -> calibrate -> evaluate
  * -> manifest, and the CLI's one-line errors.
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { trainer } from "./_trainer_cli.ts";
+import { trainer } from "../testing/trainer_cli.ts";
 
 Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 model", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drs-train-" });
@@ -21,18 +21,21 @@ Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 mode
       "--seed",
       "5",
     ]);
-    assertEquals(run.code, 0, run.stderr);
-    const text = await Deno.readTextFile(join(dir, "manifest.json"));
+    assert.deepEqual(run.code, 0, run.stderr);
+    // --out names the model folder: the run is published as its version 1.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["1"]);
+    assert.ok(run.stdout.includes("/1/manifest.json (ring8 version 1,"), run.stdout);
+    const text = await Deno.readTextFile(join(dir, "1", "manifest.json"));
     const manifest = parseManifestText(text);
-    assertEquals(manifest.kind, "points2d");
-    assertEquals(manifest.sampleShape, [2]);
-    assertEquals(manifest.training?.seed, 5);
-    assertEquals(manifest.training?.config.dataset, "ring8");
-    assertEquals(manifest.drs.burnInSamples, 1000);
-    assertEquals(manifest.drs.percentile, 95);
-    assertOk(manifest.drs.expectedAcceptance > 0 && manifest.drs.expectedAcceptance <= 1);
+    assert.equal(manifest.kind, "points2d");
+    assert.deepEqual(manifest.sampleShape, [2]);
+    assert.equal(manifest.training?.seed, 5);
+    assert.equal(manifest.training?.config.dataset, "ring8");
+    assert.equal(manifest.drs.burnInSamples, 1000);
+    assert.equal(manifest.drs.percentile, 95);
+    assert.ok(manifest.drs.expectedAcceptance > 0 && manifest.drs.expectedAcceptance <= 1);
     for (const key of ["highQuality", "modesCovered", "kl", "hqStd"]) {
-      assertOk(key in manifest.metrics!.raw && key in manifest.metrics!.drs, key);
+      assert.ok(key in manifest.metrics!.raw && key in manifest.metrics!.drs, key);
     }
     for (
       const name of [
@@ -43,12 +46,12 @@ Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 mode
       ]
     ) {
       const entry = manifest.files[name];
-      assertOk(entry, `missing ${name}`);
-      await verifyFileBytes(name, await Deno.readFile(join(dir, entry.path)), entry);
+      assert.ok(entry, `missing ${name}`);
+      await verifyFileBytes(name, await Deno.readFile(join(dir, "1", entry.path)), entry);
     }
-    const png = await Deno.readFile(join(dir, "report.png"));
-    assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
-    assertOk(run.stdout.includes("| highQuality"), "prints the metrics table");
+    const png = await Deno.readFile(join(dir, "1", "report.png"));
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+    assert.ok(run.stdout.includes("| highQuality"), "prints the metrics table");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -67,9 +70,9 @@ Deno.test("train CLI answers a bad flag with one line naming it, exit code 2", a
   ];
   for (const [args, expected] of cases) {
     const run = await trainer(args);
-    assertEquals(run.code, 2, args.join(" "));
+    assert.equal(run.code, 2, args.join(" "));
     const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
-    assertEquals(lines.length, 1, run.stderr);
-    assertOk(lines[0].includes(expected), `${lines[0]} should include ${expected}`);
+    assert.equal(lines.length, 1, run.stderr);
+    assert.ok(lines[0].includes(expected), `${lines[0]} should include ${expected}`);
   }
 });

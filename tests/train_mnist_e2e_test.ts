@@ -4,11 +4,11 @@
  * backend, report and manifest; then a resumed run reuses the checkpoint. Uses the shipped
  * classifier; the numbers of a 12-step model mean nothing, the sanity rows do.
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertEquals, assertOk } from "../shared/_test_utils.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { ROOT, trainer } from "./_trainer_cli.ts";
+import { ROOT, trainer } from "../testing/trainer_cli.ts";
 
 const CLASSIFIER = Deno.env.get("DRS_TEST_CLASSIFIER_DIR") ??
   join(ROOT, "models/mnist/classifier");
@@ -35,31 +35,38 @@ Deno.test("train --dataset mnist trains, calibrates, evaluates and resumes a tin
       "1000",
     ];
     const run = await trainer([...args, ...small]);
-    assertEquals(run.code, 0, run.stderr);
-    const manifest = parseManifestText(await Deno.readTextFile(join(out, "manifest.json")));
-    assertEquals(manifest.kind, "image");
-    assertEquals(manifest.sampleShape, [28, 28, 1]);
-    assertEquals(manifest.outputRange, [-1, 1]);
+    assert.deepEqual(run.code, 0, run.stderr);
+    const v1 = join(out, "1");
+    const manifest = parseManifestText(await Deno.readTextFile(join(v1, "manifest.json")));
+    assert.deepEqual(manifest.kind, "image");
+    assert.deepEqual(manifest.sampleShape, [28, 28, 1]);
+    assert.deepEqual(manifest.outputRange, [-1, 1]);
     for (const entry of Object.values(manifest.files)) {
-      await verifyFileBytes(entry.path, await Deno.readFile(join(out, entry.path)), entry);
+      await verifyFileBytes(entry.path, await Deno.readFile(join(v1, entry.path)), entry);
     }
-    assertOk("report.png" in manifest.files && "classifier/model.json" in manifest.files);
+    assert.ok("report.png" in manifest.files && "classifier/model.json" in manifest.files);
     const metrics = manifest.metrics as unknown as Record<string, Record<string, number>> & {
       reference: Record<string, Record<string, number>>;
     };
     for (const key of ["fd", "inceptionScore", "classKl"]) {
-      assertOk(Number.isFinite(metrics.raw[key]) && Number.isFinite(metrics.drs[key]), key);
+      assert.ok(Number.isFinite(metrics.raw[key]) && Number.isFinite(metrics.drs[key]), key);
     }
     // Sanity rows: real images are near perfect, noise is terrible.
     const { real, noise } = metrics.reference;
-    assertOk(real.fd * 3 < noise.fd, `real FD ${real.fd} vs noise FD ${noise.fd}`);
-    assertOk(real.inceptionScore > 8, `real IS ${real.inceptionScore}`);
-    assertOk(real.classKl < 0.05, `real class KL ${real.classKl}`);
-    assertOk(metrics.drs.acceptance > 0 && metrics.drs.acceptance <= 1);
+    assert.ok(real.fd * 3 < noise.fd, `real FD ${real.fd} vs noise FD ${noise.fd}`);
+    assert.ok(real.inceptionScore > 8, `real IS ${real.inceptionScore}`);
+    assert.ok(real.classKl < 0.05, `real class KL ${real.classKl}`);
+    assert.ok(metrics.drs.acceptance > 0 && metrics.drs.acceptance <= 1);
 
     const again = await trainer([...args, ...small]);
-    assertEquals(again.code, 0, again.stderr);
-    assertOk(again.stdout.includes("resumed the GAN phase"), again.stdout);
+    assert.deepEqual(again.code, 0, again.stderr);
+    assert.ok(again.stdout.includes("resumed the GAN phase"), again.stdout);
+    // The second run is version 2 (with its own copy of the classifier); version 1 is untouched.
+    const v2 = parseManifestText(await Deno.readTextFile(join(out, "2", "manifest.json")));
+    assert.ok("classifier/model.json" in v2.files);
+    await Deno.stat(join(out, "2", "classifier", "model.json"));
+    const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    assert.deepEqual(names, ["1", "2", "classifier"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -69,9 +76,9 @@ Deno.test("train --dataset mnist says how to get a missing classifier before tra
   const dir = await Deno.makeTempDir({ prefix: "drs-mnist-" });
   try {
     const run = await trainer(["train", "--dataset", "mnist", "--out", dir, "--steps", "5"]);
-    assertOk(run.code !== 0);
-    assertOk(run.stderr.includes("classifier/model.json' is missing"), run.stderr);
-    assertOk(!run.stderr.includes("gan "), "failed before training");
+    assert.ok(run.code !== 0);
+    assert.ok(run.stderr.includes("classifier/model.json' is missing"), run.stderr);
+    assert.ok(!run.stderr.includes("gan "), "failed before training");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -2,17 +2,19 @@
  * The Cloudflare Worker in Cloudflare's runtime: `buildWorker()` (what `deno task build:worker`
  * runs) bundles the app, workerd serves it on loopback, and the same HTTP contract as the Deno
  * server passes; the Deno server on the wasm backend answers the same requests with the same
- * bytes. Once per shipped model (grid25, mnist), or on a small generated one when none ships.
+ * bytes. Once per shipped model (grid25, mnist), or on a small generated one when none ships;
+ * the first one with a second version beside it, so the bundle carries both and serves each.
  * No network.
  */
 
 import assert from "node:assert/strict";
 import { parseSigningKeys } from "../shared/signing.ts";
-import { startServer } from "../bench/server_process.ts";
-import { startWorkerd } from "../bench/workerd_process.ts";
+import { startServer } from "../testing/server_process.ts";
+import { startWorkerd } from "../testing/workerd_process.ts";
 import { buildWorker } from "../scripts/build_worker.ts";
-import { checkContract, type ContractBodies, signedPaths } from "./_contract.ts";
-import { modelsFolder, shippedModels } from "./_models_folder.ts";
+import { checkContract, type ContractBodies, signedPaths } from "../testing/contract.ts";
+import { modelsFolder, shippedModels } from "../testing/models_folder.ts";
+import { publishVersion } from "../testing/model_versions.ts";
 
 const SECRET = "workerd-test-secret-0123456789abcdefghij";
 const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };
@@ -30,6 +32,26 @@ function same(a: ContractBodies, b: ContractBodies): void {
   }
 }
 
+/** Every version is listed ready and answers on its own route; its body joins `bodies`. */
+async function servedVersions(origin: string, bodies: ContractBodies, versions: number[]) {
+  const models = await (await fetch(`${origin}/v1/models`)).json();
+  const model = models.models[0];
+  assert.deepEqual(
+    model.versions.map((v: { version: number; state: string }) => `${v.version}:${v.state}`),
+    versions.map((v) => `${v}:ready`),
+  );
+  assert.equal(model.version, versions[0], "unpinned requests get the newest version");
+  for (const v of versions) {
+    const res = await fetch(`${origin}/v1/models/${model.id}/versions/${v}/samples?n=8&seed=3`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-drs-model-version"), String(v));
+    bodies.set(`v${v}.json`, {
+      bytes: new Uint8Array(await res.arrayBuffer()),
+      etag: res.headers.get("etag"),
+    });
+  }
+}
+
 const shipped = await shippedModels();
 
 for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
@@ -41,10 +63,13 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
     sanitizeOps: false,
     async fn(t) {
       const models = await modelsFolder(id);
+      // The versions present at build time are the ones the Worker serves.
+      const versions = i === 0 ? [2, 1] : [1];
+      if (i === 0) await publishVersion(models.dir, { id: models.id, version: 2 });
       const out = await Deno.makeTempDir({ prefix: "drs_workerd_dist_" });
       const build = await buildWorker({ models: models.dir, out, ids: [models.id] });
       await t.step("buildWorker() writes the bundle and configs within the paid size limit", () => {
-        assert.deepEqual(build.models, [models.id]);
+        assert.deepEqual(build.models, [...versions].reverse().map((v) => `${models.id} v${v}`));
         assert.ok(build.total.gzip < 10 * MIB, `gzip ${build.total.gzip} bytes`);
       });
       const script = await Deno.readTextFile(`${out}/worker.js`);
@@ -75,6 +100,7 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
             backend: "wasm",
             signed,
           });
+          await servedVersions(workerd.origin, fromWorkerd, versions);
         });
         assert.doesNotMatch(workerd.log(), new RegExp(SECRET), "the secret is never logged");
       } finally {
@@ -108,6 +134,7 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
             backend: "wasm",
             signed,
           });
+          await servedVersions(deno.origin, fromDeno, versions);
           same(fromWorkerd!, fromDeno);
         });
       } finally {

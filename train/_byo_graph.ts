@@ -6,7 +6,7 @@
  */
 
 import onnxProto from "onnx-proto";
-import type { GraphValue } from "../edge/backends/_graph_check.ts";
+import type { GraphValue } from "../backends/graph_check.ts";
 
 const { onnx } = onnxProto;
 

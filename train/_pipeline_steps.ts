@@ -8,8 +8,8 @@
 
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import type { Backend } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import type { Backend } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import type { FileEntry } from "../shared/manifest.ts";
 import type { TrainConfig } from "./config.ts";
 import { exportModelPair } from "./export/mod.ts";

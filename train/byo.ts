@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Backend } from "../edge/backends/mod.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { checkGraph, GRAPH_NAMES, pairExpectations } from "../edge/backends/_graph_check.ts";
+import type { Backend } from "../backends/mod.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { checkGraph, GRAPH_NAMES, pairExpectations } from "../backends/graph_check.ts";
 import { type Manifest, MANIFEST_VERSION, parseManifest } from "../shared/manifest.ts";
 import { calibrateBackend } from "./calibrate.ts";
 import { fileEntry, fuseOnnxPair } from "./export/mod.ts";

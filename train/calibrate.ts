@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
 import { calibrateDrs, type DrsConstants } from "../shared/calibration.ts";
-import { normals } from "../shared/rng.ts";
+import { scoreProposals } from "../sampling/mod.ts";
 
 /** Options for {@linkcode calibrateBackend}. */
 export interface CalibrateBackendOptions {
@@ -24,7 +24,10 @@ export interface CalibrateBackendOptions {
   batch?: number;
 }
 
-/** Discriminator logits of `samples` generator samples: `// [samples]`. */
+/**
+ * Discriminator logits of `samples` generator samples (proposals 0.. of the burn-in seed, through
+ * the sampling core): `// [samples]`.
+ */
 export async function burnInLogits(
   backend: Backend,
   latentDim: number,
@@ -38,14 +41,7 @@ export async function burnInLogits(
       `Cannot calibrate as 'samples' must be an integer >= 100: current value is ${samples}`,
     );
   }
-  const logits = new Float32Array(samples);
-  for (let start = 0; start < samples; start += batch) {
-    const count = Math.min(batch, samples - start);
-    const z = normals(seed, { start, count, dim: latentDim }); // [count, latentDim]
-    const out = await backend.run(z, count); // logits [count]
-    logits.set(out.logits, start);
-  }
-  return logits;
+  return await scoreProposals({ backend, latentDim }, { seed, count: samples }, { batch });
 }
 
 /**

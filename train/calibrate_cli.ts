@@ -9,9 +9,14 @@
  * calibrate --model models/<id> [--percentile 95] [--samples 10000]
  * ```
  *
+ * `--out` names the model folder: the pair is published as its next version
+ * (`models/<id>/<v>/`, written beside and renamed into place); `--id` defaults to the folder's
+ * name.
+ *
  * @module
  */
 
+import { basename, resolve } from "node:path";
 import { CliError, type FlagSpec, parseFlags, requireFlag } from "./cli_args.ts";
 import type { Manifest } from "../shared/manifest.ts";
 
@@ -51,9 +56,11 @@ const positiveInt = (s: string) => (/^[1-9][0-9]*$/.test(s) ? Number(s) : undefi
 const finite = (s: string) => (s !== "" && Number.isFinite(Number(s)) ? Number(s) : undefined);
 const name = (s: string) => (s.length > 0 ? s : undefined);
 
-function summary(manifest: Manifest, out: string): string {
+function summary(manifest: Manifest, out: string, version?: number): string {
   const { drs } = manifest;
-  return `wrote ${out}/manifest.json (${manifest.id}, ${manifest.kind} [${manifest.sampleShape}]): ` +
+  const which = version === undefined ? "" : ` version ${version}`;
+  return `wrote ${out}/manifest.json (${manifest.id}${which}, ${manifest.kind} ` +
+    `[${manifest.sampleShape}]): ` +
     `logM ${drs.logM.toFixed(4)}, gamma ${drs.gamma.toFixed(4)} (p${drs.percentile}), ` +
     `expected acceptance ${(drs.expectedAcceptance * 100).toFixed(1)}%`;
 }
@@ -63,7 +70,7 @@ async function run(args: string[]): Promise<string> {
   const percentile = f.percentile as number | undefined;
   const samples = f.samples as number | undefined;
   if (f.model !== undefined) {
-    const { recalibrateModel } = await import("./_recalibrate.ts");
+    const { recalibrateModel } = await import("./recalibrate.ts");
     const dir = f.model as string;
     return summary(await recalibrateModel(dir, { percentile, samples }), dir);
   }
@@ -89,27 +96,32 @@ async function run(args: string[]): Promise<string> {
     parse: finite,
   });
   const { calibrateOnnxPair } = await import("./byo.ts");
-  const manifest = await calibrateOnnxPair({
-    generator,
-    discriminator,
-    latentDim,
+  const { writeVersion } = await import("./publish.ts");
+  const { result: manifest, version, dir } = await writeVersion(
     out,
-    id: f.id as string | undefined,
-    sampleShape: listFlag(f["sample-shape"], "sample-shape", {
-      expected: "positive integers separated by commas, e.g. 28,28,1",
-      parse: positiveInt,
-    }),
-    percentile,
-    samples,
-    outputRange: range as [number, number] | undefined,
-    names: {
-      generatorInput: inputs?.[0],
-      discriminatorInput: inputs?.[1],
-      generatorOutput: outputs?.[0],
-      discriminatorOutput: outputs?.[1],
-    },
-  });
-  return summary(manifest, out);
+    (staging) =>
+      calibrateOnnxPair({
+        generator,
+        discriminator,
+        latentDim,
+        out: staging,
+        id: (f.id as string | undefined) ?? basename(resolve(out)),
+        sampleShape: listFlag(f["sample-shape"], "sample-shape", {
+          expected: "positive integers separated by commas, e.g. 28,28,1",
+          parse: positiveInt,
+        }),
+        percentile,
+        samples,
+        outputRange: range as [number, number] | undefined,
+        names: {
+          generatorInput: inputs?.[0],
+          discriminatorInput: inputs?.[1],
+          generatorOutput: outputs?.[0],
+          discriminatorOutput: outputs?.[1],
+        },
+      }),
+  );
+  return summary(manifest, dir, version);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals } from "../shared/_test_utils.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../testing/assert.ts";
 import { classLoss, modeSeeking } from "./cgan.ts";
 import { pairedClasses } from "./loop_cond.ts";
 
@@ -27,5 +28,5 @@ Deno.test("classLoss() is the softmax cross-entropy of int labels", async () => 
 Deno.test("pairedClasses() repeats the first half of a batch in the second", async () => {
   await tf.setBackend("cpu");
   const y = tf.tensor2d([3, 1, 4, 1, 5], [5, 1], "int32");
-  assertEquals(Array.from(pairedClasses(y).dataSync()), [3, 1, 3, 1, 5]);
+  assert.deepEqual(Array.from(pairedClasses(y).dataSync()), [3, 1, 3, 1, 5]);
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseFlags, requireFlag } from "./cli_args.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { mixture } from "./data/gaussians.ts";
 import type { DatasetName } from "./config.ts";
 import { evaluatePointModel, formatMetricsTable } from "./evaluate/run_points.ts";
@@ -48,8 +48,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
   });
   try {
     const evaluation = await evaluatePointModel(
-      backend,
-      { mix: mixture(dataset), latentDim: manifest.latentDim, drs: manifest.drs },
+      { backend, ...manifest, mix: mixture(dataset) },
       { samples: f.samples as number | undefined, seed: f.seed as number | undefined },
     );
     console.log(`${manifest.id}: ${evaluation.samples} samples each, seed ${evaluation.seed}`);

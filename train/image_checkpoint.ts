@@ -13,7 +13,7 @@ import { type Progress, trainGan } from "./loop.ts";
 import { buildImageDiscriminator, buildImageGenerator } from "./models_image.ts";
 import type { RealSource } from "./source.ts";
 import { saveTfjsModel } from "./export/tfjs.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 
 /** What `checkpoint.json` records. */
 export interface CheckpointInfo {

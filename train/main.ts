@@ -6,12 +6,16 @@
  *   deno task evaluate --model models/grid25 [--samples N] [--write]
  *   deno task calibrate --generator g.onnx --discriminator d.onnx --latent 64 --out models/id
  *
+ * `train --out` and `calibrate --out` name a model folder and add a new version to it
+ * (`models/grid25/2/`), written beside and renamed into place (`train/publish.ts`).
+ *
  * @module
  */
 
 import { CliError, parseFlags, requireFlag } from "./cli_args.ts";
 import { DEFAULT_CONFIG, resolveConfig, type TrainConfig } from "./config.ts";
 import { progressPrinter } from "./progress.ts";
+import { writeVersion } from "./publish.ts";
 
 const TRAIN_FLAGS = {
   dataset: { type: "enum", values: ["grid25", "ring8", "mnist"] },
@@ -38,7 +42,11 @@ async function trainCommand(args: string[]): Promise<void> {
   const { wantsConditional, trainCondCommand } = await import("./main_cond.ts");
   if (wantsConditional(args)) return await trainCondCommand(args);
   const f = parseFlags(args, TRAIN_FLAGS);
-  const out = requireFlag(f.out as string | undefined, "out", "a folder such as models/grid25");
+  const out = requireFlag(
+    f.out as string | undefined,
+    "out",
+    "a model folder such as models/grid25 (a new version is added to it)",
+  );
   const overrides: Partial<TrainConfig> = {};
   const map: [keyof typeof TRAIN_FLAGS, keyof TrainConfig][] = [
     ["dataset", "dataset"],
@@ -60,7 +68,6 @@ async function trainCommand(args: string[]): Promise<void> {
   for (const [flag, key] of map) {
     if (f[flag] !== undefined) (overrides as Record<string, unknown>)[key] = f[flag];
   }
-  await Deno.mkdir(out, { recursive: true });
   if (f.dataset === "mnist") {
     const { trainMnistCommand } = await import("./main_image.ts");
     return await trainMnistCommand(overrides, out, {
@@ -70,19 +77,24 @@ async function trainCommand(args: string[]): Promise<void> {
   }
   const config = resolveConfig(overrides);
   const { trainPointModel } = await import("./pipeline.ts");
-  const manifest = await trainPointModel(config, out, {
-    id: f.id as string | undefined,
-    onProgress: progressPrinter(),
-  });
+  const { result: manifest, version, dir } = await writeVersion(
+    out,
+    (staging) =>
+      trainPointModel(config, staging, {
+        id: f.id as string | undefined,
+        onProgress: progressPrinter(),
+      }),
+  );
   console.log(
-    `wrote ${out}/manifest.json (${manifest.id}, ` +
+    `wrote ${dir}/manifest.json (${manifest.id} version ${version}, ` +
       `${manifest.training?.seconds.toFixed(0)} s, expected acceptance ` +
       `${(manifest.drs.expectedAcceptance * 100).toFixed(1)}%)`,
   );
 }
 
 const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
-  train     --dataset grid25|ring8|mnist --out DIR [--steps N] [--d-steps N] [--seed S] ...
+  train     --dataset grid25|ring8|mnist --out MODEL_DIR [--steps N] [--d-steps N] [--seed S] ...
+            (adds a version: MODEL_DIR/<next>/, published when complete)
             (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
             --dataset mnist|fashion --arch cond-proj|cond-acgan --out DIR --classifier DIR
             [--max-minutes M] ...: a class-conditional conv GAN (train/main_cond.ts)
@@ -90,7 +102,7 @@ const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })
   evaluate  --model DIR [--samples N] [--seed S] [--write]
-  calibrate --generator G.onnx --discriminator D.onnx --latent N --out DIR | --model DIR`;
+  calibrate --generator G.onnx --discriminator D.onnx --latent N --out MODEL_DIR | --model DIR`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

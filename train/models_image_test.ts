@@ -1,10 +1,11 @@
+import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertClose, assertEquals, assertOk } from "../shared/_test_utils.ts";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
+import { assertClose } from "../testing/assert.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { exportModelPair } from "./export/mod.ts";
 import { buildImageDiscriminator, buildImageGenerator } from "./models_image.ts";
 import { normals } from "../shared/rng.ts";
-import { isolatedTest } from "../tests/_isolated.ts";
+import { isolatedTest } from "../testing/isolated.ts";
 
 // onnxruntime-node allows one isolate per process: run this module in its own process.
 const test = isolatedTest(import.meta.url);
@@ -14,10 +15,10 @@ test("buildImageGenerator()/Discriminator() give [n, 28, 28, 1] in [-1, 1] and [
     const G = buildImageGenerator(8, { arch, width: 32, seed: 2 });
     const D = buildImageDiscriminator({ arch, width: 32, seed: 3 });
     const x = tf.tidy(() => G.predict(tf.randomNormal([4, 8], 0, 3)) as tf.Tensor);
-    assertEquals(x.shape, [4, 28, 28, 1]);
-    assertOk(x.abs().max().dataSync()[0] <= 1, "tanh range");
+    assert.deepEqual(x.shape, [4, 28, 28, 1]);
+    assert.ok(x.abs().max().dataSync()[0] <= 1, "tanh range");
     const logit = D.predict(x) as tf.Tensor;
-    assertEquals(logit.shape, [4, 1]);
+    assert.deepEqual(logit.shape, [4, 1]);
     tf.dispose([x, logit]);
     G.dispose();
     D.dispose();
@@ -41,7 +42,7 @@ test("the MLP image pair exports to ONNX and matches tfjs through the serving ba
       const x = G.predict(tf.tensor2d(z, [6, 8])) as tf.Tensor;
       return [x.dataSync(), (D.predict(x) as tf.Tensor).dataSync()];
     });
-    assertEquals(out.x.length, 6 * 784);
+    assert.equal(out.x.length, 6 * 784);
     for (let i = 0; i < wantX.length; i += 37) {
       assertClose(out.x[i], wantX[i], { rel: 1e-4, abs: 1e-5 });
     }

@@ -76,8 +76,7 @@ export async function trainPointModel(
       percentile: config.percentile,
     });
     const evaluation = await evaluatePointModel(
-      backend,
-      { mix, latentDim: config.latentDim, drs },
+      { backend, mix, latentDim: config.latentDim, sampleShape: [2], drs },
       { samples: config.evalSamples },
     );
     log(formatMetricsTable(evaluation.raw, evaluation.drs));

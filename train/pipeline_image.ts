@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { ImageTrainConfig } from "./config_image.ts";
 import { loadMnist, mnistSource } from "./data/mnist.ts";
@@ -17,7 +17,7 @@ import { disposeGan, ganPhase } from "./image_checkpoint.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
 import { hashFiles } from "./export/mod.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { calibrateBackend } from "./calibrate.ts";
 import { evaluateImageModel } from "./evaluate/run_images.ts";
 import { formatImageTable, type ImageMetrics } from "./evaluate/images.ts";
@@ -108,8 +108,15 @@ export async function trainImageModel(
       percentile: config.percentile,
     });
     const evaluation = await evaluateImageModel(
-      backend,
-      { latentDim: config.latentDim, drs, classifier, test, train },
+      {
+        backend,
+        latentDim: config.latentDim,
+        sampleShape: [28, 28, 1],
+        drs,
+        classifier,
+        test,
+        train,
+      },
       { samples: config.evalSamples },
     );
     const evalSeconds = (performance.now() - tCal) / 1000;
@@ -132,6 +139,16 @@ export async function trainImageModel(
         `P ${p(ranked.lowestP[0])} TO ${p(ranked.lowestP[ranked.lowestP.length - 1])}`,
       ],
     });
+    // The classifier ships inside the model version it evaluated (its files are hashed).
+    if (resolve(classifierDir) !== resolve(outDir, "classifier")) {
+      await Deno.mkdir(join(outDir, "classifier"), { recursive: true });
+      for (const path of CLASSIFIER_FILES) {
+        await Deno.copyFile(
+          join(classifierDir, path.slice("classifier/".length)),
+          join(outDir, path),
+        );
+      }
+    }
     const classifierFiles = await hashFiles(outDir, CLASSIFIER_FILES);
     const classifierInfo = JSON.parse(
       await Deno.readTextFile(join(classifierDir, "classifier.json")).catch(() => "{}"),

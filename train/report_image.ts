@@ -7,11 +7,11 @@
  */
 
 import { join } from "node:path";
-import type { Backend } from "../edge/backends/mod.ts";
+import type { Backend } from "../backends/mod.ts";
+import { scoredProposals } from "../sampling/mod.ts";
 import { acceptProbability } from "../shared/drs.ts";
 import type { FileEntry } from "../shared/manifest.ts";
 import { type Canvas, createCanvas, drawGray, drawText, encodePng } from "../shared/raster.ts";
-import { normals } from "../shared/rng.ts";
 import { fileEntry } from "./export/mod.ts";
 
 /** Proposals ranked by acceptance probability. */
@@ -32,8 +32,10 @@ export async function rankProposals(
   options: { pool?: number; count?: number; seed?: number } = {},
 ): Promise<RankedProposals> {
   const pool = options.pool ?? 5000, count = options.count ?? 50, seed = options.seed ?? 777;
-  const z = normals(seed, { start: 0, count: pool, dim: model.latentDim }); // [pool, latent]
-  const out = await backend.run(z, pool); // x [pool, 784], logits [pool]
+  const out = await scoredProposals( // x [pool, 784], logits [pool]
+    { backend, latentDim: model.latentDim, sampleShape: [28, 28, 1] },
+    { seed, count: pool },
+  );
   const { logM, gamma, epsilon } = model.drs;
   const maxLogit = Math.max(logM, ...out.logits.filter(Number.isFinite));
   const p = Array.from(out.logits, (l) => acceptProbability(l, maxLogit, { gamma, epsilon }));

@@ -12,8 +12,8 @@
  */
 
 import { join } from "node:path";
-import { openOnnxBackend } from "../edge/backends/onnx_node.ts";
-import { loadLayersModelFromBytes } from "../edge/backends/_tfjs_load.ts";
+import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { calibrateDrs } from "../shared/calibration.ts";
 import { burnInLogits } from "./calibrate.ts";
 import { classify } from "./classifier/features.ts";
@@ -77,18 +77,22 @@ async function main(args: string[]): Promise<void> {
     });
     try {
       const logits = await burnInLogits(backend, config.latentDim, { samples: config.burnIn });
-      const common = { latentDim: config.latentDim, sampleSize: 784, seed: 99 };
-      const raw = score((await collectSamples(backend, n, common)).x);
+      const model = { backend, latentDim: config.latentDim, sampleShape: [28, 28, 1] };
+      const rawRun = await collectSamples({ ...model, drs: calibrateDrs(logits) }, n, {
+        seed: 99,
+        sampler: { kind: "raw" },
+      });
+      const raw = score(rawRun.x);
       for (const q of percentiles) {
         const drs = calibrateDrs(logits, { percentile: q });
-        const c = await collectSamples(backend, n, { ...common, drs, maxProposals: 400 * n });
+        const c = await collectSamples({ ...model, drs }, n, { seed: 99 });
         const m = score(c.x);
         console.log(JSON.stringify({
           dSteps,
           lr,
           heldOutBce: keep.heldOutLossAfter,
           percentile: q,
-          acceptance: c.state!.accepted / c.state!.proposals,
+          acceptance: c.stats.acceptanceRate,
           fdRaw: raw.fd,
           fdDrs: m.fd,
           fdGain: 1 - m.fd / raw.fd,

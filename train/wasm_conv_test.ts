@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertEquals, assertOk, assertThrows } from "../shared/_test_utils.ts";
 import { uniforms } from "../shared/rng.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmConvKernels } from "./wasm_conv.ts";
@@ -19,9 +19,9 @@ function relativeL2(got: ArrayLike<number>, want: ArrayLike<number>): number {
 }
 
 function assertRelClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assertEquals(got.length, want.length, `${what}: length`);
+  assert.deepEqual(got.length, want.length, `${what}: length`);
   const err = relativeL2(got, want);
-  assertOk(err <= TOLERANCE, `${what}: relative L2 error ${err} > ${TOLERANCE}`);
+  assert.ok(err <= TOLERANCE, `${what}: relative L2 error ${err} > ${TOLERANCE}`);
 }
 
 /** Seeded values in [-1, 1). */
@@ -31,7 +31,7 @@ function values(count: number, seed: number): Float32Array {
 
 /** Runs `f` on `backend` (tensors made inside are disposed) and returns its outputs' values. */
 async function on(backend: "cpu" | "wasm", f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  assertEquals(await setupTf(backend), backend);
+  assert.deepEqual(await setupTf(backend), backend);
   return tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
 }
 
@@ -95,16 +95,16 @@ Deno.test("installWasmConvKernels() matches tfjs-cpu's conv gradients on random 
 });
 
 Deno.test("installWasmConvKernels() is idempotent and its kernels free what they allocate", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
-  assertOk(installWasmConvKernels());
-  assertOk(installWasmConvKernels());
+  assert.deepEqual(await setupTf("wasm"), "wasm");
+  assert.ok(installWasmConvKernels());
+  assert.ok(installWasmConvKernels());
   const c: Case = { x: [9, 16, 16, 16], kernel: 5, outC: 8, stride: 2, pad: "same" };
   convGradients(c, 1).forEach((t) => t.dispose()); // warm-up
   const before = tf.engine().backend.numDataIds();
   tf.tidy(() => {
     convGradients(c, 1);
   });
-  assertEquals(tf.engine().backend.numDataIds(), before);
+  assert.deepEqual(tf.engine().backend.numDataIds(), before);
 });
 
 /** A tiny conv net (conv, strided conv, transposed conv, dense) and its parameters. */
@@ -179,26 +179,27 @@ Deno.test("an R1-style penalty through a conv D has the same parameter gradient 
 });
 
 Deno.test("the wasm conv gradient kernels reject NCHW and dilation with a clear error", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
+  assert.deepEqual(await setupTf("wasm"), "wasm");
   const x = tf.zeros([1, 6, 6, 2]), dy = tf.zeros([1, 6, 6, 3]);
   const attrs = { strides: 1, pad: "same", filterShape: [3, 3, 2, 3] };
-  assertThrows(
+  assert.throws(
     () =>
       tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, dataFormat: "NCHW" }),
-    Error,
-    "Cannot run Conv2DBackpropFilter on wasm as 'dataFormat' must be 'NHWC': current value is 'NCHW'",
+    {
+      name: "Error",
+      message:
+        /Cannot run Conv2DBackpropFilter on wasm as 'dataFormat' must be 'NHWC': current value is 'NCHW'/,
+    },
   );
-  assertThrows(
+  assert.throws(
     () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, dilations: 2 }),
-    Error,
-    "'dilations' must be 1: current value is 2",
+    { name: "Error", message: /'dilations' must be 1: current value is 2/ },
   );
   // tfjs refuses the gradient of a dilated conv before any kernel runs.
   const w = tf.zeros([3, 3, 2, 3]) as tf.Tensor4D;
-  assertThrows(
+  assert.throws(
     () => tf.grad((xx: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, w, 1, "same", "NHWC", 2))(x),
-    Error,
-    "dilation rates greater than 1",
+    { name: "Error", message: /dilation rates greater than 1/ },
   );
   tf.dispose([x, dy, w]);
 });

@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { assertAlmostEquals } from "../testing/assert.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
 import "./tf_grad_fixes.ts";
@@ -25,9 +26,9 @@ function naive(
 }
 
 Deno.test("installWasmMatMulFix() keeps every transpose combination exact and leak-free", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
-  assertOk(installWasmMatMulFix());
-  assertOk(installWasmMatMulFix(), "idempotent");
+  assert.equal(await setupTf("wasm"), "wasm");
+  assert.ok(installWasmMatMulFix());
+  assert.ok(installWasmMatMulFix(), "idempotent");
   const [m, k, n] = [5, 7, 3];
   const fill = (len: number, s: number) =>
     Float32Array.from({ length: len }, (_, i) => Math.sin(i * s));
@@ -44,7 +45,7 @@ Deno.test("installWasmMatMulFix() keeps every transpose combination exact and le
         )
           .dataSync()
       );
-      assertEquals(tf.engine().backend.numDataIds(), before, `leak with ${ta}/${tb}`);
+      assert.deepEqual(tf.engine().backend.numDataIds(), before, `leak with ${ta}/${tb}`);
       const want = naive(a, b, { m, k, n, ta, tb });
       want.forEach((v, i) => assertAlmostEquals(got[i], v, 1e-5));
     }

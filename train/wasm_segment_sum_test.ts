@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals, assertOk } from "../shared/_test_utils.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../testing/assert.ts";
 import { setupTf } from "./tf_setup.ts";
 import { installWasmSegmentSum, segmentSum } from "./wasm_segment_sum.ts";
 
@@ -9,14 +10,14 @@ Deno.test("segmentSum() adds rows by id and drops out-of-range ids", () => {
     { values: [1, 2, 3, 4, 5, 6, 7, 8], shape: [4, 2] },
     { ids: [1, 0, 1, 5], count: 3 },
   );
-  assertEquals(Array.from(out), [3, 4, 6, 8, 0, 0]);
+  assert.deepEqual(Array.from(out), [3, 4, 6, 8, 0, 0]);
 });
 
 Deno.test("installWasmSegmentSum() lets an Embedding train on wasm with cpu's gradient", async () => {
   const grads: Float32Array[] = [];
   for (const backend of ["cpu", "wasm"] as const) {
-    assertEquals(await setupTf(backend), backend);
-    if (backend === "wasm") assertOk(installWasmSegmentSum());
+    assert.deepEqual(await setupTf(backend), backend);
+    if (backend === "wasm") assert.ok(installWasmSegmentSum());
     const table = tf.variable(tf.tensor2d(Array.from({ length: 12 }, (_, i) => i / 7), [4, 3]));
     const before = tf.memory().numTensors;
     const grad = tf.tidy(() => {
@@ -25,7 +26,7 @@ Deno.test("installWasmSegmentSum() lets an Embedding train on wasm with cpu's gr
       const { grads } = tf.variableGrads(() => tf.gather(table, ids).mul(weights).sum(), [table]);
       return grads[table.name].dataSync() as Float32Array;
     });
-    assertEquals(tf.memory().numTensors, before, `${backend} leaked tensors`);
+    assert.deepEqual(tf.memory().numTensors, before, `${backend} leaked tensors`);
     grads.push(grad);
     table.dispose();
   }

@@ -1,6 +1,7 @@
 /**
- * `GET /` and `GET /demo`: the demo page (raw vs DRS galleries of signed URLs and an
- * acceptance slider); `GET /demo/urls`: the same URLs as JSON, re-minted for a new target.
+ * `GET /` and `GET /demo`: the demo page (raw G vs a filtered sampler, DRS by default, as
+ * galleries of signed URLs; a class picker for class-conditional models, a sampler picker and an
+ * acceptance slider); `GET /demo/urls`: the same URLs as JSON, re-minted for new settings.
  *
  * @module
  */
@@ -10,7 +11,10 @@ import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { demoHtml, type DemoPair } from "../demo/page.ts";
 import { HttpError } from "../errors.ts";
-import { MAX_N } from "../query.ts";
+import { MAX_N, resolveClass } from "../query.ts";
+import { samplerDefaults } from "../../shared/manifest.ts";
+import { MAX_K } from "../../shared/mh.ts";
+import { MAX_PSI } from "../../shared/truncation.ts";
 import type { LoadedModel } from "../registry.ts";
 import { signedSampleUrl } from "../signed_url.ts";
 import { findModel } from "./models.ts";
@@ -21,7 +25,22 @@ export const DEMO_SEEDS = [1, 2, 3, 4, 5, 6] as const;
 const querySchema = z.object({
   model: z.string().max(64).optional(),
   acceptance: z.coerce.number().gt(0).lt(1).optional(),
+  /** A class index or label, or `any` (classes drawn per proposal). */
+  class: z.string().min(1).max(64).optional(),
+  sampler: z.enum(["drs", "mh", "truncation"]).optional(),
+  k: z.coerce.number().int().min(2).max(MAX_K).optional(),
+  psi: z.coerce.number().gt(0).max(MAX_PSI).optional(),
 });
+
+/** The filtered column's settings (the left column is always raw G). */
+export interface DemoSettings {
+  acceptance: number;
+  /** The chosen class index, undefined for any class. */
+  label?: number;
+  sampler: "drs" | "mh" | "truncation";
+  k: number;
+  psi: number;
+}
 
 function pickModel(deps: AppDeps, id: string | undefined): LoadedModel {
   if (id !== undefined) return findModel(deps, id);
@@ -31,25 +50,36 @@ function pickModel(deps: AppDeps, id: string | undefined): LoadedModel {
   return model;
 }
 
-/** Signed raw and DRS URLs for each demo seed. */
+/** Signed raw and filtered (DRS, MH or truncation) URLs for each demo seed. */
 async function mintPairs(
   deps: AppDeps,
   model: LoadedModel,
-  options: { origin: string; acceptance: number },
+  options: { origin: string } & DemoSettings,
 ): Promise<DemoPair[]> {
   const image = model.manifest.kind === "image";
-  const common = { model: model.id, n: image ? 16 : MAX_N, scale: image ? 2 : 1 };
+  const common = {
+    model: model.id,
+    version: model.version,
+    n: image ? 16 : MAX_N,
+    scale: image ? 2 : 1,
+    ...(options.label !== undefined ? { class: options.label } : {}),
+  };
   // Expiry rounded to the hour, so a page reload mints the same (cacheable) URLs.
   const expiresAt = (Math.floor(deps.nowSeconds() / 3600) + 2) * 3600;
   const key = deps.keys[0];
   const acceptance = Math.round(options.acceptance * 100) / 100;
+  const filtered = options.sampler === "drs"
+    ? { acceptance }
+    : options.sampler === "mh"
+    ? { sampler: "mh" as const, k: options.k }
+    : { sampler: "truncation" as const, psi: options.psi };
   return await Promise.all(DEMO_SEEDS.map(async (seed) => ({
     seed,
     raw: (await signedSampleUrl(key, { ...common, seed, drs: false }, {
       base: options.origin,
       expiresAt,
     })).href,
-    drs: (await signedSampleUrl(key, { ...common, seed, acceptance }, {
+    drs: (await signedSampleUrl(key, { ...common, seed, ...filtered }, {
       base: options.origin,
       expiresAt,
     })).href,
@@ -76,18 +106,28 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = parseQuery(url);
     const model = pickModel(deps, q.model);
     const expected = model.manifest.drs.expectedAcceptance;
-    const acceptance = q.acceptance ?? Math.min(0.95, Math.max(0.05, expected));
-    const pairs = await mintPairs(deps, model, { origin: url.origin, acceptance });
-    return { model, acceptance, expected, pairs };
+    const defaults = samplerDefaults(model.manifest.samplers);
+    const settings: DemoSettings = {
+      acceptance: q.acceptance ?? Math.min(0.95, Math.max(0.05, expected)),
+      label: q.class === undefined || q.class === "any"
+        ? undefined
+        : resolveClass(model.manifest, q.class),
+      sampler: q.sampler ?? "drs",
+      k: q.k ?? defaults.k,
+      psi: q.psi ?? defaults.psi,
+    };
+    const pairs = await mintPairs(deps, model, { origin: url.origin, ...settings });
+    return { model, settings, expected, pairs };
   };
   for (const path of ["/", "/demo"]) {
     app.get(path, async (c) => {
       c.set("route", path);
-      const { model, acceptance, expected, pairs } = await page(new URL(c.req.url));
+      const { model, settings, expected, pairs } = await page(new URL(c.req.url));
       return c.html(demoHtml({
         models: deps.registry.models().map((m) => m.id),
         model: model.id,
-        acceptance,
+        classes: model.manifest.classes ?? [],
+        ...settings,
         expectedAcceptance: expected,
         pairs,
       }));
@@ -95,8 +135,8 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
   }
   app.get("/demo/urls", async (c) => {
     c.set("route", "/demo/urls");
-    const { model, acceptance, pairs } = await page(new URL(c.req.url));
-    return c.json({ model: model.id, acceptance, pairs });
+    const { model, settings, pairs } = await page(new URL(c.req.url));
+    return c.json({ model: model.id, ...settings, pairs });
   });
   return app;
 }

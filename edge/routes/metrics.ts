@@ -2,18 +2,47 @@
 
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
+import type { LabelledGauge } from "../metrics.ts";
+
+/** `drs_model_version_info`: one sample per known version, labelled with its state. */
+export function versionInfo(deps: AppDeps): LabelledGauge {
+  const samples: LabelledGauge["samples"] = [];
+  for (const id of deps.registry.ids()) {
+    for (const v of deps.registry.versions(id) ?? []) {
+      samples.push({
+        labels: {
+          model: id,
+          version: v.version,
+          state: v.state,
+          default: String(v.default),
+          backend: v.backend ?? "",
+        },
+        value: 1,
+      });
+    }
+  }
+  return {
+    name: "drs_model_version_info",
+    help: "Model versions the server knows, by state (loading, ready, failed, retired); " +
+      "default=true marks the one unpinned requests get.",
+    samples,
+  };
+}
 
 /** The metrics route (gauges for the queue and the models are read at scrape time). */
 export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/metrics", (c) => {
     c.set("route", "/metrics");
+    const versions = versionInfo(deps);
     const body = deps.metrics.render({
       drs_models_loaded: deps.registry.models().length,
       drs_models_failed: deps.registry.errors().length,
+      drs_model_versions_loaded: versions.samples.filter((s) => s.labels.state === "ready")
+        .length,
       drs_sampler_active: deps.limiter.active,
       drs_sampler_queued: deps.limiter.queued,
-    });
+    }, [versions]);
     return c.body(body, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
   return app;

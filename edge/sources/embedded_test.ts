@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRegistry } from "../registry.ts";
-import { fakeGridBackend } from "../testing/fake_backend.ts";
-import { fakeModelFiles, fakeOpener } from "../testing/fake_models.ts";
+import { fakeGridBackend } from "../../testing/fake_backends.ts";
+import { fakeModelFiles, fakeOpener } from "../../testing/fake_models.ts";
 import { embeddedModelSource } from "./embedded.ts";
 
 Deno.test("embeddedModelSource() lists folders with a manifest and reads copies", async () => {

@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../../testing/assert.ts";
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals, assertOk } from "../../shared/_test_utils.ts";
 import { loadMnist, scaledPixels } from "../data/mnist.ts";
 import { setupTf } from "../tf_setup.ts";
 import { classify } from "./features.ts";
@@ -7,23 +8,23 @@ import { buildClassifier, FEATURE_LAYER } from "./model.ts";
 import { trainClassifier } from "./train.ts";
 
 Deno.test("buildClassifier() CNN maps [n, 28, 28, 1] to 10 logits through a 128-unit feature layer", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
+  assert.deepEqual(await setupTf("wasm"), "wasm");
   const model = buildClassifier();
-  assertEquals(model.getLayer(FEATURE_LAYER).outputShape, [null, 128]);
-  assertEquals(model.outputs[0].shape, [null, 10]);
-  assertOk(model.layers.some((l) => l.getClassName() === "Conv2D"), "has conv layers");
+  assert.deepEqual(model.getLayer(FEATURE_LAYER).outputShape, [null, 128]);
+  assert.deepEqual(model.outputs[0].shape, [null, 10]);
+  assert.ok(model.layers.some((l) => l.getClassName() === "Conv2D"), "has conv layers");
   // 5x5x1x32 + 32, 5x5x32x64 + 64, 3136x128 + 128, 128x10 + 10
-  assertEquals(model.countParams(), 832 + 51_264 + 401_536 + 1_290);
+  assert.deepEqual(model.countParams(), 832 + 51_264 + 401_536 + 1_290);
   model.dispose();
 });
 
 Deno.test("classify() gives a CNN's penultimate features and softmax probabilities", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
+  assert.deepEqual(await setupTf("wasm"), "wasm");
   const model = buildClassifier({ seed: 3 });
   const n = 5;
   const images = Float32Array.from({ length: n * 784 }, (_, i) => Math.sin(i * 0.37));
   const { features, featureDim, probs } = classify(model, images, n, { batch: 2 });
-  assertEquals(featureDim, 128);
+  assert.deepEqual(featureDim, 128);
   // Independent path: run the layers one by one (inference mode) up to the feature layer.
   const want = tf.tidy(() => {
     let h: tf.Tensor = tf.tensor4d(images, [n, 28, 28, 1]);
@@ -42,7 +43,7 @@ Deno.test("classify() gives a CNN's penultimate features and softmax probabiliti
 });
 
 Deno.test("trainClassifier() trains the CNN on wasm: > 80% on 1,000 MNIST test images from 2,048 training images", async () => {
-  assertEquals(await setupTf("wasm"), "wasm");
+  assert.deepEqual(await setupTf("wasm"), "wasm");
   const [train, test] = [await loadMnist("train"), await loadMnist("test")];
   const slice = (s: typeof train, count: number) => ({
     count,
@@ -54,13 +55,13 @@ Deno.test("trainClassifier() trains the CNN on wasm: > 80% on 1,000 MNIST test i
     batch: 64,
     maxShift: 0,
   });
-  assertOk(trained.testAccuracy > 0.8, `test accuracy ${trained.testAccuracy}`);
+  assert.ok(trained.testAccuracy > 0.8, `test accuracy ${trained.testAccuracy}`);
   // The weights moved from their initial values (conv filter gradients reached them).
   const initial = buildClassifier().getLayer("classifier_conv1").getWeights()[0];
   const now = trained.model.getLayer("classifier_conv1").getWeights()[0];
-  assertOk(tf.sub(now, initial).abs().max().dataSync()[0] > 1e-3, "conv1 kernel changed");
+  assert.ok(tf.sub(now, initial).abs().max().dataSync()[0] > 1e-3, "conv1 kernel changed");
   const { probs } = classify(trained.model, scaledPixels(test, 0, 3), 3);
-  assertEquals(probs.length, 30);
+  assert.deepEqual(probs.length, 30);
   trained.model.dispose();
 });
 
@@ -70,8 +71,8 @@ Deno.test("classifier main.ts names a bad --dataset in one line", async () => {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  assertEquals(out.code, 2);
+  assert.deepEqual(out.code, 2);
   const err = new TextDecoder().decode(out.stderr).trim();
-  assertOk(err.includes("'--dataset'") && err.includes("mnist, fashion"), err);
-  assertEquals(err.split("\n").length, 1, err);
+  assert.ok(err.includes("'--dataset'") && err.includes("mnist, fashion"), err);
+  assert.deepEqual(err.split("\n").length, 1, err);
 });

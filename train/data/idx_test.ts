@@ -1,5 +1,5 @@
-import { assertEquals, assertThrows } from "../../shared/_test_utils.ts";
-import { IdxError, parseIdx } from "./idx.ts";
+import assert from "node:assert/strict";
+import { parseIdx } from "./idx.ts";
 
 /** IDX bytes by hand: magic 0x0000, type, rank, big-endian dims, values. */
 function idx(dims: number[], values: number[], type = 0x08): Uint8Array {
@@ -12,22 +12,33 @@ function idx(dims: number[], values: number[], type = 0x08): Uint8Array {
 
 Deno.test("parseIdx() reads big-endian dims and row-major bytes", () => {
   const a = parseIdx(idx([2, 3], [1, 2, 3, 4, 5, 255]), "x");
-  assertEquals(a.dims, [2, 3]);
-  assertEquals(Array.from(a.data), [1, 2, 3, 4, 5, 255]);
+  assert.deepEqual(a.dims, [2, 3]);
+  assert.deepEqual(Array.from(a.data), [1, 2, 3, 4, 5, 255]);
   const big = parseIdx(idx([258], new Array(258).fill(7)), "y");
-  assertEquals(big.dims, [258]);
+  assert.deepEqual(big.dims, [258]);
 });
 
 Deno.test("parseIdx() names the file and the problem on corrupt input", () => {
-  assertThrows(
-    () => parseIdx(new Uint8Array(2), "f"),
-    IdxError,
-    "Cannot read IDX 'f' as it has 2 bytes",
-  );
+  assert.throws(() => parseIdx(new Uint8Array(2), "f"), {
+    name: "IdxError",
+    message: /Cannot read IDX 'f' as it has 2 bytes/,
+  });
   const badMagic = idx([1], [0]);
   badMagic[0] = 0x1f;
-  assertThrows(() => parseIdx(badMagic, "f"), IdxError, "magic number starts with 0x1f00");
-  assertThrows(() => parseIdx(idx([1], [0], 0x0d), "f"), IdxError, "value type is 0x0d");
-  assertThrows(() => parseIdx(idx([2, 2], [1, 2, 3]), "f"), IdxError, "declares [2, 2] (4 values)");
-  assertThrows(() => parseIdx(idx([3, 3], []).subarray(0, 8), "f"), IdxError, "12-byte header");
+  assert.throws(() => parseIdx(badMagic, "f"), {
+    name: "IdxError",
+    message: /magic number starts with 0x1f00/,
+  });
+  assert.throws(() => parseIdx(idx([1], [0], 0x0d), "f"), {
+    name: "IdxError",
+    message: /value type is 0x0d/,
+  });
+  assert.throws(() => parseIdx(idx([2, 2], [1, 2, 3]), "f"), {
+    name: "IdxError",
+    message: /declares \[2, 2\] \(4 values\)/,
+  });
+  assert.throws(() => parseIdx(idx([3, 3], []).subarray(0, 8), "f"), {
+    name: "IdxError",
+    message: /12-byte header/,
+  });
 });

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertEquals, assertOk, assertThrows } from "../../shared/_test_utils.ts";
+import assert from "node:assert/strict";
 import { labelledSource } from "./labelled_source.ts";
 
 /** 40 images whose pixels all equal their index, labelled index % 10. */
@@ -20,11 +20,14 @@ Deno.test("labelledSource() keeps held-out images out of training batches, label
     );
   const held = source.heldOut(0, 8);
   const heldIds = index(held.x);
-  assertEquals(Array.from(held.y.dataSync()), heldIds.map((i) => i % 10));
+  assert.deepEqual(Array.from(held.y.dataSync()), heldIds.map((i) => i % 10));
   const train = source.train(0, 200);
   const trainIds = index(train.x);
-  assertOk(trainIds.every((i) => !heldIds.includes(i)), "a held-out image was drawn for training");
-  assertEquals(Array.from(train.y.dataSync()), trainIds.map((i) => i % 10));
-  assertEquals(new Set(trainIds).size, 32, "every training image is drawn in 200 tries");
-  assertThrows(() => source.heldOut(4, 5), RangeError, "only 8 are held out");
+  assert.ok(trainIds.every((i) => !heldIds.includes(i)), "a held-out image was drawn for training");
+  assert.deepEqual(Array.from(train.y.dataSync()), trainIds.map((i) => i % 10));
+  assert.deepEqual(new Set(trainIds).size, 32, "every training image is drawn in 200 tries");
+  assert.throws(() => source.heldOut(4, 5), {
+    name: "RangeError",
+    message: /only\ 8\ are\ held\ out/,
+  });
 });

@@ -1,70 +1,44 @@
 /**
- * Draws evaluation samples through a {@linkcode Backend}: the first n proposals (raw G) or the
- * first n accepted by DRS, with the same RNG streams and decision code as serving.
+ * Evaluation samples through the sampling core: the first n raw G samples, or the first n DRS
+ * samples, of a seed, with the serving code (same draws, decisions and statistics as a served
+ * request for the same seed and n), without the serving limits.
  *
  * @module
  */
 
-import type { Backend } from "../../edge/backends/mod.ts";
-import { createDrsState, decideBatch, type DrsState } from "../../shared/drs.ts";
-import { normals, uniforms } from "../../shared/rng.ts";
+import type { Backend } from "../../backends/mod.ts";
+import { sample, type SampleResult, type SamplerSpec } from "../../sampling/mod.ts";
 
-/** Samples and, for DRS, the run's statistics. */
-export interface Collected {
-  /** `// [n, ...sampleShape]` flattened. */
-  x: Float32Array;
-  /** DRS state at the end (undefined for raw samples). */
-  state?: DrsState;
+/** A model as evaluation sees it: the backend, shapes and the calibrated DRS constants. */
+export interface EvaluatedModel {
+  backend: Backend;
+  latentDim: number;
+  sampleShape: readonly number[];
+  drs: { logM: number; epsilon: number; gamma: number; fQuantiles: readonly number[] };
 }
 
 /** Options for {@linkcode collectSamples}. */
 export interface CollectOptions {
-  latentDim: number;
-  /** Values per sample (product of sampleShape). */
-  sampleSize: number;
   seed: number;
-  /** DRS constants; raw G samples when absent. */
-  drs?: { logM: number; gamma: number; epsilon: number };
-  /** Proposals per backend call. @default {2048} */
-  batch?: number;
-  /** Give up after this many proposals. @default {200 * n} */
-  maxProposals?: number;
+  /** The sampler. @default {DRS at the model's calibrated gamma} */
+  sampler?: SamplerSpec;
+  /** Give up after this many proposals per returned sample. @default {400} */
+  maxProposalsPerSample?: number;
 }
 
-/** The first `n` raw or DRS-accepted samples of `seed`. */
-export async function collectSamples(
-  backend: Backend,
+/** The first `n` samples of `options.seed` with the chosen sampler (no deadline). */
+export function collectSamples(
+  model: EvaluatedModel,
   n: number,
   options: CollectOptions,
-): Promise<Collected> {
-  const { latentDim, sampleSize, seed, drs } = options;
-  const batch = options.batch ?? 2048;
-  const x = new Float32Array(n * sampleSize);
-  if (!drs) {
-    for (let start = 0; start < n; start += batch) {
-      const count = Math.min(batch, n - start);
-      const z = normals(seed, { start, count, dim: latentDim }); // [count, latentDim]
-      x.set(await backend.generate(z, count), start * sampleSize);
-    }
-    return { x };
-  }
-  const state = createDrsState(drs.logM);
-  const maxProposals = options.maxProposals ?? 200 * n;
-  let kept = 0;
-  for (let start = 0; kept < n; start += batch) {
-    if (start >= maxProposals) {
-      throw new RangeError(
-        `Cannot collect ${n} DRS samples as only ${kept} were accepted in ${start} proposals`,
-      );
-    }
-    const z = normals(seed, { start, count: batch, dim: latentDim });
-    const out = await backend.run(z, batch); // x [batch, ...], logits [batch]
-    const u = uniforms(seed, { start, count: batch });
-    for (const i of decideBatch(out.logits, u, state, drs)) {
-      if (kept === n) break;
-      x.set(out.x.subarray(i * sampleSize, (i + 1) * sampleSize), kept * sampleSize);
-      kept++;
-    }
-  }
-  return { x, state };
+): Promise<SampleResult> {
+  return sample(model, {
+    seed: options.seed,
+    n,
+    sampler: options.sampler ?? { kind: "drs", gamma: model.drs.gamma },
+  }, {
+    budget: (options.maxProposalsPerSample ?? 400) * n,
+    deadlineMs: Infinity,
+    yieldEveryMs: Infinity,
+  });
 }

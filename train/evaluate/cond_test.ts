@@ -1,4 +1,5 @@
-import { assertAlmostEquals, assertEquals } from "../../shared/_test_utils.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../../testing/assert.ts";
 import { condMetrics, realStats, splitImages } from "./cond.ts";
 
 /** n rows of `classes` probabilities putting 0.9 on `predicted[i]`, and 2-d features. */
@@ -16,11 +17,11 @@ Deno.test("condMetrics() counts a sample right when classified as its requested 
   // The same images as "samples": FD 0, all right.
   const same = condMetrics(classified(labels, realFeatures), labels, reference);
   assertAlmostEquals(same.fd, 0, 1e-9);
-  assertEquals(same.classAccuracy, 1);
+  assert.deepEqual(same.classAccuracy, 1);
   // Class 2's samples classified as 1: 4 of 6 right; per class 1, 1, 0.
   const wrong = condMetrics(classified([0, 0, 1, 1, 1, 1], realFeatures), labels, reference);
   assertAlmostEquals(wrong.classAccuracy, 4 / 6, 1e-12);
-  assertEquals(wrong.perClass.map((c) => c.accuracy), [1, 1, 0]);
+  assert.deepEqual(wrong.perClass.map((c) => c.accuracy), [1, 1, 0]);
 });
 
 Deno.test("splitImages() takes evenly spaced images scaled to [-1, 1] with their labels", () => {
@@ -30,8 +31,8 @@ Deno.test("splitImages() takes evenly spaced images scaled to [-1, 1] with their
     labels: Uint8Array.of(0, 0, 1, 1, 2, 2),
   };
   const { images, labels } = splitImages(split, 3);
-  assertEquals(Array.from(labels), [0, 1, 2]);
-  assertEquals(
+  assert.deepEqual(Array.from(labels), [0, 1, 2]);
+  assert.deepEqual(
     [images[0], images[784], images[2 * 784]],
     [-1, 102 / 127.5 - 1, 204 / 127.5 - 1].map(Math.fround),
   );

@@ -1,4 +1,5 @@
-import { assertAlmostEquals, assertEquals } from "../../shared/_test_utils.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../../testing/assert.ts";
 import { grid25, ring8, samplePoints } from "../data/gaussians.ts";
 import { pointMetrics } from "./points.ts";
 
@@ -6,12 +7,12 @@ Deno.test("pointMetrics() scores points on the modes as perfect", () => {
   const mix = grid25();
   const points = new Float32Array(mix.means.flatMap(([x, y]) => [x, y, x + 0.1, y]));
   const { metrics, histogram } = pointMetrics(points, mix);
-  assertEquals(metrics.highQuality, 1);
-  assertEquals(metrics.modesCovered, 25);
+  assert.equal(metrics.highQuality, 1);
+  assert.equal(metrics.modesCovered, 25);
   assertAlmostEquals(metrics.kl, 0, 1e-12);
   // Offsets 0 and 0.1 along x: per-coordinate RMS = sqrt(mean(0, 0.01) / 2).
   assertAlmostEquals(metrics.hqStd, Math.sqrt(0.005 / 2), 1e-6);
-  assertEquals(histogram, new Array(25).fill(2));
+  assert.deepEqual(histogram, new Array(25).fill(2));
 });
 
 Deno.test("pointMetrics() counts far points as low quality and a collapsed G as one mode", () => {
@@ -21,7 +22,7 @@ Deno.test("pointMetrics() counts far points as low quality and a collapsed G as 
   for (let i = 90; i < 100; i++) points.set([1, 1], 2 * i);
   const { metrics } = pointMetrics(points, mix);
   assertAlmostEquals(metrics.highQuality, 0.9, 1e-12);
-  assertEquals(metrics.modesCovered, 1);
+  assert.equal(metrics.modesCovered, 1);
   assertAlmostEquals(metrics.kl, Math.log(25), 1e-12); // KL(one-hot || uniform) = log K
 });
 
@@ -30,7 +31,7 @@ Deno.test("pointMetrics() gives real data about 99.99% high quality and all mode
     const { metrics } = pointMetrics(samplePoints(mix, 3, { start: 0, count: 20000 }), mix);
     // Within 4 std in 2D: P(chi2_2 <= 16) = 1 - exp(-8) = 0.99966.
     assertAlmostEquals(metrics.highQuality, 1 - Math.exp(-8), 0.002);
-    assertEquals(metrics.modesCovered, mix.means.length);
+    assert.deepEqual(metrics.modesCovered, mix.means.length);
     assertAlmostEquals(metrics.hqStd, mix.std, mix.std * 0.03);
     assertAlmostEquals(metrics.kl, 0, 0.01);
   }

@@ -1,6 +1,6 @@
 /**
  * Raw G vs DRS on the same image model, through a serving Backend: 10,000 samples of each
- * (drawn with the serving RNG streams and decision code, see collect.ts), classifier metrics
+ * (drawn through the sampling core, see collect.ts), classifier metrics
  * against the test split, and sanity rows: real images (near perfect) and uniform noise
  * (terrible).
  *
@@ -8,11 +8,10 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import type { Backend } from "../../edge/backends/mod.ts";
 import { uniforms } from "../../shared/rng.ts";
 import { classify } from "../classifier/features.ts";
 import { type MnistSplit, scaledPixels } from "../data/mnist.ts";
-import { collectSamples } from "./collect.ts";
+import { collectSamples, type EvaluatedModel } from "./collect.ts";
 import { type ImageMetrics, imageMetrics, referenceStats } from "./images.ts";
 
 /** The manifest's metrics for an image model, plus the samples for figures. */
@@ -45,10 +44,7 @@ export function noiseImages(n: number, seed: number): Float32Array {
 
 /** Evaluates raw G and DRS (constants from calibration) against the MNIST test split. */
 export async function evaluateImageModel(
-  backend: Backend,
-  model: {
-    latentDim: number;
-    drs: { logM: number; gamma: number; epsilon: number };
+  model: EvaluatedModel & {
     classifier: tf.LayersModel;
     test: MnistSplit;
     train: MnistSplit;
@@ -62,10 +58,8 @@ export async function evaluateImageModel(
   const reference = referenceStats(classify(classifier, scaledPixels(model.test, 0, n), n), n);
   const score = (x: Float32Array, count: number) =>
     imageMetrics(classify(classifier, x, count), count, reference);
-  const common = { latentDim: model.latentDim, sampleSize: 784, seed };
-  const raw = await collectSamples(backend, samples, common);
-  const drs = await collectSamples(backend, samples, { ...common, drs: model.drs });
-  const state = drs.state!;
+  const raw = await collectSamples(model, samples, { seed, sampler: { kind: "raw" } });
+  const drs = await collectSamples(model, samples, { seed });
   // The last n training images (they include KeepTraining's held-out slice): unseen by the
   // classifier's test-time statistics, so FD is small but not zero.
   const realStart = model.train.count - n;
@@ -75,8 +69,8 @@ export async function evaluateImageModel(
     raw: score(raw.x, samples),
     drs: {
       ...score(drs.x, samples),
-      acceptance: state.accepted / state.proposals,
-      logMRaises: state.logMRaises,
+      acceptance: drs.stats.acceptanceRate,
+      logMRaises: drs.stats.logMRaises,
     },
     reference: {
       real: score(scaledPixels(model.train, realStart, n), n),

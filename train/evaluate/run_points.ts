@@ -4,9 +4,8 @@
  * @module
  */
 
-import type { Backend } from "../../edge/backends/mod.ts";
 import type { Mixture } from "../data/gaussians.ts";
-import { collectSamples } from "./collect.ts";
+import { collectSamples, type EvaluatedModel } from "./collect.ts";
 import { type PointMetrics, pointMetrics } from "./points.ts";
 
 /** The manifest's metrics block for a 2D model, plus the samples for figures. */
@@ -27,26 +26,26 @@ export interface EvaluatePointOptions {
   seed?: number;
 }
 
-/** Evaluates raw G and DRS (constants from the manifest) on `samples` samples each. */
+/**
+ * Evaluates raw G and DRS (constants from the manifest) on `samples` samples each, through the
+ * sampling core: the DRS figures are the `stats` a served request with the same seed and n gets.
+ */
 export async function evaluatePointModel(
-  backend: Backend,
-  model: { mix: Mixture; latentDim: number; drs: { logM: number; gamma: number; epsilon: number } },
+  model: EvaluatedModel & { mix: Mixture },
   options: EvaluatePointOptions = {},
 ): Promise<PointEvaluation> {
   const samples = options.samples ?? 10_000;
   const seed = options.seed ?? 424242;
-  const common = { latentDim: model.latentDim, sampleSize: 2, seed };
-  const raw = await collectSamples(backend, samples, common);
-  const drs = await collectSamples(backend, samples, { ...common, drs: model.drs });
-  const state = drs.state!;
+  const raw = await collectSamples(model, samples, { seed, sampler: { kind: "raw" } });
+  const drs = await collectSamples(model, samples, { seed });
   return {
     samples,
     seed,
     raw: pointMetrics(raw.x, model.mix).metrics,
     drs: {
       ...pointMetrics(drs.x, model.mix).metrics,
-      acceptance: state.accepted / state.proposals,
-      logMRaises: state.logMRaises,
+      acceptance: drs.stats.acceptanceRate,
+      logMRaises: drs.stats.logMRaises,
     },
     rawPoints: raw.x,
     drsPoints: drs.x,

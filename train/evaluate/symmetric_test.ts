@@ -1,4 +1,5 @@
-import { assertAlmostEquals, assertThrows } from "../../shared/_test_utils.ts";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../../testing/assert.ts";
 import { frechetDistance, gaussianStats, matMul, sqrtPsd, symmetricEigen } from "./symmetric.ts";
 
 /** A random rotation (Gram-Schmidt on a fixed pseudo-random matrix): `// [n, n]`. */
@@ -98,8 +99,11 @@ Deno.test("gaussianStats() computes the mean and the n-1 covariance", () => {
   assertAlmostEquals(s.cov[0], 4, 1e-12);
   assertAlmostEquals(s.cov[3], 4, 1e-12);
   assertAlmostEquals(s.cov[1], 2, 1e-12);
-  assertThrows(() => gaussianStats(rows, 1, 2), RangeError, "from 1 rows");
-  assertThrows(() => symmetricEigen(new Float64Array(3), 2), RangeError, "expected 4");
+  assert.throws(() => gaussianStats(rows, 1, 2), { name: "RangeError", message: /from 1 rows/ });
+  assert.throws(() => symmetricEigen(new Float64Array(3), 2), {
+    name: "RangeError",
+    message: /expected 4/,
+  });
 });
 
 Deno.test("symmetricEigen() gives A v = lambda v and an orthonormal basis at n = 60", () => {

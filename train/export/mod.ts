@@ -20,7 +20,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { FileEntry } from "../../shared/manifest.ts";
 import { sha256Hex } from "../../shared/hash.ts";
-import { GRAPH_NAMES } from "../../edge/backends/_graph_check.ts";
+import { GRAPH_NAMES } from "../../backends/graph_check.ts";
 import { fuseOnnxPair } from "./fuse.ts";
 import { exportOnnx } from "./onnx.ts";
 import { tfjsModelFiles } from "./tfjs.ts";
@@ -29,12 +29,9 @@ export { fuseOnnxPair } from "./fuse.ts";
 export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
 export { loadTfjsModel, saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
 
-/** Name of the class input of a conditional pair's ONNX graphs (int64 `[N]`). */
-export const CLASS_INPUT = "class";
-
 /** ONNX input names of a model: `first`, then `class` when it has a second input. */
 function inputNames(model: tf.LayersModel, first: string): string[] {
-  return model.inputs.length === 2 ? [first, CLASS_INPUT] : [first];
+  return model.inputs.length === 2 ? [first, GRAPH_NAMES.label] : [first];
 }
 
 /** A manifest file entry for bytes stored at `path` (relative to the model folder). */

@@ -8,7 +8,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { loadLayersModelFromBytes } from "../../edge/backends/_tfjs_load.ts";
+import { loadLayersModelFromBytes } from "../../backends/tfjs_load.ts";
 
 /** File name of the weights next to `model.json`. */
 export const WEIGHTS_FILE = "weights.bin";
