@@ -28,6 +28,14 @@ function parseModelJson(bytes: Uint8Array, file: string): tf.io.ModelJSON {
   return json;
 }
 
+/** Bytes one value of a weight takes in `weights.bin` (quantized weights take fewer). */
+function bytesPerValue(spec: tf.io.WeightsManifestEntry): number {
+  const stored = spec.quantization?.dtype;
+  if (stored === "float16" || stored === "uint16") return 2;
+  if (stored === "uint8") return 1;
+  return spec.dtype === "float32" || spec.dtype === "int32" ? 4 : 1;
+}
+
 /**
  * A layers model from its two files. The weights manifest must name exactly one path,
  * `weights.bin` (the layout `train/export/tfjs.ts` writes), and its sizes must match.
@@ -55,7 +63,7 @@ export async function loadLayersModelFromBytes(
   });
   const expected = (artifacts.weightSpecs ?? []).reduce((sum, spec) => {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    return sum + size * (spec.dtype === "float32" || spec.dtype === "int32" ? 4 : 1);
+    return sum + size * bytesPerValue(spec);
   }, 0);
   if (expected !== files.weights.byteLength) {
     throw new RangeError(

@@ -9,6 +9,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { loadLayersModelFromBytes } from "../../backends/tfjs_load.ts";
+import { float16Bits, roundToFloat16 } from "./float16.ts";
 
 /** File name of the weights next to `model.json`. */
 export const WEIGHTS_FILE = "weights.bin";
@@ -21,8 +22,21 @@ export interface TfjsModelFiles {
   weights: Uint8Array;
 }
 
+/** Options for {@linkcode tfjsModelFiles}. */
+export interface TfjsFilesOptions {
+  /**
+   * Store float32 weights as IEEE half precision (TF.js `float16` quantization, decoded to
+   * float32 on load): half the bytes. Round the model's weights first (`roundModelToFloat16`)
+   * so other exports of the model hold the same values. @default {false}
+   */
+  float16?: boolean;
+}
+
 /** Serializes `model` with TF.js's save handler (no files written). */
-export async function tfjsModelFiles(model: tf.LayersModel): Promise<TfjsModelFiles> {
+export async function tfjsModelFiles(
+  model: tf.LayersModel,
+  options: TfjsFilesOptions = {},
+): Promise<TfjsModelFiles> {
   let captured: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler((artifacts) => {
     captured = artifacts;
@@ -36,9 +50,12 @@ export async function tfjsModelFiles(model: tf.LayersModel): Promise<TfjsModelFi
   if (!captured?.modelTopology || !captured.weightSpecs) {
     throw new Error(`Cannot save model '${model.name}' as TF.js returned no topology or weights`);
   }
-  const weightData = captured.weightData === undefined
+  let weightData = captured.weightData === undefined
     ? new ArrayBuffer(0)
     : tf.io.CompositeArrayBuffer.join(captured.weightData);
+  if (options.float16) {
+    ({ weightData, specs: captured.weightSpecs } = toFloat16(weightData, captured.weightSpecs));
+  }
   const modelJson: tf.io.ModelJSON = {
     modelTopology: captured.modelTopology,
     format: captured.format ?? "layers-model",
@@ -50,6 +67,41 @@ export async function tfjsModelFiles(model: tf.LayersModel): Promise<TfjsModelFi
     modelJson: new TextEncoder().encode(JSON.stringify(modelJson)),
     weights: new Uint8Array(weightData),
   };
+}
+
+/** float32 weights re-encoded as half precision, their specs marked `float16`-quantized. */
+function toFloat16(
+  data: ArrayBuffer,
+  specs: tf.io.WeightsManifestEntry[],
+): { weightData: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] } {
+  const parts: Uint8Array[] = [];
+  const out: tf.io.WeightsManifestEntry[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = count * 4; // float32 and int32 alike
+    if (spec.dtype === "float32") {
+      parts.push(new Uint8Array(float16Bits(new Float32Array(data, offset, count)).buffer));
+      out.push({ ...spec, quantization: { dtype: "float16" } });
+    } else {
+      parts.push(new Uint8Array(data, offset, bytes));
+      out.push(spec);
+    }
+    offset += bytes;
+  }
+  const joined = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) (joined.set(p, at), at += p.length);
+  return { weightData: joined.buffer, specs: out };
+}
+
+/** Rounds every float32 weight of `model` to half precision in place (see `float16`). */
+export function roundModelToFloat16(model: tf.LayersModel): void {
+  const rounded = model.getWeights().map((w) =>
+    w.dtype === "float32" ? tf.tensor(roundToFloat16(w.dataSync() as Float32Array), w.shape) : w
+  );
+  model.setWeights(rounded);
+  rounded.forEach((w) => w.dispose());
 }
 
 /**
