@@ -83,7 +83,9 @@ async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
     checkGraph(graphValues(d), expect.discriminator);
     // A model without a fused sampler (the manifest does not list it) runs G then D.
     const samplerBytes = (options.fused ?? true)
-      ? await init.readFile(MODEL_FILES.sampler).catch(() => undefined)
+      ? await Promise.resolve().then(() => init.readFile(MODEL_FILES.sampler)).catch(() =>
+        undefined
+      )
       : undefined;
     let sampler: ort.InferenceSession | undefined;
     if (samplerBytes) {

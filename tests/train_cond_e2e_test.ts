@@ -10,6 +10,11 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { normals } from "../shared/rng.ts";
+import { verifyFileBytes } from "../shared/hash.ts";
+import { parseManifestText } from "../shared/manifest.ts";
+import { openBackend } from "../backends/mod.ts";
+import { denoWasmPaths } from "../backends/wasm_paths.ts";
+import { sample } from "../sampling/mod.ts";
 import { loadTfjsModel } from "../train/export/mod.ts";
 import { isolatedTest } from "../testing/isolated.ts";
 import { maxAbsDiff } from "../testing/parity.ts";
@@ -123,10 +128,73 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), measures and resu
     assert.deepEqual(again.code, 0, again.stderr);
     assert.ok(again.stdout.includes("resumed at step 8"), again.stdout);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "training.json"))).steps, 12);
+
+    await shipAndServe(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/**
+ * `ship` turns the run into a model version: per-class DRS constants, per-class metrics, a
+ * half-precision TF.js export; both serving runtimes open it and sample a class through the core.
+ */
+async function shipAndServe(run: string): Promise<void> {
+  const models = await Deno.makeTempDir({ prefix: "drs-cond-ship-" });
+  try {
+    const shipped = await trainer([
+      "ship",
+      "--run",
+      run,
+      "--out",
+      join(models, "tiny"),
+      "--dataset",
+      "mnist",
+      "--classifier",
+      CLASSIFIER,
+      "--burn-in",
+      "200",
+      "--per-class",
+      "10",
+    ]);
+    assert.deepEqual(shipped.code, 0, shipped.stderr);
+    const dir = join(models, "tiny", "1");
+    const manifest = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
+    assert.deepEqual(manifest.classes, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    assert.deepEqual(manifest.drs.classes?.length, 10);
+    assert.deepEqual(manifest.drs.classes?.[3].burnInSamples, 200);
+    assert.ok(!("sampler.onnx" in manifest.files), "image models ship G and D only");
+    for (const entry of Object.values(manifest.files)) {
+      await verifyFileBytes(entry.path, await Deno.readFile(join(dir, entry.path)), entry);
+    }
+    const perClass = manifest.metrics?.perClass as unknown[];
+    assert.deepEqual(perClass.length, 10);
+    const init = {
+      latentDim: manifest.latentDim,
+      sampleShape: manifest.sampleShape,
+      classes: 10,
+      readFile: async (name: string) => {
+        if (!manifest.files[name]) throw new Error(`'${name}' is not shipped`);
+        return await Deno.readFile(join(dir, manifest.files[name].path));
+      },
+    };
+    const x: Float32Array[] = [];
+    for (const name of ["onnx", "wasm"] as const) {
+      const backend = await openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } });
+      try {
+        const model = { backend, ...manifest, classes: 10 };
+        const result = await sample(model, { seed: 3, n: 4, label: 7, sampler: { kind: "raw" } });
+        assert.deepEqual([...result.labels!], [7, 7, 7, 7]);
+        x.push(result.x);
+      } finally {
+        await backend.dispose();
+      }
+    }
+    assert.ok(maxAbsDiff(x[0], x[1]) <= 1e-5, "onnx and wasm give the same class-7 samples");
+  } finally {
+    await Deno.remove(models, { recursive: true });
+  }
+}
 
 test("train --arch cond-proj names a bad flag value in one line", async () => {
   const run = await trainer(["train", ...TINY, "--out", "/tmp/never", "--g-convs", "9:4"]);

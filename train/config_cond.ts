@@ -9,6 +9,8 @@ import type { Conditioning, GeneratorConv } from "./models_cond.ts";
 
 /** Labelled image datasets the conditional trainer knows. */
 export type CondDatasetName = "mnist" | "fashion";
+/** The datasets of class-conditional models. */
+export const CONDITIONAL_DATASETS: readonly CondDatasetName[] = ["mnist", "fashion"];
 
 /** Everything that decides a conditional training run. */
 export interface CondTrainConfig {

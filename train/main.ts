@@ -116,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
         await evaluateCommand(rest);
         return 0;
       }
+      case "ship": {
+        const { shipCommand } = await import("./ship_cli.ts");
+        await shipCommand(rest);
+        return 0;
+      }
       case "calibrate": {
         const { calibrateCli } = await import("./calibrate_cli.ts");
         return (await calibrateCli(rest)) ?? 0;
@@ -124,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(
           command === undefined
             ? USAGE
-            : `Cannot run '${command}' as it is not a command: expected train, evaluate or calibrate`,
+            : `Cannot run '${command}' as it is not a command: expected train, evaluate, calibrate or ship`,
         );
         return 2;
     }

@@ -27,7 +27,13 @@ import { tfjsModelFiles } from "./tfjs.ts";
 
 export { fuseOnnxPair } from "./fuse.ts";
 export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
-export { loadTfjsModel, saveTfjsModel, type TfjsModelFiles, tfjsModelFiles } from "./tfjs.ts";
+export {
+  loadTfjsModel,
+  roundModelToFloat16,
+  saveTfjsModel,
+  type TfjsModelFiles,
+  tfjsModelFiles,
+} from "./tfjs.ts";
 
 /** ONNX input names of a model: `first`, then `class` when it has a second input. */
 function inputNames(model: tf.LayersModel, first: string): string[] {
@@ -57,6 +63,8 @@ export interface ExportModelPairOptions {
   tfjs?: boolean;
   /** Also write `sampler.onnx`, G and D fused into one graph. @default {true} */
   fused?: boolean;
+  /** TF.js weights in half precision (round the models first: `roundModelToFloat16`). @default {false} */
+  float16?: boolean;
 }
 
 /**
@@ -89,7 +97,7 @@ export async function exportModelPair(
     for (
       const [role, model] of [["generator", generator], ["discriminator", discriminator]] as const
     ) {
-      const files = await tfjsModelFiles(model);
+      const files = await tfjsModelFiles(model, { float16: options.float16 });
       outputs[`tfjs/${role}/model.json`] = files.modelJson;
       outputs[`tfjs/${role}/weights.bin`] = files.weights;
     }
