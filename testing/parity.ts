@@ -34,15 +34,25 @@ export async function discriminatorOn(
   name: BackendName,
   init: BackendInit,
   x: Float32Array,
+  classes?: Int32Array,
 ): Promise<Float32Array> {
-  const shape = [x.length / init.sampleShape.reduce((a, b) => a * b, 1), ...init.sampleShape];
+  const n = x.length / init.sampleShape.reduce((a, b) => a * b, 1);
+  const shape = [n, ...init.sampleShape];
   if (name === "onnx") {
     const ort = await import("onnxruntime-node");
     const session = await ort.InferenceSession.create(
       await init.readFile(MODEL_FILES.discriminator),
     );
     try {
-      const out = await session.run({ [GRAPH_NAMES.sample]: new ort.Tensor("float32", x, shape) });
+      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+        [GRAPH_NAMES.sample]: new ort.Tensor("float32", x, shape),
+      };
+      if (classes) {
+        feeds[GRAPH_NAMES.label] = new ort.Tensor("int64", BigInt64Array.from(classes, BigInt), [
+          n,
+        ]);
+      }
+      const out = await session.run(feeds);
       return out[GRAPH_NAMES.logit].data as Float32Array;
     } finally {
       await session.release();
@@ -57,7 +67,12 @@ export async function discriminatorOn(
     weights: await init.readFile(names.weights),
   }, names);
   try {
-    return tf.tidy(() => (d.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array);
+    return tf.tidy(() => {
+      const inputs = classes
+        ? [tf.tensor(x, shape), tf.tensor2d(classes, [n, 1], "int32")]
+        : tf.tensor(x, shape);
+      return (d.predict(inputs) as tf.Tensor).dataSync() as Float32Array;
+    });
   } finally {
     d.dispose();
   }
@@ -67,9 +82,10 @@ export async function discriminatorOn(
 export function proposalLogits(
   backend: Backend,
   latentDim: number,
-  options: { seed: number; count: number; batch?: number },
+  options: { seed: number; count: number; batch?: number; classes?: number },
 ): Promise<Float32Array> {
-  return scoreProposals({ backend, latentDim }, options, { batch: options.batch ?? 1000 });
+  const model = { backend, latentDim, classes: options.classes };
+  return scoreProposals(model, options, { batch: options.batch ?? 1000 });
 }
 
 /**

@@ -14,6 +14,7 @@ import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { loadLayersModelFromBytes } from "../backends/tfjs_load.ts";
 import { verifyFileBytes } from "../shared/hash.ts";
 import { type Manifest, parseManifestText } from "../shared/manifest.ts";
+import { parseModelVersion } from "../shared/model_versions.ts";
 import { normals } from "../shared/rng.ts";
 import {
   decisionAgreement,
@@ -29,28 +30,37 @@ const TOLERANCE = 1e-5;
 const MODELS = (Deno.env.get("PARITY_MODELS_DIR") ?? new URL("../models", import.meta.url).pathname)
   .replace(/\/*$/, "/");
 
+/** Every version of every shipped model: flat folders, and numbered version folders. */
 async function shippedModels(): Promise<{ dir: string; manifest: Manifest }[]> {
   const found: { dir: string; manifest: Manifest }[] = [];
+  const add = async (dir: string) => {
+    const source = `${dir}/manifest.json`;
+    const text = await Deno.readTextFile(source).catch(() => undefined);
+    if (text !== undefined) found.push({ dir, manifest: parseManifestText(text, { source }) });
+  };
   try {
     for await (const entry of Deno.readDir(MODELS)) {
-      const source = `${MODELS}${entry.name}/manifest.json`;
-      if (!entry.isDirectory) continue;
-      const text = await Deno.readTextFile(source).catch(() => undefined);
-      if (text !== undefined) {
-        found.push({
-          dir: `${MODELS}${entry.name}`,
-          manifest: parseManifestText(text, { source }),
-        });
+      if (!entry.isDirectory || entry.name.startsWith(".")) continue;
+      await add(`${MODELS}${entry.name}`);
+      for await (const version of Deno.readDir(`${MODELS}${entry.name}`)) {
+        if (version.isDirectory && parseModelVersion(version.name) !== undefined) {
+          await add(`${MODELS}${entry.name}/${version.name}`);
+        }
       }
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return found.sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+  return found.sort((a, b) => a.dir.localeCompare(b.dir));
 }
 
 /** G and D on the cpu backend from the TF.js export: the train-time layers code. */
-async function cpuReference(init: BackendInit, z: Float32Array, n: number) {
+async function cpuReference(
+  init: BackendInit,
+  z: Float32Array,
+  n: number,
+  classes?: Int32Array,
+) {
   await tf.setBackend("cpu");
   const load = async (role: string) => {
     const names = { modelJson: `tfjs/${role}/model.json`, weights: `tfjs/${role}/weights.bin` };
@@ -62,8 +72,11 @@ async function cpuReference(init: BackendInit, z: Float32Array, n: number) {
   };
   const [g, d] = [await load("generator"), await load("discriminator")];
   const [x, logits] = tf.tidy(() => {
-    const xt = g.predict(tf.tensor2d(z, [n, init.latentDim])) as tf.Tensor;
-    return [xt.dataSync() as Float32Array, (d.predict(xt) as tf.Tensor).dataSync() as Float32Array];
+    const zt = tf.tensor2d(z, [n, init.latentDim]);
+    const y = classes ? tf.tensor2d(classes, [n, 1], "int32") : undefined;
+    const xt = g.predict(y ? [zt, y] : zt) as tf.Tensor;
+    const lt = d.predict(y ? [xt, y] : xt) as tf.Tensor;
+    return [xt.dataSync() as Float32Array, lt.dataSync() as Float32Array];
   });
   g.dispose();
   d.dispose();
@@ -82,7 +95,7 @@ if (models.length === 0) {
 }
 
 for (const { dir, manifest } of models) {
-  test(`openBackend() onnx and wasm match tfjs on shipped model '${manifest.id}' and agree on DRS`, async () => {
+  test(`openBackend() onnx and wasm match tfjs on shipped model '${dir.slice(MODELS.length)}' and agree on DRS`, async () => {
     const bytes = new Map<string, Uint8Array>();
     for (const [name, entry] of Object.entries(manifest.files)) {
       const data = await Deno.readFile(`${dir}/${entry.path}`);
@@ -96,22 +109,28 @@ for (const { dir, manifest } of models) {
       ...(manifest.training || hasTfjs ? BACKEND_FILES.wasm : []),
     ];
     for (const name of required) assert.ok(bytes.has(name), `'${manifest.id}' must ship '${name}'`);
+    const classCount = manifest.classes?.length ?? 0;
     const init: BackendInit = {
       latentDim: manifest.latentDim,
       sampleShape: manifest.sampleShape,
+      classes: classCount,
       readFile: (name) => Promise.resolve(bytes.get(name)!),
     };
     const n = 256;
     const z = normals(42, { start: 0, count: n, dim: manifest.latentDim });
+    // Class-conditional models: every class in turn.
+    const classes = classCount
+      ? Int32Array.from({ length: n }, (_, i) => i % classCount)
+      : undefined;
     if (!hasTfjs) {
       console.log(`  '${manifest.id}' ships no TF.js export: checking that ONNX Runtime opens it`);
       const backend = await openBackend("onnx", init);
-      const out = await backend.run(z, n);
+      const out = await backend.run(z, n, { classes });
       await backend.dispose();
       assert.ok(out.logits.every(Number.isFinite), "finite logits");
       return;
     }
-    const reference = await cpuReference(init, z, n);
+    const reference = await cpuReference(init, z, n, classes);
     const count = 20_000, seed = 7;
     const logits: Float32Array[] = [];
     for (const name of ["onnx", "wasm"] as const) {
@@ -120,8 +139,8 @@ for (const { dir, manifest } of models) {
         // Fixed inputs for each network: G on z, D on the reference's x (feeding D each backend's
         // own x would add G's float32 differences times D's input gradient, which is steep
         // around the modes of a sharply trained D).
-        const x = await backend.generate(z, n);
-        const logitsOnFixedX = await discriminatorOn(name, init, reference.x);
+        const x = await backend.generate(z, n, { classes });
+        const logitsOnFixedX = await discriminatorOn(name, init, reference.x, classes);
         const dx = maxAbsDiff(x, reference.x), dl = maxAbsDiff(logitsOnFixedX, reference.logits);
         console.log(
           `  ${name} vs tfjs cpu: max |dx| ${dx.toExponential(2)}, max |dlogit| ${
@@ -129,7 +148,9 @@ for (const { dir, manifest } of models) {
           }`,
         );
         assert.ok(dx <= TOLERANCE && dl <= TOLERANCE, `${name}: ${dx}, ${dl} > ${TOLERANCE}`);
-        logits.push(await proposalLogits(backend, manifest.latentDim, { seed, count }));
+        logits.push(
+          await proposalLogits(backend, manifest.latentDim, { seed, count, classes: classCount }),
+        );
       } finally {
         await backend.dispose();
       }
