@@ -7,6 +7,7 @@
  */
 
 import { z } from "zod";
+import { calibratorSchema } from "./calibrator.ts";
 
 /** Schema version written by this code. */
 export const MANIFEST_VERSION = 1;
@@ -58,6 +59,11 @@ export const manifestSchema = z.object({
     (f) => "generator.onnx" in f && "discriminator.onnx" in f,
     "expected at least 'generator.onnx' and 'discriminator.onnx'",
   ),
+  /**
+   * Maps the discriminator's logit to a calibrated one (`shared/calibrator.ts`). Absent: the
+   * logit is used as is. The `drs` block is computed on the logit the discriminator returns.
+   */
+  calibrator: calibratorSchema.optional(),
   metrics: metricsSchema.optional(),
   training: z.object({
     config: z.record(z.string(), z.unknown()),

@@ -69,6 +69,10 @@ Deno.test("parseManifest() accepts a valid manifest and returns it unchanged", (
   image.sampleShape = [28, 28, 1];
   image.files["calibration.json"] = { path: "calibration.json", sha256: HASH_G, bytes: 3 };
   assertEquals(parseManifest(image).kind, "image");
+  // A calibrator block is kept as given.
+  const calibrated: Json = validManifest();
+  calibrated.calibrator = { kind: "platt", a: 0.8, b: -0.1 };
+  assertEquals(parseManifest(calibrated).calibrator, { kind: "platt", a: 0.8, b: -0.1 });
 });
 
 Deno.test("parseManifestText() parses manifest JSON text", () => {
@@ -164,6 +168,11 @@ const BROKEN: { name: string; field: string; edit: (m: Json) => void }[] = [
   { name: "empty sampleShape", field: "sampleShape", edit: (m) => (m.sampleShape = []) },
   { name: "outputRange of 3", field: "outputRange", edit: (m) => m.outputRange.push(1) },
   { name: "metrics.samples 0", field: "metrics.samples", edit: (m) => (m.metrics.samples = 0) },
+  {
+    name: "calibrator with a negative slope",
+    field: "calibrator.a",
+    edit: (m) => (m.calibrator = { kind: "platt", a: -1, b: 0 }),
+  },
   {
     name: "training.seed negative",
     field: "training.seed",
