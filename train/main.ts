@@ -1,8 +1,9 @@
 /**
- * The offline CLI: `train`, `evaluate` and `calibrate`.
+ * The offline CLI: `train`, `evaluate`, `diagnose` and `calibrate`.
  *
  *   deno task train --dataset grid25 --out models/grid25 [--steps N] [--seed S]
  *   deno task evaluate --model models/grid25 [--samples N] [--write]
+ *   deno task diagnose --model models/grid25 [--samples N] [--json FILE]
  *   deno task calibrate --generator g.onnx --discriminator d.onnx --latent 64 --out models/id
  *
  * @module
@@ -78,13 +79,14 @@ async function trainCommand(args: string[]): Promise<void> {
   );
 }
 
-const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
+const USAGE = `usage: main.ts <train|evaluate|diagnose|calibrate> [flags]
   train     --dataset grid25|ring8|mnist --out DIR [--steps N] [--d-steps N] [--seed S] ...
             (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
             (defaults: ${
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })
   evaluate  --model DIR [--samples N] [--seed S] [--write]
+  diagnose  --model DIR [--samples N] [--seed S] [--calibrator FILE] [--json FILE] [--write]
   calibrate --generator G.onnx --discriminator D.onnx --latent N --out DIR | --model DIR`;
 
 async function main(argv: string[]): Promise<number> {
@@ -99,6 +101,11 @@ async function main(argv: string[]): Promise<number> {
         await evaluateCommand(rest);
         return 0;
       }
+      case "diagnose": {
+        const { diagnoseCommand } = await import("./diagnose/cli.ts");
+        await diagnoseCommand(rest);
+        return 0;
+      }
       case "calibrate": {
         const { calibrateCli } = await import("./calibrate_cli.ts");
         return (await calibrateCli(rest)) ?? 0;
@@ -107,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(
           command === undefined
             ? USAGE
-            : `Cannot run '${command}' as it is not a command: expected train, evaluate or calibrate`,
+            : `Cannot run '${command}' as it is not a command: expected train, evaluate, diagnose or calibrate`,
         );
         return 2;
     }
