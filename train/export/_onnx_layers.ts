@@ -14,6 +14,7 @@ import {
 } from "./_onnx_activations.ts";
 import { addFloats, addInt64s, addNode, type GraphBuilder } from "./_onnx_graph.ts";
 import { addConv2d, addConv2dTranspose } from "./_onnx_conv.ts";
+import { addFourierFeatures } from "./_onnx_fourier.ts";
 import {
   layerConfig,
   type LayerStep,
@@ -35,6 +36,7 @@ export const SUPPORTED_LAYERS = [
   "BatchNormalization",
   "Conv2D",
   "Conv2DTranspose",
+  "FourierFeatures",
 ] as const;
 
 function addDense(graph: GraphBuilder, step: LayerStep): FlowState {
@@ -150,6 +152,8 @@ export function convertLayer(graph: GraphBuilder, step: LayerStep): FlowState {
       return withActivation(graph, { layer, state: addConv2d(graph, step) });
     case "Conv2DTranspose":
       return withActivation(graph, { layer, state: addConv2dTranspose(graph, step) });
+    case "FourierFeatures":
+      return addFourierFeatures(graph, step);
   }
   throw new TypeError(
     `Cannot export '${className}' layer '${layer.name}' as it is not supported: ` +
