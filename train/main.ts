@@ -1,9 +1,10 @@
 /**
- * The offline CLI: `train`, `evaluate`, `diagnose` and `calibrate`.
+ * The offline CLI: `train`, `train-ratio`, `evaluate`, `diagnose` and `calibrate`.
  *
  *   deno task train --dataset grid25 --out models/grid25 [--steps N] [--seed S]
  *   deno task evaluate --model models/grid25 [--samples N] [--write]
  *   deno task diagnose --model models/grid25 [--samples N] [--json FILE]
+ *   deno task train-ratio --model models/grid25 --out .runs/grid25-ratio [--steps N]
  *   deno task calibrate --generator g.onnx --discriminator d.onnx --latent 64 --out models/id
  *
  * @module
@@ -79,12 +80,13 @@ async function trainCommand(args: string[]): Promise<void> {
   );
 }
 
-const USAGE = `usage: main.ts <train|evaluate|diagnose|calibrate> [flags]
+const USAGE = `usage: main.ts <train|train-ratio|evaluate|diagnose|calibrate> [flags]
   train     --dataset grid25|ring8|mnist --out DIR [--steps N] [--d-steps N] [--seed S] ...
             (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
             (defaults: ${
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })
+  train-ratio --model DIR --out DIR [--steps N] [--frequencies F] [--scale S] [--seed S] ...
   evaluate  --model DIR [--samples N] [--seed S] [--write]
   diagnose  --model DIR [--samples N] [--seed S] [--calibrator FILE] [--json FILE] [--write]
   calibrate --generator G.onnx --discriminator D.onnx --latent N --out DIR | --model DIR`;
@@ -101,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
         await evaluateCommand(rest);
         return 0;
       }
+      case "train-ratio": {
+        const { trainRatioCommand } = await import("./ratio/cli.ts");
+        await trainRatioCommand(rest);
+        return 0;
+      }
       case "diagnose": {
         const { diagnoseCommand } = await import("./diagnose/cli.ts");
         await diagnoseCommand(rest);
@@ -114,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(
           command === undefined
             ? USAGE
-            : `Cannot run '${command}' as it is not a command: expected train, evaluate, diagnose or calibrate`,
+            : `Cannot run '${command}' as it is not a command: expected train, train-ratio, evaluate, diagnose or calibrate`,
         );
         return 2;
     }

@@ -1,0 +1,103 @@
+/**
+ * `deno task train-ratio` end to end on the shipped grid25 G with a tiny estimator: the
+ * candidate folder verifies against its manifest, keeps G byte for byte, serves the estimator
+ * on ONNX Runtime and (FourierFeatures registered) on tfjs-wasm, and records its calibrator,
+ * diagnostics and evaluation.
+ */
+
+import { isolatedTest } from "./_isolated.ts";
+import { assertEquals, assertOk } from "../shared/_test_utils.ts";
+import { parseCalibrator } from "../shared/calibrator.ts";
+import { readModelFolder } from "../train/ratio/_base_model.ts";
+import { openBackend } from "../edge/backends/open.ts";
+import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
+import { registerFourierFeatures } from "../backends/fourier_features.ts";
+import { normals } from "../shared/rng.ts";
+import { maxAbsDiff } from "./_parity.ts";
+import { trainer } from "./_trainer_cli.ts";
+
+const test = isolatedTest(import.meta.url);
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+test("train-ratio CLI writes a servable candidate folder with calibrator and diagnostics", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await trainer([
+      "train-ratio",
+      ...["--model", "models/grid25", "--out", out, "--id", "grid25-tiny"],
+      ...["--steps", "40", "--frequencies", "16", "--hidden", "16", "--layers", "1"],
+      ...["--calibration-samples", "2000", "--diagnose-samples", "3000"],
+    ]);
+    assertEquals(run.code, 0, run.stderr.slice(-3000));
+    const candidate = await readModelFolder(out); // every file verified against its sha256
+    const shipped = await readModelFolder("models/grid25");
+    const m = candidate.manifest;
+    assertEquals(m.id, "grid25-tiny");
+    for (const name of ["generator.onnx", "tfjs/generator/weights.bin"]) {
+      assertEquals(candidate.files[name], shipped.files[name], `${name} is the frozen G`);
+    }
+    assertOk(
+      candidate.files["discriminator.onnx"].length !== shipped.files["discriminator.onnx"].length,
+    );
+    assertOk(m.calibrator !== undefined);
+    parseCalibrator(m.calibrator);
+    const metrics = m.metrics as Json;
+    assertEquals(Object.keys(metrics.calibration), ["identity", "platt", "isotonic"]);
+    assertEquals(Object.keys(metrics.diagnostics.after.scorers), ["raw", "platt", "isotonic"]);
+    assertEquals(metrics.diagnostics.before.scorers.raw.samples, 3000);
+    assertOk(
+      metrics.parity.onnxVsWasmMaxAbsLogit <= 1e-5,
+      `${metrics.parity.onnxVsWasmMaxAbsLogit}`,
+    );
+    assertOk(metrics.drs.acceptance > 0 && metrics.drs.acceptance < 1);
+    const ratio = (m.training as Json).ratioEstimator;
+    assertEquals(ratio.config.frequencies, 16);
+    assertEquals(
+      ratio.baseDiscriminatorSha256,
+      shipped.manifest.files["discriminator.onnx"].sha256,
+    );
+    for (const file of ["calibrator.json", "diagnostics.json", "report.png"]) {
+      assertOk((await Deno.stat(`${out}/${file}`)).size > 0, file);
+    }
+    // Served like any model. On fixed inputs the two runtimes agree within 1e-5. Through run()
+    // each runtime's G output feeds its own D, and a sharp estimator amplifies G's ~1e-6
+    // differences, so run() is checked on x and D on the same x.
+    registerFourierFeatures();
+    const init = {
+      latentDim: m.latentDim,
+      sampleShape: m.sampleShape,
+      readFile: (name: string) => Promise.resolve(candidate.files[name]),
+    };
+    const z = normals(3, { start: 0, count: 256, dim: m.latentDim });
+    const backends = [];
+    for (const name of ["onnx", "wasm"] as const) {
+      backends.push(await openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } }));
+    }
+    const [onnx, wasm] = backends;
+    const fused = await onnx.run(z, 256);
+    const d = maxAbsDiff(await wasm.discriminate(fused.x, 256), fused.logits);
+    assertOk(d <= 1e-5, `onnx sampler.onnx vs wasm on the same x: ${d}`);
+    assertOk(maxAbsDiff((await wasm.run(z, 256)).x, fused.x) <= 1e-5);
+    for (const backend of backends) await backend.dispose();
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+test("train-ratio CLI answers a bad flag with one line naming it, exit code 2", async () => {
+  const cases: [string[], string][] = [
+    [["train-ratio", "--out", "/tmp/x"], "'--model' is required"],
+    [["train-ratio", "--model", "models/grid25"], "'--out' is required"],
+    [["train-ratio", "--model", "m", "--out", "o", "--scale", "0"], "'--scale' as it must be"],
+    [["train-ratio", "--model", "m", "--out", "o", "--frequencies", "x"], "'--frequencies'"],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await trainer(args);
+    assertEquals(run.code, 2, args.join(" "));
+    const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
+    assertEquals(lines.length, 1, run.stderr);
+    assertOk(lines[0].includes(expected), `${lines[0]} should include ${expected}`);
+  }
+});
