@@ -1,0 +1,326 @@
+/**
+ * RESEARCH SCRIPT (not production code; the serving sampler loop lives in one sampling core
+ * elsewhere): offline comparison of samplers that read a discriminator logit, on a 2D model,
+ * with the shipped D vs a ratio-estimator candidate (raw and calibrated).
+ *
+ * Samplers, all fed by the same proposal stream of a seed (G samples in order):
+ * - raw G: the first N proposals;
+ * - DRS (shared/drs.ts) at acceptance targets, gamma from the scorer's F quantile table
+ *   (shared/calibration.ts, burn-in of 10,000 on latents apart from the evaluation's);
+ * - independent MH (shared/mh.ts), one chain per returned sample: K proposals per sample, the
+ *   chain starting at the first of them, or starting at a DRS-accepted proposal (default
+ *   gamma) and then offered K more.
+ * Reported: high quality, modes, KL(mode histogram || uniform), G+D evaluations per returned
+ * sample; per seed and as mean and sd over seeds.
+ *
+ *   deno run -A scripts/research/ratio_samplers.ts --base models/grid25 \
+ *     --candidate .runs/grid25-ratio [--samples 20000] [--seeds 1,2,3,4,5] [--out DIR]
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { openOnnxBackend } from "../../edge/backends/onnx_node.ts";
+import type { Backend } from "../../edge/backends/mod.ts";
+import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
+import { calibrateDrs, gammaForAcceptance } from "../../shared/calibration.ts";
+import { createDrsState, decideBatch } from "../../shared/drs.ts";
+import { advanceChain, startChain } from "../../shared/mh.ts";
+import { normals, uniforms } from "../../shared/rng.ts";
+import { grid25 } from "../../train/data/gaussians.ts";
+import { pointMetrics } from "../../train/evaluate/points.ts";
+import { readModelFolder } from "../../train/ratio/_base_model.ts";
+import { chooseCalibrator } from "../../train/ratio/choose_calibrator.ts";
+import { ratioFakeSamples, ratioRealPoints } from "../../train/ratio/sources.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    base: { type: "string", default: "models/grid25" },
+    candidate: { type: "string" },
+    samples: { type: "string", default: "20000" },
+    seeds: { type: "string", default: "1,2,3,4,5" },
+    out: { type: "string" },
+  },
+});
+if (!flags.candidate) throw new Error("Cannot run as '--candidate' is required: a model folder");
+const N = Number(flags.samples);
+const SEEDS = flags.seeds!.split(",").map(Number);
+const ACCEPTANCE = [0.9, 0.8, 0.7, 0.5, 0.3, 0.125];
+const KS = [2, 4, 8, 16];
+const MH_STREAM = 7; // uniform stream of MH decisions, apart from DRS's STREAM_ACCEPT
+const BURN_IN_STREAM = 8; // latents of each scorer's DRS burn-in
+const mix = grid25();
+
+async function open(dir: string) {
+  const folder = await readModelFolder(dir);
+  const backend = await openOnnxBackend({
+    latentDim: folder.manifest.latentDim,
+    sampleShape: folder.manifest.sampleShape,
+    readFile: (name) => Promise.resolve(folder.files[name]),
+  });
+  return { folder, backend };
+}
+
+const base = await open(flags.base!);
+const cand = await open(flags.candidate);
+const latentDim = base.folder.manifest.latentDim;
+if (base.folder.files["generator.onnx"].join() !== cand.folder.files["generator.onnx"].join()) {
+  throw new Error("Cannot compare as the two folders do not share generator.onnx");
+}
+
+/** A calibrator for the shipped D, fit like the candidate's (held-out sets of seed 1). */
+async function baseCalibrator(backend: Backend): Promise<Calibrator> {
+  const count = 32768, shape = { latentDim, seed: 1 };
+  const set = async (stream: "calibrate" | "check") => ({
+    real: await backend.discriminate(ratioRealPoints(mix, 1, { stream, start: 0, count }), count),
+    fake: await backend.discriminate(
+      await ratioFakeSamples(backend, shape, { stream, start: 0, count }),
+      count,
+    ),
+  });
+  return chooseCalibrator(await set("calibrate"), await set("check")).chosen;
+}
+
+interface Scorer {
+  name: string;
+  backend: Backend;
+  calibrator: Calibrator;
+}
+const candScores = cand.folder.manifest.metrics?.calibration as
+  | Record<string, { calibrator: Calibrator }>
+  | undefined;
+const scorers: Scorer[] = [
+  { name: "shipped D", backend: base.backend, calibrator: { kind: "identity" } },
+  {
+    name: "shipped D + cal",
+    backend: base.backend,
+    calibrator: await baseCalibrator(base.backend),
+  },
+  { name: "ratio est", backend: cand.backend, calibrator: { kind: "identity" } },
+  ...Object.entries(candScores ?? {}).filter(([k]) => k !== "identity").map(([k, s]) => ({
+    name: `ratio est + ${k}`,
+    backend: cand.backend,
+    calibrator: s.calibrator,
+  })),
+];
+console.error(`scorers: ${scorers.map((s) => `${s.name} (${s.calibrator.kind})`).join(", ")}`);
+
+/** Logits of a scorer's burn-in (10,000 G samples on their own latent stream), calibrated. */
+async function burnIn(s: Scorer): Promise<Float64Array> {
+  const z = normals(0x5eed, { start: 0, count: 10_000, dim: latentDim }, {
+    stream: BURN_IN_STREAM,
+  });
+  return calibrateLogits((await s.backend.run(z, 10_000)).logits, s.calibrator);
+}
+
+/** The proposal stream of one seed: G samples and each scorer's calibrated logits, grown lazily. */
+class Proposals {
+  x = new Float32Array(0);
+  logits: Float64Array[] = scorers.map(() => new Float64Array(0));
+  constructor(readonly seed: number) {}
+  async ensure(n: number): Promise<void> {
+    const have = this.x.length / 2;
+    if (n <= have) return;
+    const count = Math.max(n - have, 200_000);
+    const z = normals(this.seed, { start: have, count, dim: latentDim }); // [count, latentDim]
+    const x = await base.backend.generate(z, count);
+    const grow = <T extends Float32Array | Float64Array>(
+      a: T,
+      b: ArrayLike<number>,
+      make: (n: number) => T,
+    ) => {
+      const out = make(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    this.x = grow(this.x, x, (k) => new Float32Array(k));
+    for (let i = 0; i < scorers.length; i++) {
+      const raw = await scorers[i].backend.discriminate(x, count);
+      this.logits[i] = grow(
+        this.logits[i],
+        calibrateLogits(raw, scorers[i].calibrator),
+        (k) => new Float64Array(k),
+      );
+    }
+  }
+  points(indices: number[]): Float32Array {
+    const out = new Float32Array(indices.length * 2);
+    indices.forEach((k, j) => out.set(this.x.subarray(2 * k, 2 * k + 2), 2 * j));
+    return out;
+  }
+}
+
+/** First `n` DRS-accepted proposal indices from `start`, with the proposals they cost. */
+async function drs(
+  p: Proposals,
+  scorer: number,
+  c: { logM: number; gamma: number; epsilon: number },
+  n: number,
+): Promise<{ kept: number[]; used: number }> {
+  const state = createDrsState(c.logM);
+  const kept: number[] = [];
+  const batch = 20_000;
+  let start = 0;
+  while (kept.length < n) {
+    await p.ensure(start + batch);
+    const logits = p.logits[scorer].subarray(start, start + batch);
+    const draws = uniforms(p.seed, { start, count: batch });
+    for (const i of decideBatch(logits, draws, state, c)) {
+      if (kept.length < n) kept.push(start + i);
+      if (kept.length === n) return { kept, used: start + i + 1 };
+    }
+    start += batch;
+  }
+  return { kept, used: start };
+}
+
+/** MH chains: each takes its start then K more (or K - 1 more when it starts at a proposal). */
+async function mh(
+  p: Proposals,
+  scorer: number,
+  options: {
+    k: number;
+    start: "proposal" | "drs";
+    drs: { logM: number; gamma: number; epsilon: number };
+  },
+): Promise<{ kept: number[]; used: number }> {
+  const kept: number[] = [];
+  let next = 0;
+  const logits = () => p.logits[scorer];
+  // DRS starts: one DRS run over a proposal stream of its own indices (second half of a seed's
+  // stream would couple them; use the proposals in order and skip those the chains use).
+  const state = createDrsState(options.drs.logM);
+  for (let c = 0; c < N; c++) {
+    let startIndex: number;
+    if (options.start === "proposal") {
+      await p.ensure(next + options.k);
+      startIndex = next++;
+    } else {
+      for (;;) {
+        await p.ensure(next + 1 + options.k);
+        const draw = uniforms(p.seed, { start: next, count: 1 });
+        const hit = decideBatch(logits().subarray(next, next + 1), draw, state, options.drs);
+        next++;
+        if (hit.length === 1) break;
+      }
+      startIndex = next - 1;
+    }
+    const more = options.start === "proposal" ? options.k - 1 : options.k;
+    const chain = startChain(startIndex, logits()[startIndex]);
+    const draws = uniforms(p.seed, { start: next, count: more }, { stream: MH_STREAM });
+    advanceChain(chain, logits().subarray(next, next + more), draws, { offset: next });
+    next += more;
+    kept.push(chain.index);
+  }
+  return { kept, used: next };
+}
+
+interface Row {
+  scorer: string;
+  sampler: string;
+  seed: number;
+  highQuality: number;
+  modesCovered: number;
+  kl: number;
+  hqStd: number;
+  evalsPerSample: number;
+}
+const rows: Row[] = [];
+const t0 = performance.now();
+const constants = await Promise.all(scorers.map(async (s) => calibrateDrs(await burnIn(s))));
+for (const seed of SEEDS) {
+  const p = new Proposals(seed);
+  await p.ensure(N);
+  const add = (scorer: string, sampler: string, kept: number[], used: number) => {
+    const m = pointMetrics(p.points(kept), mix).metrics;
+    rows.push({ scorer, sampler, seed, ...m, evalsPerSample: used / kept.length });
+  };
+  add("-", "raw G", Array.from({ length: N }, (_, i) => i), N);
+  for (let s = 0; s < scorers.length; s++) {
+    const c = constants[s];
+    for (const target of ACCEPTANCE) {
+      const gamma = gammaForAcceptance(target, c.fQuantiles);
+      const r = await drs(p, s, { logM: c.logM, gamma, epsilon: c.epsilon }, N);
+      add(scorers[s].name, `DRS ${target * 100}%`, r.kept, r.used);
+    }
+    for (const k of KS) {
+      for (const start of ["proposal", "drs"] as const) {
+        const r = await mh(p, s, { k, start, drs: c });
+        add(scorers[s].name, `MH K=${k} start ${start}`, r.kept, r.used);
+      }
+    }
+  }
+  console.error(`seed ${seed} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+/** Mean and sd over seeds for each (scorer, sampler). */
+const groups = new Map<string, Row[]>();
+for (const r of rows) {
+  const key = `${r.scorer}|${r.sampler}`;
+  groups.set(key, [...(groups.get(key) ?? []), r]);
+}
+const stat = (v: number[]) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
+  return { mean, sd };
+};
+const rawKl = stat(rows.filter((r) => r.sampler === "raw G").map((r) => r.kl));
+const summary = [...groups.values()].map((g) => {
+  const hq = stat(g.map((r) => r.highQuality)), kl = stat(g.map((r) => r.kl));
+  const evals = stat(g.map((r) => r.evalsPerSample));
+  const minModes = Math.min(...g.map((r) => r.modesCovered));
+  // Target per seed: >= 99% HQ, 25 modes, KL <= raw G's KL (same seed) + 0.005, <= 8 evals.
+  const perSeed = g.map((r) => {
+    const raw = rows.find((q) => q.sampler === "raw G" && q.seed === r.seed)!;
+    return r.highQuality >= 0.99 && r.modesCovered === 25 && r.kl <= raw.kl + 0.005 &&
+      r.evalsPerSample <= 8;
+  });
+  return {
+    scorer: g[0].scorer,
+    sampler: g[0].sampler,
+    seeds: g.length,
+    highQuality: hq,
+    kl,
+    evalsPerSample: evals,
+    minModes,
+    meetsTargetSeeds: perSeed.filter(Boolean).length,
+  };
+});
+const f = (s: { mean: number; sd: number }, scale: number, digits: number) =>
+  `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}`;
+const md = [
+  `Samplers on ${flags.base} G: ${N} returned samples per run, seeds ${SEEDS.join(", ")}; ` +
+  `raw G KL ${f(rawKl, 1, 4)}. Target per seed: HQ >= 99%, 25 modes, KL <= raw KL (same seed) ` +
+  `+ 0.005, <= 8 evaluations per sample.`,
+  "",
+  "| scorer | sampler | HQ % | min modes | KL | G+D evals / sample | target met (seeds) |",
+  "|---|---|---:|---:|---:|---:|---:|",
+  ...summary.map((s) =>
+    `| ${s.scorer} | ${s.sampler} | ${f(s.highQuality, 100, 2)} | ${s.minModes} | ` +
+    `${f(s.kl, 1, 4)} | ${f(s.evalsPerSample, 1, 2)} | ${s.meetsTargetSeeds}/${s.seeds} |`
+  ),
+].join("\n");
+console.log(md);
+if (flags.out) {
+  await Deno.mkdir(flags.out, { recursive: true });
+  await Deno.writeTextFile(
+    join(flags.out, "evaluation.json"),
+    JSON.stringify(
+      {
+        samples: N,
+        seeds: SEEDS,
+        scorers: scorers.map((s) => ({ name: s.name, calibrator: s.calibrator })),
+        summary,
+        rows,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  await Deno.writeTextFile(join(flags.out, "evaluation.md"), md + "\n");
+}
+await base.backend.dispose();
+await cand.backend.dispose();
