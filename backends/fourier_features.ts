@@ -6,7 +6,7 @@
  *
  * Depends on TF.js alone so any loader can import it. A saved model that contains this layer
  * loads only after {@linkcode registerFourierFeatures} has run in that process (TF.js looks
- * custom classes up by name); the ONNX exporter writes it as MatMul, Sin, Cos, Concat.
+ * custom classes up by name); the ONNX exporter writes it as Gather, Mul, Add, Sin, Cos, Concat.
  *
  * @module
  */
@@ -14,6 +14,24 @@
 import * as tf from "@tensorflow/tfjs";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+
+/**
+ * x @ B as sum_d x[:, d] * B[d, :], one multiply and one add per input dimension in order:
+ * `// [N, in] x [in, units] -> [N, units]`. Phases reach about 100 for inputs of a few units,
+ * where one float32 rounding is 8e-6; a matmul may fuse the multiply-adds on one runtime and
+ * not on another, while separate multiplies and adds round the same way everywhere (the ONNX
+ * export writes the same Mul and Add nodes), so runtimes agree to the last bit before sin/cos.
+ */
+export function fourierPhase(x: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const inDim = kernel.shape[0];
+    let phase = x.slice([0, 0], [-1, 1]).mul(kernel.slice([0, 0], [1, -1])) as tf.Tensor2D;
+    for (let d = 1; d < inDim; d++) {
+      phase = phase.add(x.slice([0, d], [-1, 1]).mul(kernel.slice([d, 0], [1, -1])));
+    }
+    return phase;
+  });
+}
 
 /** Options of {@linkcode FourierFeatures} (also its serialized config). */
 export interface FourierFeaturesArgs extends LayerArgs {
@@ -77,7 +95,7 @@ export class FourierFeatures extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs; // [N, in]
-      const phase = tf.matMul(x, this.kernel!.read()); // [N, units]
+      const phase = fourierPhase(x as tf.Tensor2D, this.kernel!.read() as tf.Tensor2D);
       return tf.concat([tf.sin(phase), tf.cos(phase)], -1); // [N, 2 * units]
     });
   }

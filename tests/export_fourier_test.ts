@@ -2,7 +2,9 @@
  * Export parity of the random-Fourier-feature ratio estimator: the train-time TF.js model
  * (cpu), ONNX Runtime on the exported `discriminator.onnx` and fused `sampler.onnx`, and
  * tfjs-backend-wasm on the exported TF.js model (FourierFeatures registered) agree within 1e-5
- * on fixed inputs, and both agree with a float64 reference of the same math.
+ * on fixed inputs, and both agree with a float64 reference of the same math. Inputs span the
+ * grid and B's scale is large (8), so phases reach about 100 where one float32 rounding is
+ * 8e-6: the test fails if the runtimes round the phase differently.
  */
 
 import { isolatedTest } from "./_isolated.ts";
@@ -13,7 +15,7 @@ import { openBackend } from "../edge/backends/open.ts";
 import { denoWasmPaths } from "../edge/backends/wasm_paths.ts";
 import { registerFourierFeatures } from "../backends/fourier_features.ts";
 import { normals } from "../shared/rng.ts";
-import { exportModelPair } from "../train/export/mod.ts";
+import { exportModelPair, exportOnnx } from "../train/export/mod.ts";
 import { buildRatioEstimator } from "../train/ratio/model.ts";
 import { grid25, samplePoints } from "../train/data/gaussians.ts";
 import { maxAbsDiff } from "./_parity.ts";
@@ -59,7 +61,8 @@ test("FourierFeatures estimator: cpu, onnx, fused sampler and wasm agree within 
       await Deno.readFile(`${dir}/discriminator.onnx`),
     );
     const ops = graph.graph!.node!.map((n) => n.opType);
-    strictEqual(ops.slice(0, 4).join(","), "MatMul,Sin,Cos,Concat");
+    // The phase as the layer computes it (per-dimension Mul then Add, no fused MatMul).
+    strictEqual(ops.slice(0, 8).join(","), "Gather,Mul,Gather,Mul,Add,Sin,Cos,Concat");
     // Fixed inputs: grid points with their mode noise, and a sweep across the whole square.
     const n = 512;
     const x = new Float32Array(2 * n);
@@ -71,6 +74,18 @@ test("FourierFeatures estimator: cpu, onnx, fused sampler and wasm agree within 
     const exact = reference(estimator, x, n);
     console.log(`  cpu vs float64: ${maxAbsDiff(expected, exact).toExponential(2)}`);
     assert(maxAbsDiff(expected, exact) <= 1e-4);
+    // The features alone: sin and cos of phases up to about 100 agree to a few float32 ulps of
+    // 1 (a phase rounded differently would show as up to 8e-6).
+    const features = tf.sequential({ layers: [estimator.layers[0]] });
+    const { InferenceSession, Tensor } = await import("onnxruntime-node");
+    const session = await InferenceSession.create(
+      exportOnnx(features, { inputName: "x", outputName: "f" }),
+    );
+    const f = (await session.run({ x: new Tensor("float32", x, [n, 2]) })).f.data as Float32Array;
+    const fRef = tf.tidy(() => (features.predict(tf.tensor2d(x, [n, 2])) as tf.Tensor).dataSync());
+    console.log(`  features onnx vs cpu: ${maxAbsDiff(f, fRef).toExponential(2)}`);
+    assert(maxAbsDiff(f, fRef) <= 1e-6);
+    await session.release();
     registerFourierFeatures(); // the wasm backend loads the TF.js model only once registered
     const init = {
       latentDim: 16,
