@@ -107,7 +107,8 @@ export async function buildRatioCandidate(
     log(
       `ratio estimator for ${base.manifest.id} on tfjs-${tfBackend}: ${config.frequencies} ` +
         `frequencies (scale ${config.scale}), ${config.layers} x ${config.hidden}, up to ` +
-        `${config.steps} steps of ${config.batch} real + ${config.batch} fake`,
+        `${config.steps} steps of ${config.batch} real + ${config.batch} fake` +
+        (config.emaDecay > 0 ? `, weight average ${config.emaDecay}` : ""),
     );
     const training = await trainRatioEstimator(
       estimator,

@@ -28,6 +28,11 @@ export interface RatioTrainConfig {
   patience: number;
   /** Held-out reals and fakes, each. @default {16384} */
   checkSize: number;
+  /**
+   * Decay of an exponential moving average of the weights (Polyak averaging), used for the
+   * held-out checks and kept at the end; 0 keeps the raw weights. @default {0}
+   */
+  emaDecay: number;
 }
 
 /** Defaults of {@linkcode RatioTrainConfig}. */
@@ -39,6 +44,7 @@ export const DEFAULT_RATIO_TRAIN: RatioTrainConfig = {
   evalEvery: 250,
   patience: 8,
   checkSize: 16384,
+  emaDecay: 0,
 };
 
 /**
@@ -92,6 +98,24 @@ export async function trainRatioEstimator(
   const before = heldOutLoss(model, checkReal, checkFake);
   let best = before, bestStep = 0, bad = 0, s = 0;
   let bestWeights = vars.map((v) => tf.keep(v.clone()));
+  const decay = config.emaDecay;
+  if (!(decay >= 0 && decay < 1)) {
+    throw new RangeError(
+      `Cannot train as 'emaDecay' must be in [0, 1): current value is ${decay}`,
+    );
+  }
+  const ema = decay > 0 ? vars.map((v) => tf.variable(v.clone(), false)) : undefined;
+  /** Held-out loss of the weights the run keeps (the average when there is one). */
+  const check = () => {
+    if (!ema) return heldOutLoss(model, checkReal, checkFake);
+    const current = vars.map((v) => tf.keep(v.clone()));
+    vars.forEach((v, i) => v.assign(ema[i]));
+    const loss = heldOutLoss(model, checkReal, checkFake);
+    vars.forEach((v, i) => v.assign(current[i]));
+    tf.dispose(current);
+    return loss;
+  };
+  const kept = () => (ema ?? vars).map((v) => tf.keep(v.clone()));
   const t0 = performance.now();
   let next = sources.fake(0, batch);
   for (; s < steps && bad < config.patience; s++) {
@@ -110,14 +134,17 @@ export async function trainRatioEstimator(
         vars,
       ) as tf.Scalar;
     });
+    if (ema) {
+      tf.tidy(() => ema.forEach((e, i) => e.assign(e.mul(decay).add(vars[i].mul(1 - decay)))));
+    }
     if ((s + 1) % config.evalEvery === 0 || s + 1 === steps) {
-      const current = heldOutLoss(model, checkReal, checkFake);
+      const current = check();
       if (current < best - 1e-5) {
         best = current;
         bestStep = s + 1;
         bad = 0;
         tf.dispose(bestWeights);
-        bestWeights = vars.map((v) => tf.keep(v.clone()));
+        bestWeights = kept();
       } else bad++;
       options.onProgress?.({
         phase: "ratio",
@@ -130,7 +157,7 @@ export async function trainRatioEstimator(
     loss.dispose();
   }
   vars.forEach((v, i) => v.assign(bestWeights[i]));
-  tf.dispose([...bestWeights, checkReal, checkFake]);
+  tf.dispose([...bestWeights, ...(ema ?? []), checkReal, checkFake]);
   optimizer.dispose();
   const seconds = (performance.now() - t0) / 1000;
   return {
