@@ -6,10 +6,11 @@
  * Samplers, all fed by the same proposal stream of a seed (G samples in order):
  * - raw G: the first N proposals;
  * - DRS (shared/drs.ts) at acceptance targets, gamma from the scorer's F quantile table
- *   (shared/calibration.ts, burn-in of 10,000 on latents apart from the evaluation's);
+ *   (shared/calibration.ts, burn-in of 10,000 on latents apart from the evaluation's) and,
+ *   as a check of the table, from all 10,000 burn-in F values;
  * - independent MH (shared/mh.ts), one chain per returned sample: K proposals per sample, the
- *   chain starting at the first of them, or starting at a DRS-accepted proposal (default
- *   gamma) and then offered K more.
+ *   chain starting at the first of them, or starting at a DRS-accepted proposal (gamma for
+ *   50% acceptance on the burn-in) and then offered K more.
  * Reported: high quality, modes, KL(mode histogram || uniform), G+D evaluations per returned
  * sample; per seed and as mean and sd over seeds.
  *
@@ -25,7 +26,7 @@ import { openOnnxBackend } from "../../edge/backends/onnx_node.ts";
 import type { Backend } from "../../edge/backends/mod.ts";
 import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
 import { calibrateDrs, gammaForAcceptance } from "../../shared/calibration.ts";
-import { createDrsState, decideBatch } from "../../shared/drs.ts";
+import { computeF, createDrsState, decideBatch } from "../../shared/drs.ts";
 import { advanceChain, startChain } from "../../shared/mh.ts";
 import { normals, uniforms } from "../../shared/rng.ts";
 import { grid25 } from "../../train/data/gaussians.ts";
@@ -50,6 +51,8 @@ const SEEDS = flags.seeds!.split(",").map(Number);
 const ACCEPTANCE = [0.9, 0.8, 0.7, 0.5, 0.3, 0.125];
 const KS = [2, 4, 8, 16];
 const MH_STREAM = 7; // uniform stream of MH decisions, apart from DRS's STREAM_ACCEPT
+const MAX_EVALS = 40; // a sampler needing more G+D evaluations per sample is reported as such
+const DRS_START_ACCEPTANCE = 0.5; // MH chains started by DRS use gamma for this acceptance
 const BURN_IN_STREAM = 8; // latents of each scorer's DRS burn-in
 const mix = grid25();
 
@@ -115,36 +118,43 @@ async function burnIn(s: Scorer): Promise<Float64Array> {
   return calibrateLogits((await s.backend.run(z, 10_000)).logits, s.calibrator);
 }
 
-/** The proposal stream of one seed: G samples and each scorer's calibrated logits, grown lazily. */
+/** Growable float arrays (capacity doubling) for the proposal stream. */
+function grown<T extends Float32Array | Float64Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const out = new (a.constructor as new (n: number) => T)(Math.max(size, 2 * a.length));
+  out.set(a);
+  return out;
+}
+
+/**
+ * The proposal stream of one seed, grown lazily: G samples, each scorer's calibrated logits,
+ * and per proposal one DRS draw (STREAM_ACCEPT) and one MH draw (MH_STREAM).
+ */
 class Proposals {
+  size = 0;
   x = new Float32Array(0);
   logits: Float64Array[] = scorers.map(() => new Float64Array(0));
+  drsDraws = new Float64Array(0);
+  mhDraws = new Float64Array(0);
   constructor(readonly seed: number) {}
   async ensure(n: number): Promise<void> {
-    const have = this.x.length / 2;
-    if (n <= have) return;
-    const count = Math.max(n - have, 200_000);
-    const z = normals(this.seed, { start: have, count, dim: latentDim }); // [count, latentDim]
-    const x = await base.backend.generate(z, count);
-    const grow = <T extends Float32Array | Float64Array>(
-      a: T,
-      b: ArrayLike<number>,
-      make: (n: number) => T,
-    ) => {
-      const out = make(a.length + b.length);
-      out.set(a);
-      out.set(b, a.length);
-      return out;
-    };
-    this.x = grow(this.x, x, (k) => new Float32Array(k));
+    if (n <= this.size) return;
+    if (n > MAX_EVALS * N) throw new RangeError(`more than ${MAX_EVALS} evaluations per sample`);
+    const start = this.size, count = Math.max(n - start, 200_000);
+    const z = normals(this.seed, { start, count, dim: latentDim }); // [count, latentDim]
+    const x = await base.backend.generate(z, count); // [count, 2]
+    this.x = grown(this.x, 2 * (start + count));
+    this.x.set(x, 2 * start);
     for (let i = 0; i < scorers.length; i++) {
       const raw = await scorers[i].backend.discriminate(x, count);
-      this.logits[i] = grow(
-        this.logits[i],
-        calibrateLogits(raw, scorers[i].calibrator),
-        (k) => new Float64Array(k),
-      );
+      this.logits[i] = grown(this.logits[i], start + count);
+      this.logits[i].set(calibrateLogits(raw, scorers[i].calibrator), start);
     }
+    this.drsDraws = grown(this.drsDraws, start + count);
+    this.drsDraws.set(uniforms(this.seed, { start, count }), start);
+    this.mhDraws = grown(this.mhDraws, start + count);
+    this.mhDraws.set(uniforms(this.seed, { start, count }, { stream: MH_STREAM }), start);
+    this.size = start + count;
   }
   points(indices: number[]): Float32Array {
     const out = new Float32Array(indices.length * 2);
@@ -153,65 +163,62 @@ class Proposals {
   }
 }
 
-/** First `n` DRS-accepted proposal indices from `start`, with the proposals they cost. */
+type DrsConstants = { logM: number; gamma: number; epsilon: number };
+
+/** The first `n` DRS-accepted proposal indices, with the proposals they cost. */
 async function drs(
   p: Proposals,
   scorer: number,
-  c: { logM: number; gamma: number; epsilon: number },
+  c: DrsConstants,
   n: number,
 ): Promise<{ kept: number[]; used: number }> {
   const state = createDrsState(c.logM);
   const kept: number[] = [];
   const batch = 20_000;
-  let start = 0;
-  while (kept.length < n) {
+  for (let start = 0;; start += batch) {
     await p.ensure(start + batch);
     const logits = p.logits[scorer].subarray(start, start + batch);
-    const draws = uniforms(p.seed, { start, count: batch });
-    for (const i of decideBatch(logits, draws, state, c)) {
-      if (kept.length < n) kept.push(start + i);
+    for (const i of decideBatch(logits, p.drsDraws.subarray(start, start + batch), state, c)) {
+      kept.push(start + i);
       if (kept.length === n) return { kept, used: start + i + 1 };
     }
-    start += batch;
   }
-  return { kept, used: start };
 }
 
-/** MH chains: each takes its start then K more (or K - 1 more when it starts at a proposal). */
+/**
+ * Independent MH chains, one per returned sample, over consecutive proposals: a chain starts
+ * at the next proposal and is offered K - 1 more (K evaluations), or starts at the next
+ * DRS-accepted proposal and is offered K more.
+ */
 async function mh(
   p: Proposals,
   scorer: number,
-  options: {
-    k: number;
-    start: "proposal" | "drs";
-    drs: { logM: number; gamma: number; epsilon: number };
-  },
+  options: { k: number; start: "proposal" | "drs"; drs: DrsConstants },
 ): Promise<{ kept: number[]; used: number }> {
   const kept: number[] = [];
-  let next = 0;
-  const logits = () => p.logits[scorer];
-  // DRS starts: one DRS run over a proposal stream of its own indices (second half of a seed's
-  // stream would couple them; use the proposals in order and skip those the chains use).
   const state = createDrsState(options.drs.logM);
+  let next = 0;
   for (let c = 0; c < N; c++) {
-    let startIndex: number;
-    if (options.start === "proposal") {
-      await p.ensure(next + options.k);
-      startIndex = next++;
-    } else {
-      for (;;) {
-        await p.ensure(next + 1 + options.k);
-        const draw = uniforms(p.seed, { start: next, count: 1 });
-        const hit = decideBatch(logits().subarray(next, next + 1), draw, state, options.drs);
-        next++;
-        if (hit.length === 1) break;
+    let first = next;
+    if (options.start === "drs") {
+      for (;; first++) {
+        await p.ensure(first + 1);
+        const one = p.logits[scorer].subarray(first, first + 1);
+        if (decideBatch(one, p.drsDraws.subarray(first, first + 1), state, options.drs).length) {
+          break;
+        }
       }
-      startIndex = next - 1;
     }
+    next = first + 1;
     const more = options.start === "proposal" ? options.k - 1 : options.k;
-    const chain = startChain(startIndex, logits()[startIndex]);
-    const draws = uniforms(p.seed, { start: next, count: more }, { stream: MH_STREAM });
-    advanceChain(chain, logits().subarray(next, next + more), draws, { offset: next });
+    await p.ensure(next + more);
+    const chain = startChain(first, p.logits[scorer][first]);
+    advanceChain(
+      chain,
+      p.logits[scorer].subarray(next, next + more),
+      p.mhDraws.subarray(next, next + more),
+      { offset: next },
+    );
     next += more;
     kept.push(chain.index);
   }
@@ -230,7 +237,12 @@ interface Row {
 }
 const rows: Row[] = [];
 const t0 = performance.now();
-const constants = await Promise.all(scorers.map(async (s) => calibrateDrs(await burnIn(s))));
+const constants = await Promise.all(scorers.map(async (s) => {
+  const logits = await burnIn(s);
+  const c = calibrateDrs(logits);
+  const f0 = Array.from(logits, (l) => computeF(l, c.logM, { epsilon: c.epsilon }));
+  return { ...c, f0 };
+}));
 for (const seed of SEEDS) {
   const p = new Proposals(seed);
   await p.ensure(N);
@@ -241,15 +253,30 @@ for (const seed of SEEDS) {
   add("-", "raw G", Array.from({ length: N }, (_, i) => i), N);
   for (let s = 0; s < scorers.length; s++) {
     const c = constants[s];
+    const run = async (sampler: string, fn: () => Promise<{ kept: number[]; used: number }>) => {
+      try {
+        const r = await fn();
+        add(scorers[s].name, sampler, r.kept, r.used);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        console.error(`${scorers[s].name} ${sampler}: skipped, ${error.message}`);
+      }
+    };
+    // gamma for a target acceptance from the manifest-style table of 101 F quantiles, and
+    // from all burn-in F values (the table misjudges heavy-tailed F: see the evals column).
     for (const target of ACCEPTANCE) {
       const gamma = gammaForAcceptance(target, c.fQuantiles);
-      const r = await drs(p, s, { logM: c.logM, gamma, epsilon: c.epsilon }, N);
-      add(scorers[s].name, `DRS ${target * 100}%`, r.kept, r.used);
+      await run(`DRS ${target * 100}% (table)`, () => drs(p, s, { ...c, gamma }, N));
+      const exact = gammaForAcceptance(target, c.f0);
+      await run(`DRS ${target * 100}% (burn-in)`, () => drs(p, s, { ...c, gamma: exact }, N));
     }
+    const startGamma = gammaForAcceptance(DRS_START_ACCEPTANCE, c.f0);
     for (const k of KS) {
       for (const start of ["proposal", "drs"] as const) {
-        const r = await mh(p, s, { k, start, drs: c });
-        add(scorers[s].name, `MH K=${k} start ${start}`, r.kept, r.used);
+        await run(
+          `MH K=${k} start ${start}`,
+          () => mh(p, s, { k, start, drs: { ...c, gamma: startGamma } }),
+        );
       }
     }
   }
