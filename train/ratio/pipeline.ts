@@ -42,6 +42,11 @@ export interface RatioRunConfig extends RatioModelConfig, RatioTrainConfig {
   calibrationSamples: number;
   /** G samples (and real points) of the diagnostics. @default {200000} */
   diagnoseSamples: number;
+  /**
+   * Percentile of F (0..100) taken as the manifest's default gamma; lower percentiles give
+   * higher acceptance. @default {the base model's drs.percentile}
+   */
+  percentile?: number;
 }
 
 /** Defaults of a ratio run. */
@@ -107,7 +112,7 @@ export async function buildRatioCandidate(
     log(
       `ratio estimator for ${base.manifest.id} on tfjs-${tfBackend}: ${config.frequencies} ` +
         `frequencies (scale ${config.scale}), ${config.layers} x ${config.hidden}, up to ` +
-        `${config.steps} steps of ${config.batch} real + ${config.batch} fake` +
+        `${config.steps} steps of ${config.batch} real + ${config.fakeBatch} fake` +
         (config.emaDecay > 0 ? `, weight average ${config.emaDecay}` : ""),
     );
     const training = await trainRatioEstimator(
@@ -158,7 +163,7 @@ export async function buildRatioCandidate(
 
     const drs = await calibrateBackend(candidate, latentDim, {
       samples: base.manifest.drs.burnInSamples,
-      percentile: base.manifest.drs.percentile,
+      percentile: config.percentile ?? base.manifest.drs.percentile,
       epsilon: base.manifest.drs.epsilon,
     });
     const diagnose = { samples: config.diagnoseSamples };

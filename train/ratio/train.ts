@@ -16,8 +16,13 @@ import type { Progress } from "../loop.ts";
 export interface RatioTrainConfig {
   /** Steps at most. @default {6000} */
   steps: number;
-  /** Real and fake samples per step, each. @default {256} */
+  /** Real samples per step. @default {256} */
   batch: number;
+  /**
+   * Generator samples per step (each class's loss is a mean, so the two stay balanced); more
+   * fakes resolve G's sparse tails, where the ratio is largest. @default {256}
+   */
+  fakeBatch: number;
   /** Adam learning rate at the start. @default {1e-3} */
   lr: number;
   /** Learning rate at the last step as a fraction of `lr` (linear decay). @default {0.05} */
@@ -39,6 +44,7 @@ export interface RatioTrainConfig {
 export const DEFAULT_RATIO_TRAIN: RatioTrainConfig = {
   steps: 6000,
   batch: 256,
+  fakeBatch: 256,
   lr: 1e-3,
   lrFinal: 0.05,
   evalEvery: 250,
@@ -86,7 +92,7 @@ export async function trainRatioEstimator(
   options: Partial<RatioTrainConfig> & { onProgress?: (p: Progress) => void } = {},
 ): Promise<RatioTrainResult> {
   const config = { ...DEFAULT_RATIO_TRAIN, ...options };
-  const { batch, steps } = config;
+  const { batch, fakeBatch, steps } = config;
   const shape = (n: number) => [n, ...sources.sampleShape];
   const vars = trainableVariables(model);
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999);
@@ -117,15 +123,15 @@ export async function trainRatioEstimator(
   };
   const kept = () => (ema ?? vars).map((v) => tf.keep(v.clone()));
   const t0 = performance.now();
-  let next = sources.fake(0, batch);
+  let next = sources.fake(0, fakeBatch);
   for (; s < steps && bad < config.patience; s++) {
     const fakeValues = await next;
-    if (s + 1 < steps) next = sources.fake((s + 1) * batch, batch); // overlaps with the step
+    if (s + 1 < steps) next = sources.fake((s + 1) * fakeBatch, fakeBatch); // overlaps the step
     const lr = config.lr * (1 - (1 - config.lrFinal) * (s / Math.max(1, steps - 1)));
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const loss = tf.tidy(() => {
       const real = tf.tensor(sources.real(s * batch, batch), shape(batch));
-      const fake = tf.tensor(fakeValues, shape(batch));
+      const fake = tf.tensor(fakeValues, shape(fakeBatch));
       return optimizer.minimize(
         () =>
           bceWithLogits(model.apply(real) as tf.Tensor, 1)
