@@ -48,7 +48,7 @@ const { values: flags } = parseArgs({
 if (!flags.candidate) throw new Error("Cannot run as '--candidate' is required: a model folder");
 const N = Number(flags.samples);
 const SEEDS = flags.seeds!.split(",").map(Number);
-const ACCEPTANCE = [0.9, 0.8, 0.7, 0.5, 0.3, 0.125];
+const ACCEPTANCE = [0.95, 0.9, 0.8, 0.7, 0.5, 0.3, 0.125];
 const KS = [2, 4, 8, 16];
 const MH_STREAM = 7; // uniform stream of MH decisions, apart from DRS's STREAM_ACCEPT
 const MAX_EVALS = 40; // a sampler needing more G+D evaluations per sample is reported as such
