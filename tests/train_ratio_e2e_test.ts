@@ -54,6 +54,9 @@ test("train-ratio CLI writes a servable candidate folder with calibrator and dia
     assertOk(metrics.drs.acceptance > 0 && metrics.drs.acceptance < 1);
     const ratio = (m.training as Json).ratioEstimator;
     assertEquals(ratio.config.frequencies, 16);
+    // The served logit is capped: no burn-in logit (hence logM) exceeds the cap.
+    assertEquals(ratio.cap.percentile, 99.9);
+    assertOk(m.drs.logM <= ratio.cap.value + 1e-5, `${m.drs.logM} > cap ${ratio.cap.value}`);
     assertEquals(
       ratio.baseDiscriminatorSha256,
       shipped.manifest.files["discriminator.onnx"].sha256,

@@ -58,3 +58,32 @@ export function buildRatioEstimator(
   }
   return model;
 }
+
+/**
+ * The model with a hard cap on its logit, min(l, cap) = cap - relu(cap - l), as three fixed
+ * layers (dense -1/+cap, ReLU, dense -1/+cap) that export to ONNX and load in TF.js like any
+ * other. A new Sequential sharing the model's layers (a built Sequential ignores `add`). Below
+ * the cap the logit is unchanged up to the float32 rounding of cap - l.
+ */
+export function withLogitCap(model: tf.Sequential, cap: number): tf.Sequential {
+  if (!Number.isFinite(cap)) {
+    throw new RangeError(`Cannot cap the logit as 'cap' must be finite: current value is ${cap}`);
+  }
+  const flip = (name: string) =>
+    tf.layers.dense({
+      name: `${model.name}_${name}`,
+      units: 1,
+      trainable: false,
+      kernelInitializer: tf.initializers.constant({ value: -1 }),
+      biasInitializer: tf.initializers.constant({ value: cap }),
+    });
+  return tf.sequential({
+    name: model.name,
+    layers: [
+      ...model.layers,
+      flip("cap_gap"), // cap - l
+      tf.layers.reLU({ name: `${model.name}_cap_relu` }), // max(cap - l, 0)
+      flip("cap"), // cap - max(cap - l, 0) = min(l, cap)
+    ],
+  });
+}

@@ -15,6 +15,7 @@ import { openWasmBackend } from "../../edge/backends/tfjs_wasm.ts";
 import type { Backend } from "../../edge/backends/mod.ts";
 import { registerFourierFeatures } from "../../backends/fourier_features.ts";
 import type { Manifest } from "../../shared/manifest.ts";
+import { percentile } from "../../shared/calibration.ts";
 import { calibrateBackend } from "../calibrate.ts";
 import type { DatasetName } from "../config.ts";
 import { mixture, samplePoints } from "../data/gaussians.ts";
@@ -28,7 +29,12 @@ import { writeManifest } from "../write_manifest.ts";
 import { readModelFolder } from "./_base_model.ts";
 import { chooseCalibrator } from "./choose_calibrator.ts";
 import { exportRatioCandidate } from "./export.ts";
-import { buildRatioEstimator, DEFAULT_RATIO_MODEL, type RatioModelConfig } from "./model.ts";
+import {
+  buildRatioEstimator,
+  DEFAULT_RATIO_MODEL,
+  type RatioModelConfig,
+  withLogitCap,
+} from "./model.ts";
 import { pointRatioSources, ratioFakeSamples, ratioRealPoints } from "./sources.ts";
 import { DEFAULT_RATIO_TRAIN, type RatioTrainConfig, trainRatioEstimator } from "./train.ts";
 
@@ -47,6 +53,13 @@ export interface RatioRunConfig extends RatioModelConfig, RatioTrainConfig {
    * higher acceptance. @default {the base model's drs.percentile}
    */
   percentile?: number;
+  /**
+   * The served logit is capped at this percentile (0..100] of the trained estimator's logits
+   * on G samples (100: no cap). The largest ratios sit in G's sparse tails, where the estimate
+   * rests on the fewest fakes; unbounded, they keep raising DRS's online max logM, so the
+   * acceptance of a run drifts down and differs between seeds. @default {99.9}
+   */
+  capPercentile: number;
 }
 
 /** Defaults of a ratio run. */
@@ -57,6 +70,7 @@ export const DEFAULT_RATIO_RUN: RatioRunConfig = {
   backend: "wasm",
   calibrationSamples: 32768,
   diagnoseSamples: 200_000,
+  capPercentile: 99.9,
 };
 
 /** Options for {@linkcode buildRatioCandidate}. */
@@ -126,15 +140,28 @@ export async function buildRatioCandidate(
         `${training.heldOutLossBefore.toFixed(4)} -> ${training.heldOutLossAfter.toFixed(4)} ` +
         `(best step ${training.bestStep})`,
     );
+    const count = config.calibrationSamples;
+    let served = estimator, cap: { percentile: number; value: number } | undefined;
+    if (config.capPercentile < 100) {
+      const fakes = await ratioFakeSamples(baseBackend, shape, {
+        stream: "calibrate",
+        start: 0,
+        count,
+      }); // [count, 2]
+      const logits = tf.tidy(() =>
+        (estimator.predict(tf.tensor2d(fakes, [count, 2])) as tf.Tensor).dataSync()
+      );
+      cap = { percentile: config.capPercentile, value: percentile(logits, config.capPercentile) };
+      served = withLogitCap(estimator, cap.value);
+      log(`logit capped at ${cap.value.toFixed(3)} (percentile ${cap.percentile} on G samples)`);
+    }
     await Deno.mkdir(outDir, { recursive: true });
-    const files = await exportRatioCandidate(estimator, base.files, outDir);
-    estimator.dispose();
+    const files = await exportRatioCandidate(served, base.files, outDir);
     const readFile = (name: string) => Deno.readFile(join(outDir, files[name].path));
     candidate = await openOnnxBackend({ latentDim, sampleShape, readFile });
     registerFourierFeatures();
     wasm = await openWasmBackend({ latentDim, sampleShape, readFile });
 
-    const count = config.calibrationSamples;
     const logitsOf = async (stream: "calibrate" | "check") => ({
       real: await candidate!.discriminate(
         ratioRealPoints(mix, config.seed, { stream, start: 0, count }),
@@ -207,7 +234,8 @@ export async function buildRatioCandidate(
       id: options.id ?? `${base.manifest.id}-ratio`,
       description: `${base.manifest.description ?? base.manifest.id}; D replaced by a random ` +
         `Fourier feature density-ratio estimator (${config.frequencies} x sin/cos, scale ` +
-        `${config.scale}, ${config.layers} x ${config.hidden} MLP)`,
+        `${config.scale}, ${config.layers} x ${config.hidden} MLP` +
+        (cap ? `, logit capped at its G-sample percentile ${cap.percentile})` : ")"),
       drs,
       calibrator: calibration.chosen,
       files: { ...files, ...report },
@@ -228,6 +256,7 @@ export async function buildRatioCandidate(
           baseDiscriminatorSha256: base.manifest.files["discriminator.onnx"].sha256,
           config: { ...config },
           backend: `tfjs-${tfBackend}`,
+          cap,
           ...training,
           pipelineSeconds: (performance.now() - t0) / 1000,
         },
