@@ -16,6 +16,7 @@
  *
  *   deno run -A scripts/research/ratio_samplers.ts --base models/grid25 \
  *     --candidate .runs/grid25-ratio [--samples 20000] [--seeds 1,2,3,4,5] [--out DIR]
+ *     [--targets 0.95,0.9,...] [--ks 2,4,8,16]
  *
  * @module
  */
@@ -25,7 +26,7 @@ import { parseArgs } from "node:util";
 import { openOnnxBackend } from "../../edge/backends/onnx_node.ts";
 import type { Backend } from "../../edge/backends/mod.ts";
 import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
-import { calibrateDrs, gammaForAcceptance } from "../../shared/calibration.ts";
+import { calibrateDrs, gammaForAcceptance, percentile } from "../../shared/calibration.ts";
 import { computeF, createDrsState, decideBatch } from "../../shared/drs.ts";
 import { advanceChain, startChain } from "../../shared/mh.ts";
 import { normals, uniforms } from "../../shared/rng.ts";
@@ -43,13 +44,15 @@ const { values: flags } = parseArgs({
     samples: { type: "string", default: "20000" },
     seeds: { type: "string", default: "1,2,3,4,5" },
     out: { type: "string" },
+    targets: { type: "string", default: "0.95,0.9,0.8,0.7,0.5,0.3,0.125" },
+    ks: { type: "string", default: "2,4,8,16" },
   },
 });
 if (!flags.candidate) throw new Error("Cannot run as '--candidate' is required: a model folder");
 const N = Number(flags.samples);
 const SEEDS = flags.seeds!.split(",").map(Number);
-const ACCEPTANCE = [0.95, 0.9, 0.8, 0.7, 0.5, 0.3, 0.125];
-const KS = [2, 4, 8, 16];
+const ACCEPTANCE = flags.targets!.split(",").map(Number);
+const KS = flags.ks!.split(",").filter((k) => k !== "").map(Number);
 const MH_STREAM = 7; // uniform stream of MH decisions, apart from DRS's STREAM_ACCEPT
 const MAX_EVALS = 40; // a sampler needing more G+D evaluations per sample is reported as such
 const DRS_START_ACCEPTANCE = 0.5; // MH chains started by DRS use gamma for this acceptance
@@ -90,6 +93,21 @@ interface Scorer {
   name: string;
   backend: Backend;
   calibrator: Calibrator;
+  /** Cap calibrated logits at this percentile (0..100) of the scorer's own burn-in. */
+  capPercentile?: number;
+  /** The cap, set from the burn-in. */
+  cap?: number;
+}
+
+/** A scorer's logits from raw ones: calibrated, then capped when it has a cap. */
+function score(s: Scorer, raw: ArrayLike<number>): Float64Array {
+  const out = calibrateLogits(raw, s.calibrator);
+  if (s.cap !== undefined) {
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.min(out[i], s.cap);
+    }
+  }
+  return out;
 }
 const candScores = cand.folder.manifest.metrics?.calibration as
   | Record<string, { calibrator: Calibrator }>
@@ -102,6 +120,12 @@ const scorers: Scorer[] = [
     calibrator: await baseCalibrator(base.backend),
   },
   { name: "ratio est", backend: cand.backend, calibrator: { kind: "identity" } },
+  ...[99, 99.9].map((q) => ({
+    name: `ratio est capped at q${q}`,
+    backend: cand.backend,
+    calibrator: { kind: "identity" } as Calibrator,
+    capPercentile: q,
+  })),
   ...Object.entries(candScores ?? {}).filter(([k]) => k !== "identity").map(([k, s]) => ({
     name: `ratio est + ${k}`,
     backend: cand.backend,
@@ -110,12 +134,16 @@ const scorers: Scorer[] = [
 ];
 console.error(`scorers: ${scorers.map((s) => `${s.name} (${s.calibrator.kind})`).join(", ")}`);
 
-/** Logits of a scorer's burn-in (10,000 G samples on their own latent stream), calibrated. */
+/** Logits of a scorer's burn-in (10,000 G samples on their own latent stream), as it scores. */
 async function burnIn(s: Scorer): Promise<Float64Array> {
   const z = normals(0x5eed, { start: 0, count: 10_000, dim: latentDim }, {
     stream: BURN_IN_STREAM,
   });
-  return calibrateLogits((await s.backend.run(z, 10_000)).logits, s.calibrator);
+  const logits = (await s.backend.run(z, 10_000)).logits;
+  if (s.capPercentile !== undefined) {
+    s.cap = percentile(calibrateLogits(logits, s.calibrator), s.capPercentile);
+  }
+  return score(s, logits);
 }
 
 /** Growable float arrays (capacity doubling) for the proposal stream. */
@@ -148,7 +176,7 @@ class Proposals {
     for (let i = 0; i < scorers.length; i++) {
       const raw = await scorers[i].backend.discriminate(x, count);
       this.logits[i] = grown(this.logits[i], start + count);
-      this.logits[i].set(calibrateLogits(raw, scorers[i].calibrator), start);
+      this.logits[i].set(score(scorers[i], raw), start);
     }
     this.drsDraws = grown(this.drsDraws, start + count);
     this.drsDraws.set(uniforms(this.seed, { start, count }), start);
