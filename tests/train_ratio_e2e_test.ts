@@ -28,7 +28,7 @@ test("train-ratio CLI writes a servable candidate folder with calibrator and dia
       "train-ratio",
       ...["--model", "models/grid25", "--out", out, "--id", "grid25-tiny"],
       ...["--steps", "40", "--frequencies", "16", "--hidden", "16", "--layers", "1"],
-      ...["--calibration-samples", "2000", "--diagnose-samples", "3000"],
+      ...["--calibration-samples", "2000", "--diagnose-samples", "3000", "--acceptance", "0.85"],
     ]);
     assertEquals(run.code, 0, run.stderr.slice(-3000));
     const candidate = await readModelFolder(out); // every file verified against its sha256
@@ -51,7 +51,9 @@ test("train-ratio CLI writes a servable candidate folder with calibrator and dia
       metrics.parity.onnxVsWasmMaxAbsLogit <= 1e-5,
       `${metrics.parity.onnxVsWasmMaxAbsLogit}`,
     );
-    assertOk(metrics.drs.acceptance > 0 && metrics.drs.acceptance < 1);
+    // The default gamma is set for 85% acceptance on the burn-in.
+    assertOk(Math.abs(m.drs.expectedAcceptance - 0.85) < 1e-4, `${m.drs.expectedAcceptance}`);
+    assertOk(metrics.drs.acceptance > 0.5 && metrics.drs.acceptance < 1);
     const ratio = (m.training as Json).ratioEstimator;
     assertEquals(ratio.config.frequencies, 16);
     // The served logit is capped: no burn-in logit (hence logM) exceeds the cap.

@@ -15,8 +15,14 @@ import { openWasmBackend } from "../../edge/backends/tfjs_wasm.ts";
 import type { Backend } from "../../edge/backends/mod.ts";
 import { registerFourierFeatures } from "../../backends/fourier_features.ts";
 import type { Manifest } from "../../shared/manifest.ts";
-import { percentile } from "../../shared/calibration.ts";
-import { calibrateBackend } from "../calibrate.ts";
+import {
+  calibrateDrs,
+  estimateLogM,
+  percentile,
+  percentileForAcceptance,
+} from "../../shared/calibration.ts";
+import { computeF } from "../../shared/drs.ts";
+import { assertLogits, burnInLogits } from "../calibrate.ts";
 import type { DatasetName } from "../config.ts";
 import { mixture, samplePoints } from "../data/gaussians.ts";
 import { diagnosePointModel } from "../diagnose/run_points.ts";
@@ -53,6 +59,11 @@ export interface RatioRunConfig extends RatioModelConfig, RatioTrainConfig {
    * higher acceptance. @default {the base model's drs.percentile}
    */
   percentile?: number;
+  /**
+   * Target acceptance of the manifest's default gamma on the burn-in (0..1); sets the
+   * percentile (overrides `percentile`). @default {undefined}
+   */
+  acceptance?: number;
   /**
    * The served logit is capped at this percentile (0..100] of the trained estimator's logits
    * on G samples (100: no cap). The largest ratios sit in G's sparse tails, where the estimate
@@ -188,11 +199,24 @@ export async function buildRatioCandidate(
     }
     log(`chosen calibrator: ${JSON.stringify(calibration.chosen).slice(0, 200)}`);
 
-    const drs = await calibrateBackend(candidate, latentDim, {
+    const burnIn = await burnInLogits(candidate, latentDim, {
       samples: base.manifest.drs.burnInSamples,
-      percentile: config.percentile ?? base.manifest.drs.percentile,
-      epsilon: base.manifest.drs.epsilon,
     });
+    assertLogits(burnIn);
+    const epsilon = base.manifest.drs.epsilon;
+    let q = config.percentile ?? base.manifest.drs.percentile;
+    if (config.acceptance !== undefined) {
+      const logM = estimateLogM(burnIn);
+      q = percentileForAcceptance(
+        config.acceptance,
+        Array.from(burnIn, (l) => computeF(l, logM, { epsilon })),
+      );
+    }
+    const drs = calibrateDrs(burnIn, { percentile: q, epsilon });
+    log(
+      `DRS: logM ${drs.logM.toFixed(3)}, gamma ${drs.gamma.toFixed(3)} (F percentile ` +
+        `${q.toFixed(2)}), expected acceptance ${(drs.expectedAcceptance * 100).toFixed(1)}%`,
+    );
     const diagnose = { samples: config.diagnoseSamples };
     const before = await diagnosePointModel(baseBackend, { mix, latentDim }, diagnose);
     const calibrators = Object.fromEntries(
