@@ -16,7 +16,7 @@
  *
  *   deno run -A scripts/research/ratio_samplers.ts --base models/grid25 \
  *     --candidate .runs/grid25-ratio [--samples 20000] [--seeds 1,2,3,4,5] [--out DIR]
- *     [--targets 0.95,0.9,...] [--ks 2,4,8,16]
+ *     [--targets 0.95,0.9,...] [--ks 2,4,8,16] [--tempers 0.5,0.25]
  *
  * @module
  */
@@ -46,6 +46,7 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     targets: { type: "string", default: "0.95,0.9,0.8,0.7,0.5,0.3,0.125" },
     ks: { type: "string", default: "2,4,8,16" },
+    tempers: { type: "string", default: "" },
   },
 });
 if (!flags.candidate) throw new Error("Cannot run as '--candidate' is required: a model folder");
@@ -125,6 +126,12 @@ const scorers: Scorer[] = [
     backend: cand.backend,
     calibrator: { kind: "identity" } as Calibrator,
     capPercentile: q,
+  })),
+  // Tempered ratios r^a (a < 1): no longer calibrated, a knob for the sampler's greed.
+  ...flags.tempers!.split(",").filter((a) => a !== "").map(Number).map((a) => ({
+    name: `ratio est tempered a=${a}`,
+    backend: cand.backend,
+    calibrator: { kind: "platt", a, b: 0 } as Calibrator,
   })),
   ...Object.entries(candScores ?? {}).filter(([k]) => k !== "identity").map(([k, s]) => ({
     name: `ratio est + ${k}`,
