@@ -14,13 +14,13 @@ import type { Progress } from "../loop.ts";
 
 /** Optimisation settings of {@linkcode trainRatioEstimator}. */
 export interface RatioTrainConfig {
-  /** Steps at most. @default {6000} */
+  /** Steps at most. @default {12000} */
   steps: number;
   /** Real samples per step. @default {256} */
   batch: number;
   /**
    * Generator samples per step (each class's loss is a mean, so the two stay balanced); more
-   * fakes resolve G's sparse tails, where the ratio is largest. @default {256}
+   * fakes resolve G's sparse tails, where the ratio is largest. @default {512}
    */
   fakeBatch: number;
   /** Adam learning rate at the start. @default {1e-3} */
@@ -35,22 +35,22 @@ export interface RatioTrainConfig {
   checkSize: number;
   /**
    * Decay of an exponential moving average of the weights (Polyak averaging), used for the
-   * held-out checks and kept at the end; 0 keeps the raw weights. @default {0}
+   * held-out checks and kept at the end; 0 keeps the raw weights. @default {0.999}
    */
   emaDecay: number;
 }
 
 /** Defaults of {@linkcode RatioTrainConfig}. */
 export const DEFAULT_RATIO_TRAIN: RatioTrainConfig = {
-  steps: 6000,
+  steps: 12000,
   batch: 256,
-  fakeBatch: 256,
+  fakeBatch: 512,
   lr: 1e-3,
   lrFinal: 0.05,
   evalEvery: 250,
   patience: 8,
   checkSize: 16384,
-  emaDecay: 0,
+  emaDecay: 0.999,
 };
 
 /**
