@@ -16,7 +16,7 @@
  *
  *   deno run -A scripts/research/ratio_samplers.ts --base models/grid25 \
  *     --candidate .runs/grid25-ratio [--samples 20000] [--seeds 1,2,3,4,5] [--out DIR]
- *     [--targets 0.95,0.9,...] [--ks 2,4,8,16] [--tempers 0.5,0.25]
+ *     [--targets 0.95,0.9,...] [--ks 2,4,8,16] [--tempers 0.5,0.25] [--caps 99,99.9]
  *
  * @module
  */
@@ -47,6 +47,7 @@ const { values: flags } = parseArgs({
     targets: { type: "string", default: "0.95,0.9,0.8,0.7,0.5,0.3,0.125" },
     ks: { type: "string", default: "2,4,8,16" },
     tempers: { type: "string", default: "" },
+    caps: { type: "string", default: "" },
   },
 });
 if (!flags.candidate) throw new Error("Cannot run as '--candidate' is required: a model folder");
@@ -121,7 +122,7 @@ const scorers: Scorer[] = [
     calibrator: await baseCalibrator(base.backend),
   },
   { name: "ratio est", backend: cand.backend, calibrator: { kind: "identity" } },
-  ...[99, 99.9].map((q) => ({
+  ...flags.caps!.split(",").filter((q) => q !== "").map(Number).map((q) => ({
     name: `ratio est capped at q${q}`,
     backend: cand.backend,
     calibrator: { kind: "identity" } as Calibrator,
