@@ -26,8 +26,10 @@ export interface CalibratorScore {
 /** What {@linkcode chooseCalibrator} returns. */
 export interface CalibratorChoice {
   chosen: Calibrator;
-  /** By kind: identity, platt, isotonic. */
+  /** By kind: identity, platt, isotonic (those that could be fit). */
   scores: Record<string, CalibratorScore>;
+  /** Calibrators that could not be fit, with the reason (e.g. a Platt slope <= 0). */
+  failed: Record<string, string>;
 }
 
 function labelled(set: RealFakeLogits): { logits: number[]; labels: number[] } {
@@ -37,10 +39,23 @@ function labelled(set: RealFakeLogits): { logits: number[]; labels: number[] } {
   };
 }
 
-/** Fits Platt and isotonic on `fit`, scores them and the identity on `check`, picks one. */
+/**
+ * Fits Platt and isotonic on `fit`, scores them and the identity on `check`, picks one. A
+ * calibrator that cannot be fit (a Platt slope <= 0 when the logit ranks fakes above reals)
+ * is left out and reported in `failed`.
+ */
 export function chooseCalibrator(fit: RealFakeLogits, check: RealFakeLogits): CalibratorChoice {
   const data = labelled(fit);
-  const candidates: Calibrator[] = [{ kind: "identity" }, fitPlatt(data), fitIsotonic(data)];
+  const candidates: Calibrator[] = [{ kind: "identity" }];
+  const failed: Record<string, string> = {};
+  for (const [kind, fitter] of [["platt", fitPlatt], ["isotonic", fitIsotonic]] as const) {
+    try {
+      candidates.push(fitter(data));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      failed[kind] = error.message;
+    }
+  }
   const scores: Record<string, CalibratorScore> = {};
   for (const calibrator of candidates) {
     const { bins: _bins, ...summary } = reliability(
@@ -52,5 +67,5 @@ export function chooseCalibrator(fit: RealFakeLogits, check: RealFakeLogits): Ca
   const ranked = Object.values(scores).sort((p, q) =>
     p.check.logLoss - q.check.logLoss || p.check.brier - q.check.brier || p.check.ece - q.check.ece
   );
-  return { chosen: ranked[0].calibrator, scores };
+  return { chosen: ranked[0].calibrator, scores, failed };
 }

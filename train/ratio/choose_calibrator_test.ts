@@ -40,3 +40,12 @@ Deno.test("chooseCalibrator() picks isotonic when the true map is not a logistic
   assertEquals(choice.chosen.kind, "isotonic");
   assertOk(choice.scores.isotonic.check.ece < choice.scores.platt.check.ece);
 });
+
+Deno.test("chooseCalibrator() leaves out a Platt fit whose slope is not positive", () => {
+  // A logit that ranks fakes above reals: Platt would need a < 0.
+  const reversed = { real: miscalibrated(5, -1, 0).real, fake: miscalibrated(5, -1, 0).fake };
+  const choice = chooseCalibrator(reversed, miscalibrated(6, -1, 0));
+  assertEquals(Object.keys(choice.scores), ["identity", "isotonic"]);
+  assertEquals(Object.keys(choice.failed), ["platt"]);
+  assertOk(choice.failed.platt.includes("slope must be positive"));
+});

@@ -35,7 +35,8 @@ export interface RatioTrainConfig {
   checkSize: number;
   /**
    * Decay of an exponential moving average of the weights (Polyak averaging), used for the
-   * held-out checks and kept at the end; 0 keeps the raw weights. @default {0.999}
+   * held-out checks and kept at the end; 0 keeps the raw weights. Step s uses
+   * min(decay, (1 + s) / (10 + s)). @default {0.999}
    */
   emaDecay: number;
 }
@@ -141,7 +142,10 @@ export async function trainRatioEstimator(
       ) as tf.Scalar;
     });
     if (ema) {
-      tf.tidy(() => ema.forEach((e, i) => e.assign(e.mul(decay).add(vars[i].mul(1 - decay)))));
+      // Warm-up (as TF's ExponentialMovingAverage with num_updates): early on, the average
+      // forgets the random initial weights faster.
+      const d = Math.min(decay, (1 + s) / (10 + s));
+      tf.tidy(() => ema.forEach((e, i) => e.assign(e.mul(d).add(vars[i].mul(1 - d)))));
     }
     if ((s + 1) % config.evalEvery === 0 || s + 1 === steps) {
       const current = check();
