@@ -91,6 +91,28 @@ test("train-ratio CLI writes a servable candidate folder with calibrator and dia
   }
 });
 
+test("train-ratio --init base-d keeps training the shipped D and serves it capped", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await trainer([
+      "train-ratio",
+      ...["--model", "models/grid25", "--out", out, "--init", "base-d", "--steps", "20"],
+      ...["--calibration-samples", "2000", "--diagnose-samples", "2000"],
+    ]);
+    assertEquals(run.code, 0, run.stderr.slice(-3000));
+    const candidate = await readModelFolder(out);
+    const json = JSON.parse(
+      new TextDecoder().decode(candidate.files["tfjs/discriminator/model.json"]),
+    );
+    const layers = json.modelTopology.config.layers.map((l: Json) => l.class_name);
+    // The shipped D's four dense layers, then the cap (dense, ReLU, dense); no Fourier layer.
+    assertEquals(layers, ["Dense", "Dense", "Dense", "Dense", "Dense", "ReLU", "Dense"]);
+    assertOk(candidate.manifest.description!.includes("the same D trained longer"));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 test("train-ratio CLI answers a bad flag with one line naming it, exit code 2", async () => {
   const cases: [string[], string][] = [
     [["train-ratio", "--out", "/tmp/x"], "'--model' is required"],

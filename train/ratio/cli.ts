@@ -32,6 +32,7 @@ const FLAGS = {
   "calibration-samples": { type: "int", min: 100 },
   "diagnose-samples": { type: "int", min: 100 },
   backend: { type: "enum", values: ["wasm", "cpu"] },
+  init: { type: "enum", values: ["rff", "base-d"] },
 } as const;
 
 const CONFIG_KEYS: [keyof typeof FLAGS, keyof RatioRunConfig][] = [
@@ -53,6 +54,7 @@ const CONFIG_KEYS: [keyof typeof FLAGS, keyof RatioRunConfig][] = [
   ["calibration-samples", "calibrationSamples"],
   ["diagnose-samples", "diagnoseSamples"],
   ["backend", "backend"],
+  ["init", "init"],
 ];
 
 /** Runs the train-ratio command. */

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { openOnnxBackend } from "../../edge/backends/onnx_node.ts";
 import { openWasmBackend } from "../../edge/backends/tfjs_wasm.ts";
+import { loadLayersModelFromBytes } from "../../edge/backends/_tfjs_load.ts";
 import type { Backend } from "../../edge/backends/mod.ts";
 import { registerFourierFeatures } from "../../backends/fourier_features.ts";
 import type { Manifest } from "../../shared/manifest.ts";
@@ -50,6 +51,11 @@ export interface RatioRunConfig extends RatioModelConfig, RatioTrainConfig {
   seed: number;
   /** tfjs backend for training. @default {"wasm"} */
   backend: "wasm" | "cpu";
+  /**
+   * `rff`: a fresh random-Fourier-feature estimator; `base-d`: keep training the base model's
+   * own discriminator (KeepTraining(D) for longer, the baseline). @default {"rff"}
+   */
+  init: "rff" | "base-d";
   /** Reals and fakes, each, in the calibrator's fit set and in its check set. @default {32768} */
   calibrationSamples: number;
   /** G samples (and real points) of the diagnostics. @default {200000} */
@@ -79,6 +85,7 @@ export const DEFAULT_RATIO_RUN: RatioRunConfig = {
   ...DEFAULT_RATIO_TRAIN,
   seed: 1,
   backend: "wasm",
+  init: "rff",
   calibrationSamples: 32768,
   diagnoseSamples: 200_000,
   capPercentile: 99.9,
@@ -93,6 +100,22 @@ export interface RatioPipelineOptions {
   onProgress?: (p: Progress) => void;
   /** @default {console.log} */
   log?: (line: string) => void;
+}
+
+/** The base model's TF.js discriminator, to keep training it instead of a fresh estimator. */
+async function baseDiscriminator(files: Record<string, Uint8Array>): Promise<tf.Sequential> {
+  const names = {
+    modelJson: "tfjs/discriminator/model.json",
+    weights: "tfjs/discriminator/weights.bin",
+  };
+  const model = await loadLayersModelFromBytes(
+    { modelJson: files[names.modelJson], weights: files[names.weights] },
+    names,
+  );
+  if (!(model instanceof tf.Sequential)) {
+    throw new RangeError("Cannot keep training the base D as it is not a Sequential model");
+  }
+  return model;
 }
 
 /** Largest |onnx - wasm| logit on real and fake points (the wasm loader needs the layer). */
@@ -133,11 +156,16 @@ export async function buildRatioCandidate(
   let candidate: Backend | undefined, wasm: Backend | undefined;
   try {
     const shape = { latentDim, seed: config.seed };
-    const estimator = buildRatioEstimator(2, { ...config, name: "discriminator" });
+    const estimator = config.init === "base-d"
+      ? await baseDiscriminator(base.files)
+      : buildRatioEstimator(2, { ...config, name: "discriminator" });
     log(
-      `ratio estimator for ${base.manifest.id} on tfjs-${tfBackend}: ${config.frequencies} ` +
-        `frequencies (scale ${config.scale}), ${config.layers} x ${config.hidden}, up to ` +
-        `${config.steps} steps of ${config.batch} real + ${config.fakeBatch} fake` +
+      `ratio estimator for ${base.manifest.id} on tfjs-${tfBackend}: ` +
+        (config.init === "base-d"
+          ? "the base model's D (KeepTraining)"
+          : `${config.frequencies} frequencies (scale ${config.scale}), ${config.layers} x ` +
+            `${config.hidden}`) +
+        `, up to ${config.steps} steps of ${config.batch} real + ${config.fakeBatch} fake` +
         (config.emaDecay > 0 ? `, weight average ${config.emaDecay}` : ""),
     );
     const training = await trainRatioEstimator(
@@ -196,6 +224,9 @@ export async function buildRatioCandidate(
         `calibrator ${kind.padEnd(8)} on the check set: log loss ${s.check.logLoss.toFixed(4)}, ` +
           `Brier ${s.check.brier.toFixed(4)}, ECE ${s.check.ece.toFixed(4)}`,
       );
+    }
+    for (const [kind, reason] of Object.entries(calibration.failed)) {
+      log(`calibrator ${kind} left out: ${reason}`);
     }
     log(`chosen calibrator: ${JSON.stringify(calibration.chosen).slice(0, 200)}`);
 
@@ -256,10 +287,12 @@ export async function buildRatioCandidate(
     return await writeManifest(outDir, {
       ...draft,
       id: options.id ?? `${base.manifest.id}-ratio`,
-      description: `${base.manifest.description ?? base.manifest.id}; D replaced by a random ` +
-        `Fourier feature density-ratio estimator (${config.frequencies} x sin/cos, scale ` +
-        `${config.scale}, ${config.layers} x ${config.hidden} MLP` +
-        (cap ? `, logit capped at its G-sample percentile ${cap.percentile})` : ")"),
+      description: `${base.manifest.description ?? base.manifest.id}; D replaced by ` +
+        (config.init === "base-d"
+          ? "the same D trained longer with G frozen"
+          : `a random Fourier feature density-ratio estimator (${config.frequencies} x ` +
+            `sin/cos, scale ${config.scale}, ${config.layers} x ${config.hidden} MLP)`) +
+        (cap ? `, logit capped at its G-sample percentile ${cap.percentile}` : ""),
       drs,
       calibrator: calibration.chosen,
       files: { ...files, ...report },
@@ -271,6 +304,9 @@ export async function buildRatioCandidate(
         drs: evaluation.drs,
         diagnostics,
         calibration: calibration.scores,
+        ...(Object.keys(calibration.failed).length > 0
+          ? { calibrationFailed: calibration.failed }
+          : {}),
         parity: { onnxVsWasmMaxAbsLogit: onnxVsWasm, points: 4096 },
       },
       training: {
