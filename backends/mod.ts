@@ -59,6 +59,16 @@ export interface Backend {
   dispose(): Promise<void>;
 }
 
+/**
+ * A runtime's model pair that can also run D alone on given samples: what offline tools need
+ * (diagnostics on held-out real data, calibrators, parity on fixed inputs). Serving never does,
+ * so the serving interface ({@linkcode Backend}, the inference thread) has no such call.
+ */
+export interface ScoringBackend extends Backend {
+  /** D only: `// [n, ...sampleShape] (+ classes [n]) -> logits [n]`. */
+  discriminate(x: Float32Array, n: number, options?: RunOptions): Promise<Float32Array>;
+}
+
 /** Reads a model file by its manifest name (bytes already verified against the manifest). */
 export type ReadModelFile = (name: string) => Promise<Uint8Array>;
 

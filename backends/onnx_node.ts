@@ -7,7 +7,7 @@
 
 import * as ort from "onnxruntime-node";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { Backend, BackendInit, BackendOutput, RunOptions } from "./mod.ts";
+import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./mod.ts";
 import {
   checkClasses,
   checkCount,
@@ -106,12 +106,13 @@ async function openSessions(init: BackendInit, options: OnnxBackendOptions) {
 export async function openOnnxBackend(
   init: BackendInit,
   options: OnnxBackendOptions = {},
-): Promise<Backend> {
+): Promise<ScoringBackend> {
   const { g, d, sampler, sessions } = await openSessions(init, options);
   const latentDim = init.latentDim;
   let open = true;
 
   const { latent, sample, logit, label } = GRAPH_NAMES;
+  const sampleSize = init.sampleShape.reduce((a, b) => a * b, 1);
 
   /**
    * G's feeds after the open and count checks: `z` `// [n, latentDim]` and, for a
@@ -146,6 +147,18 @@ export async function openOnnxBackend(
     },
     async generate(z: Float32Array, n: number, options: RunOptions = {}): Promise<Float32Array> {
       return (await g.run(feedsOf(z, n, options)))[sample].data as Float32Array; // [n, ...]
+    },
+    async discriminate(x: Float32Array, n: number, options: RunOptions = {}) {
+      if (!open) throw new Error("Cannot run the model as the ONNX backend is disposed");
+      checkCount(x, { what: "x", n, per: sampleSize });
+      checkClasses(options.classes, { n, count: init.classes ?? 0 });
+      const feeds: Record<string, ort.Tensor> = {
+        [sample]: new ort.Tensor("float32", x, [n, ...init.sampleShape]),
+      };
+      if (options.classes) {
+        feeds[label] = new ort.Tensor("int64", BigInt64Array.from(options.classes, BigInt), [n]);
+      }
+      return (await d.run(feeds))[logit].data as Float32Array; // [n, 1] read as [n]
     },
     async dispose(): Promise<void> {
       if (!open) return;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Backend, BackendInit, BackendName } from "./mod.ts";
+import type { Backend, BackendInit, BackendName, ScoringBackend } from "./mod.ts";
 import type { OnnxBackendOptions } from "./onnx_node.ts";
 import type { WasmBackendOptions } from "./tfjs_wasm.ts";
 
@@ -24,12 +24,12 @@ export interface OpenBackendOptions {
 /** The runtimes `auto` tries, in priority order. */
 export const AUTO_PRIORITY: readonly BackendName[] = ["onnx", "wasm"];
 
-/** Opens the model pair on the named runtime. */
+/** Opens the model pair on the named runtime (in this thread: it can also score with D alone). */
 export async function openBackend(
   name: BackendName,
   init: BackendInit,
   options: OpenBackendOptions = {},
-): Promise<Backend> {
+): Promise<ScoringBackend> {
   switch (name) {
     case "onnx": {
       const { openOnnxBackend } = await import("./onnx_node.ts");

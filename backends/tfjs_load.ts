@@ -6,6 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { registerFourierFeatures } from "./fourier_features.ts";
 
 /** Names used in messages: the manifest names of the two files. */
 export interface TfjsFileNames {
@@ -71,5 +72,7 @@ export async function loadLayersModelFromBytes(
         `weights: got ${files.weights.byteLength}`,
     );
   }
+  // Custom layers the project's exports use (the ratio estimator's Fourier features).
+  registerFourierFeatures();
   return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { Backend, BackendInit, BackendOutput, RunOptions } from "./mod.ts";
+import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./mod.ts";
 import {
   checkClasses,
   checkCount,
@@ -86,7 +86,7 @@ async function loadRole(init: BackendInit, role: "generator" | "discriminator") 
 export async function openWasmBackend(
   init: BackendInit,
   options: WasmBackendOptions = {},
-): Promise<Backend> {
+): Promise<ScoringBackend> {
   await ensureWasmBackend(options);
   const g = await loadRole(init, "generator");
   let d: tf.LayersModel;
@@ -154,6 +154,19 @@ export async function openWasmBackend(
         }),
       ]);
       return x;
+    },
+    async discriminate(x: Float32Array, n: number, options: RunOptions = {}) {
+      if (!open) throw new Error("Cannot run the model as the WASM backend is disposed");
+      checkCount(x, { what: "x", n, per: init.sampleShape.reduce((a, b) => a * b, 1) });
+      checkClasses(options.classes, { n, count: init.classes ?? 0 });
+      const [logits] = await read([
+        tf.tidy(() => {
+          const xt = tf.tensor(x, [n, ...init.sampleShape]); // [n, ...sampleShape]
+          const y = options.classes && tf.tensor2d(options.classes, [n, 1], "int32");
+          return d.predict(y ? [xt, y] : xt) as tf.Tensor; // [n, 1]
+        }),
+      ]);
+      return logits;
     },
     dispose(): Promise<void> {
       if (open) {

@@ -61,6 +61,26 @@ export function gammaForAcceptance(target: number, fQuantiles: ArrayLike<number>
   return (lo + hi) / 2;
 }
 
+/**
+ * The percentile q (0..100) of `f0` (F with gamma = 0 over a burn-in) whose value is the gamma
+ * giving a `target` acceptance on that burn-in, so that `calibrateDrs(logits, { percentile: q })`
+ * sets gamma for the target. Solved by bisection on q.
+ */
+export function percentileForAcceptance(target: number, f0: ArrayLike<number>): number {
+  const gamma = gammaForAcceptance(target, f0);
+  const sorted = Float64Array.from(f0).sort();
+  if (sorted.length === 0) throw new RangeError("Cannot pick a percentile of no F values");
+  if (gamma <= sorted[0]) return 0;
+  if (gamma >= sorted[sorted.length - 1]) return 100;
+  let lo = 0, hi = 100;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (percentile(sorted, mid) < gamma) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Options for {@linkcode calibrateDrs}. */
 export interface CalibrateOptions {
   /** Percentile of F (0..100) used as gamma. @default {95} */

@@ -4,6 +4,7 @@ import {
   estimateLogM,
   expectedAcceptance,
   gammaForAcceptance,
+  percentileForAcceptance,
 } from "./calibration.ts";
 import { createDrsState, decideBatch } from "./drs.ts";
 import { drsSchema } from "./manifest.ts";
@@ -197,4 +198,23 @@ Deno.test("decideBatch() gamma trades acceptance for concentration: gamma > 0 ti
   assert.ok(vTight < vExact - 0.05, `gamma > 0: ${vTight} vs ${vExact}`);
   assertAlmostEquals(vExact, 0.25, 0.012);
   assert.ok(vLoose > vExact + 0.05 && vLoose < 0.6, `gamma < 0: ${vLoose}`);
+});
+
+Deno.test("percentileForAcceptance() gives the percentile whose gamma yields the target acceptance", () => {
+  const logits = burnIn(5000, 8);
+  const logM = estimateLogM(logits);
+  const f0 = Array.from(logits).filter(Number.isFinite).map((l) => naiveF(l, logM, 1e-6));
+  for (const target of [0.85, 0.5, 0.1]) {
+    const q = percentileForAcceptance(target, f0);
+    assert.ok(q > 0 && q < 100, `${q}`);
+    const c = calibrateDrs(logits, { percentile: q });
+    assertAlmostEquals(c.expectedAcceptance, target, 1e-6);
+    assertClose(c.gamma, gammaForAcceptance(target, f0), { rel: 1e-6, abs: 1e-9 });
+  }
+  // Higher acceptance needs a lower gamma, so a lower percentile.
+  assert.ok(percentileForAcceptance(0.9, f0) < percentileForAcceptance(0.5, f0));
+  assert.throws(() => percentileForAcceptance(1, f0), {
+    name: "RangeError",
+    message: /'acceptance' must be in \(0, 1\)/,
+  });
 });

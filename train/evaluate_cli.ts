@@ -58,6 +58,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
       await writeManifest(dir, {
         ...draft,
         metrics: {
+          ...draft.metrics, // other measurements (e.g. diagnostics) stay
           samples: evaluation.samples,
           seed: evaluation.seed,
           runtime: backend.name,

@@ -17,7 +17,7 @@ import { LATENT_STREAMS, latents, type RealSource } from "./source.ts";
 
 /** Progress of a phase, reported every `every` steps. */
 export interface Progress {
-  phase: "gan" | "d-only";
+  phase: "gan" | "d-only" | "ratio";
   step: number;
   total: number;
   stepsPerSecond: number;

@@ -1,9 +1,11 @@
 /**
- * The offline CLI: `train`, `evaluate` and `calibrate`.
+ * The offline CLI: `train`, `train-ratio`, `evaluate`, `diagnose` and `calibrate`.
  *
  *   deno task train --dataset grid25 --out models/grid25 [--steps N] [--seed S]
  *   deno task train --dataset mnist|fashion --arch cond-proj --out DIR --classifier DIR
  *   deno task evaluate --model models/grid25 [--samples N] [--write]
+ *   deno task diagnose --model models/grid25 [--samples N] [--json FILE]
+ *   deno task train-ratio --model models/grid25 --out .runs/grid25-ratio [--steps N]
  *   deno task calibrate --generator g.onnx --discriminator d.onnx --latent 64 --out models/id
  *
  * `train --out` and `calibrate --out` name a model folder and add a new version to it
@@ -92,7 +94,7 @@ async function trainCommand(args: string[]): Promise<void> {
   );
 }
 
-const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
+const USAGE = `usage: main.ts <train|train-ratio|ship|evaluate|diagnose|calibrate> [flags]
   train     --dataset grid25|ring8|mnist --out MODEL_DIR [--steps N] [--d-steps N] [--seed S] ...
             (adds a version: MODEL_DIR/<next>/, published when complete)
             (mnist: [--checkpoint DIR] resumes the GAN phase; needs DIR/classifier)
@@ -101,7 +103,10 @@ const USAGE = `usage: main.ts <train|evaluate|calibrate> [flags]
             (defaults: ${
   JSON.stringify({ steps: DEFAULT_CONFIG.steps, dSteps: DEFAULT_CONFIG.dSteps })
 })
+  train-ratio --model DIR --out DIR [--steps N] [--frequencies F] [--scale S] [--seed S] ...
   evaluate  --model DIR [--samples N] [--seed S] [--write]
+  diagnose  --model DIR [--samples N] [--seed S] [--calibrator FILE] [--json FILE] [--write]
+  ship      --run RUN_DIR --out MODEL_DIR --dataset mnist|fashion --classifier DIR [...]
   calibrate --generator G.onnx --discriminator D.onnx --latent N --out MODEL_DIR | --model DIR`;
 
 async function main(argv: string[]): Promise<number> {
@@ -121,6 +126,16 @@ async function main(argv: string[]): Promise<number> {
         await shipCommand(rest);
         return 0;
       }
+      case "train-ratio": {
+        const { trainRatioCommand } = await import("./ratio/cli.ts");
+        await trainRatioCommand(rest);
+        return 0;
+      }
+      case "diagnose": {
+        const { diagnoseCommand } = await import("./diagnose/cli.ts");
+        await diagnoseCommand(rest);
+        return 0;
+      }
       case "calibrate": {
         const { calibrateCli } = await import("./calibrate_cli.ts");
         return (await calibrateCli(rest)) ?? 0;
@@ -129,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(
           command === undefined
             ? USAGE
-            : `Cannot run '${command}' as it is not a command: expected train, evaluate, calibrate or ship`,
+            : `Cannot run '${command}' as it is not a command: expected train, train-ratio, ship, evaluate, diagnose or calibrate`,
         );
         return 2;
     }

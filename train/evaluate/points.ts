@@ -26,17 +26,28 @@ export interface PointMetricsOptions {
   coverShare?: number;
 }
 
-/** Metrics of `points` (`// [n, 2]`) against `mix`. */
-export function pointMetrics(
+/** Nearest mode of each point and whether it lies within the high-quality radius. */
+export interface PointLabels {
+  /** Index of the nearest mode: `// [n]`. */
+  classes: Int32Array;
+  /** 1 when within `stds` std of that mode (high quality), else 0: `// [n]`. */
+  good: Uint8Array;
+  /** Squared distance to the nearest mode: `// [n]`. */
+  squaredDistance: Float64Array;
+  /** Modes of the mixture. */
+  classCount: number;
+}
+
+/** Labels `points` (`// [n, 2]`) by nearest mode of `mix`; good = within `stds` std (default 4). */
+export function pointLabels(
   points: Float32Array,
   mix: Mixture,
-  options: PointMetricsOptions = {},
-): { metrics: PointMetrics; histogram: number[] } {
+  options: { stds?: number } = {},
+): PointLabels {
   const radius = (options.stds ?? 4) * mix.std;
-  const coverShare = options.coverShare ?? 0.05;
   const n = points.length / 2;
-  const histogram = new Array<number>(mix.means.length).fill(0);
-  let hq = 0, sq = 0;
+  const classes = new Int32Array(n), good = new Uint8Array(n);
+  const squaredDistance = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = points[2 * i], y = points[2 * i + 1];
     let best = Infinity, mode = -1;
@@ -44,10 +55,29 @@ export function pointMetrics(
       const d = (x - mix.means[k][0]) ** 2 + (y - mix.means[k][1]) ** 2;
       if (d < best) [best, mode] = [d, k];
     }
-    if (Math.sqrt(best) <= radius) {
+    classes[i] = mode;
+    squaredDistance[i] = best;
+    good[i] = Math.sqrt(best) <= radius ? 1 : 0;
+  }
+  return { classes, good, squaredDistance, classCount: mix.means.length };
+}
+
+/** Metrics of `points` (`// [n, 2]`) against `mix`. */
+export function pointMetrics(
+  points: Float32Array,
+  mix: Mixture,
+  options: PointMetricsOptions = {},
+): { metrics: PointMetrics; histogram: number[] } {
+  const coverShare = options.coverShare ?? 0.05;
+  const n = points.length / 2;
+  const labels = pointLabels(points, mix, { stds: options.stds });
+  const histogram = new Array<number>(mix.means.length).fill(0);
+  let hq = 0, sq = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels.good[i]) {
       hq++;
-      histogram[mode]++;
-      sq += best / 2;
+      histogram[labels.classes[i]]++;
+      sq += labels.squaredDistance[i] / 2;
     }
   }
   const modes = mix.means.length;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertAlmostEquals } from "../../testing/assert.ts";
 import { grid25, ring8, samplePoints } from "../data/gaussians.ts";
-import { pointMetrics } from "./points.ts";
+import { pointLabels, pointMetrics } from "./points.ts";
 
 Deno.test("pointMetrics() scores points on the modes as perfect", () => {
   const mix = grid25();
@@ -35,4 +35,16 @@ Deno.test("pointMetrics() gives real data about 99.99% high quality and all mode
     assertAlmostEquals(metrics.hqStd, mix.std, mix.std * 0.03);
     assertAlmostEquals(metrics.kl, 0, 0.01);
   }
+});
+
+Deno.test("pointLabels() gives each point its nearest mode and flags it good within 4 std", () => {
+  const mix = grid25(); // modes at (2i, 2j), std 0.05: radius 0.2
+  const points = new Float32Array([-4, -4, 0.19, 0, 0.21, 0, 1.1, 3.95]);
+  const labels = pointLabels(points, mix);
+  // Mode index k = 5 * (i + 2) + (j + 2) for the mode at (2i, 2j).
+  assert.deepEqual(Array.from(labels.classes), [0, 12, 12, 5 * 3 + 4]);
+  assert.deepEqual(Array.from(labels.good), [1, 1, 0, 0]);
+  assertAlmostEquals(labels.squaredDistance[3], 0.9 ** 2 + 0.05 ** 2, 1e-6);
+  assert.deepEqual(labels.classCount, 25);
+  assert.deepEqual(Array.from(pointLabels(points, mix, { stds: 5 }).good), [1, 1, 1, 0]);
 });

@@ -14,6 +14,7 @@ import {
 } from "./_onnx_activations.ts";
 import { addFloats, addInt64s, addNode, type GraphBuilder } from "./_onnx_graph.ts";
 import { addConv2d, addConv2dTranspose } from "./_onnx_conv.ts";
+import { addFourierFeatures } from "./_onnx_fourier.ts";
 import {
   addConcatenate,
   addDot,
@@ -48,6 +49,7 @@ export const SUPPORTED_LAYERS = [
   "Multiply",
   "Concatenate",
   "Dot",
+  "FourierFeatures",
 ] as const;
 
 function addDense(graph: GraphBuilder, step: LayerStep): FlowState {
@@ -181,6 +183,8 @@ export function convertLayer(graph: GraphBuilder, step: LayerStep): FlowState {
       return addConcatenate(graph, step);
     case "Dot":
       return addDot(graph, step);
+    case "FourierFeatures":
+      return addFourierFeatures(graph, step);
   }
   throw new TypeError(
     `Cannot export '${className}' layer '${layer.name}' as it is not supported: ` +
