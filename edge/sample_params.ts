@@ -162,3 +162,27 @@ export const SAMPLE_PARAM_PARSERS: Readonly<Record<SampleParam, z.ZodType<unknow
     }
     return out;
   })();
+
+type ValueOf<K extends SampleParam> = (typeof SAMPLE_PARAMS)[K]["value"];
+
+/** The query of a route as a zod object of values: parameters named `R` required. */
+export type SampleQueryShape<F extends SampleParam, R extends SampleParam> = {
+  [K in Exclude<SampleParam, F>]: K extends R ? ValueOf<K> : z.ZodOptional<ValueOf<K>>;
+};
+
+/**
+ * The query a route takes as a zod object of the parameters' values with their descriptions:
+ * what `/openapi.json` documents and the typed client (`hc`) sends for that route.
+ */
+export function sampleQuerySchema<F extends SampleParam = never, R extends SampleParam = never>(
+  options: { forbid?: readonly F[]; require?: readonly R[] } = {},
+): z.ZodObject<SampleQueryShape<F, R>> {
+  const required = new Set<string>(options.require ?? []);
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of sampleParamNames(options)) {
+    const spec: SampleParamSpec = SAMPLE_PARAMS[key];
+    const value = spec.value.meta({ description: spec.description });
+    shape[key] = required.has(key) ? value : value.optional();
+  }
+  return z.object(shape) as z.ZodObject<SampleQueryShape<F, R>>;
+}

@@ -5,11 +5,15 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { demoHtml, type DemoPair } from "../demo/page.ts";
 import { HttpError } from "../errors.ts";
+import { documented } from "../openapi/route.ts";
+import { errors, json } from "../openapi/responses.ts";
+import { demoUrlsSchema } from "../openapi/schemas.ts";
 import { MAX_N } from "../query.ts";
 import type { LoadedModel } from "../registry.ts";
 import { signedSampleUrl } from "../signed_url.ts";
@@ -19,8 +23,44 @@ import { findModel } from "./models.ts";
 export const DEMO_SEEDS = [1, 2, 3, 4, 5, 6] as const;
 
 const querySchema = z.object({
-  model: z.string().max(64).optional(),
-  acceptance: z.coerce.number().gt(0).lt(1).optional(),
+  model: z.string().max(64).optional().meta({
+    description: "Model id (default: the first image model)",
+  }),
+  acceptance: z.coerce.number().gt(0).lt(1).optional().meta({
+    description: "DRS acceptance target of the gallery",
+  }),
+});
+
+const DEMO_ERRORS = errors({
+  400: "`bad_query`",
+  404: "`model_not_found`",
+  503: "`no_models`, `model_unavailable`",
+});
+
+/** `GET /` and `GET /demo` (the same page). */
+function pageRoute<P extends "/" | "/demo">(path: P) {
+  return createRoute({
+    method: "get",
+    path,
+    tags: ["Demo"],
+    summary: path === "/" ? "The demo page" : "The demo page (also at `/`)",
+    description: "Raw vs DRS galleries of signed URLs, with an acceptance slider.",
+    request: { query: querySchema },
+    responses: {
+      200: { description: "HTML", content: { "text/html": { schema: z.string() } } },
+      ...DEMO_ERRORS,
+    },
+  });
+}
+
+const urlsRoute = createRoute({
+  method: "get",
+  path: "/demo/urls",
+  tags: ["Demo"],
+  summary: "The demo's signed URLs",
+  description: "The gallery's URLs, re-minted for a new acceptance target (the slider).",
+  request: { query: querySchema },
+  responses: { 200: json(demoUrlsSchema, "Raw and DRS URLs per seed"), ...DEMO_ERRORS },
 });
 
 function pickModel(deps: AppDeps, id: string | undefined): LoadedModel {
@@ -75,8 +115,8 @@ function parseQuery(url: URL) {
 }
 
 /** The demo routes. */
-export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function demoRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
   const page = async (url: URL) => {
     const q = parseQuery(url);
     const model = pickModel(deps, q.model);
@@ -85,23 +125,26 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
     const pairs = await mintPairs(deps, model, { origin: url.origin, acceptance });
     return { model, acceptance, expected, pairs };
   };
-  for (const path of ["/", "/demo"]) {
-    app.get(path, async (c) => {
-      c.set("route", path);
-      const { model, acceptance, expected, pairs } = await page(new URL(c.req.url));
-      return c.html(demoHtml({
+  const html = (path: "/" | "/demo") => async (c: Context<AppEnv>) => {
+    c.set("route", path);
+    const { model, acceptance, expected, pairs } = await page(new URL(c.req.url));
+    return c.html(
+      demoHtml({
         models: deps.registry.models().map((m) => m.id),
         model: model.id,
         acceptance,
         expectedAcceptance: expected,
         pairs,
-      }));
+      }),
+      200,
+    );
+  };
+  return app
+    .openapi(documented(app, pageRoute("/")), html("/"))
+    .openapi(documented(app, pageRoute("/demo")), html("/demo"))
+    .openapi(documented(app, urlsRoute), async (c) => {
+      c.set("route", "/demo/urls");
+      const { model, acceptance, pairs } = await page(new URL(c.req.url));
+      return c.json({ model: model.id, acceptance, pairs }, 200);
     });
-  }
-  app.get("/demo/urls", async (c) => {
-    c.set("route", "/demo/urls");
-    const { model, acceptance, pairs } = await page(new URL(c.req.url));
-    return c.json({ model: model.id, acceptance, pairs });
-  });
-  return app;
 }
