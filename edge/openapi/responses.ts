@@ -42,5 +42,14 @@ export function json<S extends z.ZodType>(
   return { description, content: { "application/json": { schema } } };
 }
 
-/** A PNG body. */
-export const PNG = { schema: z.string().meta({ format: "binary" }) } as const;
+/**
+ * Content of an answer that is JSON or, with `format=png` (or a `.png` signed path), a PNG. Both
+ * are documented; the type says JSON only, so the typed client's `res.json()` is the samples
+ * (a PNG is read with `res.blob()` or `res.arrayBuffer()`, whatever the type says).
+ */
+export function jsonOrPng<S extends z.ZodType>(schema: S): { "application/json": { schema: S } } {
+  const png = { schema: z.string().meta({ format: "binary" }) };
+  return { "application/json": { schema }, "image/png": png } as {
+    "application/json": { schema: S };
+  };
+}

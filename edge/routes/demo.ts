@@ -38,20 +38,18 @@ const DEMO_ERRORS = errors({
 });
 
 /** `GET /` and `GET /demo` (the same page). */
-function pageRoute<P extends "/" | "/demo">(path: P) {
-  return createRoute({
-    method: "get",
-    path,
-    tags: ["Demo"],
-    summary: path === "/" ? "The demo page" : "The demo page (also at `/`)",
-    description: "Raw vs DRS galleries of signed URLs, with an acceptance slider.",
-    request: { query: querySchema },
-    responses: {
-      200: { description: "HTML", content: { "text/html": { schema: z.string() } } },
-      ...DEMO_ERRORS,
-    },
-  });
-}
+const page = {
+  method: "get" as const,
+  tags: ["Demo"],
+  description: "Raw vs DRS galleries of signed URLs, with an acceptance slider.",
+  request: { query: querySchema },
+  responses: {
+    200: { description: "HTML", content: { "text/html": { schema: z.string() } } },
+    ...DEMO_ERRORS,
+  },
+};
+const rootRoute = createRoute({ ...page, path: "/", summary: "The demo page" });
+const demoRoute = createRoute({ ...page, path: "/demo", summary: "The demo page (also at `/`)" });
 
 const urlsRoute = createRoute({
   method: "get",
@@ -125,7 +123,7 @@ export function demoRoutes(deps: AppDeps) {
     const pairs = await mintPairs(deps, model, { origin: url.origin, acceptance });
     return { model, acceptance, expected, pairs };
   };
-  const html = (path: "/" | "/demo") => async (c: Context<AppEnv>) => {
+  const html = async (c: Context<AppEnv>, path: "/" | "/demo") => {
     c.set("route", path);
     const { model, acceptance, expected, pairs } = await page(new URL(c.req.url));
     return c.html(
@@ -140,8 +138,8 @@ export function demoRoutes(deps: AppDeps) {
     );
   };
   return app
-    .openapi(documented(app, pageRoute("/")), html("/"))
-    .openapi(documented(app, pageRoute("/demo")), html("/demo"))
+    .openapi(documented(app, rootRoute), (c) => html(c, "/"))
+    .openapi(documented(app, demoRoute), (c) => html(c, "/demo"))
     .openapi(documented(app, urlsRoute), async (c) => {
       c.set("route", "/demo/urls");
       const { model, acceptance, pairs } = await page(new URL(c.req.url));

@@ -11,7 +11,7 @@ import { randomSeed } from "../../shared/rng.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { documented } from "../openapi/route.ts";
 import { headers } from "../openapi/headers.ts";
-import { errors, PNG } from "../openapi/responses.ts";
+import { errors, jsonOrPng } from "../openapi/responses.ts";
 import { samplesSchema } from "../openapi/schemas.ts";
 import { parseSampleQuery } from "../query.ts";
 import { sampleQuerySchema } from "../sample_params.ts";
@@ -45,7 +45,7 @@ const SAMPLE_ANSWERS = {
       "X-DRS-Model-Version",
       "Server-Timing",
     ]),
-    content: { "application/json": { schema: samplesSchema }, "image/png": PNG },
+    content: jsonOrPng(samplesSchema),
   },
   304: {
     description: "Not modified: a seeded request whose `If-None-Match` matches its ETag",

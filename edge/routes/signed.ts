@@ -13,7 +13,7 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { documented } from "../openapi/route.ts";
 import { headers } from "../openapi/headers.ts";
-import { errors, PNG } from "../openapi/responses.ts";
+import { errors, jsonOrPng } from "../openapi/responses.ts";
 import { samplesSchema } from "../openapi/schemas.ts";
 import { parseSampleQuery } from "../query.ts";
 import { sampleQuerySchema } from "../sample_params.ts";
@@ -73,7 +73,7 @@ const signedRoute = createRoute({
         "Cross-Origin-Resource-Policy",
         "Timing-Allow-Origin",
       ]),
-      content: { "image/png": PNG, "application/json": { schema: samplesSchema } },
+      content: jsonOrPng(samplesSchema),
     },
     304: {
       description: "Not modified (`If-None-Match`)",
