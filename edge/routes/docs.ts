@@ -76,6 +76,7 @@ const page = Scalar<AppEnv>({
   mcp: { disabled: true },
   hideClientButton: false,
   defaultOpenFirstTag: true,
+  modelsSectionLabel: "Schemas",
 });
 
 function cached(
