@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { SigningKey } from "../shared/signing.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { notFound, onError } from "./errors.ts";
@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Registry, ReloadReport } from "./registry.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { demoRoutes } from "./routes/demo.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { modelRoutes } from "./routes/models.ts";
@@ -43,8 +44,12 @@ export interface AppOptions {
   nowSeconds?: () => number;
 }
 
-/** Builds the app: health, models, samples, signed samples, signing, reload and metrics. */
-export function createApp(options: AppOptions): Hono<AppEnv> {
+/**
+ * Builds the app: health, models, samples, signed samples, signing, reload, metrics, the demo,
+ * and its OpenAPI document and reference page. The type of the result is the typed client's
+ * ({@linkcode AppType}).
+ */
+export function createApp(options: AppOptions) {
   if (options.keys.length === 0) {
     throw new RangeError("Cannot create the app as 'keys' must hold at least one signing key");
   }
@@ -59,7 +64,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     reload: options.reload ?? (() => options.registry.load()),
     nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)),
   };
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
   app.use(async (c, next) => {
     const start = performance.now();
     c.set("route", "unmatched");
@@ -67,15 +72,23 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     deps.metrics.request(c.get("route"), c.res.status, (performance.now() - start) / 1000);
   });
   app.use(securityHeaders());
-  app.route("/", healthRoutes(deps));
-  app.route("/", modelRoutes(deps));
-  app.route("/", sampleRoutes(deps));
-  app.route("/", signedRoutes(deps));
-  app.route("/", signRoutes(deps));
-  app.route("/", adminRoutes(deps));
-  app.route("/", metricsRoutes(deps));
-  app.route("/", demoRoutes(deps));
   app.onError(onError);
   app.notFound(notFound);
-  return app;
+  const routed = app
+    .route("/", healthRoutes(deps))
+    .route("/", modelRoutes(deps))
+    .route("/", sampleRoutes(deps))
+    .route("/", signedRoutes(deps))
+    .route("/", signRoutes(deps))
+    .route("/", adminRoutes(deps))
+    .route("/", metricsRoutes(deps))
+    .route("/", demoRoutes(deps))
+    .route("/", docsRoutes(() => app));
+  return routed;
 }
+
+/**
+ * The app's type, for Hono's typed client:
+ * `hc<AppType>("https://samples.example").v1.models[":id"].samples.$get(...)`.
+ */
+export type AppType = ReturnType<typeof createApp>;

@@ -6,22 +6,23 @@
  * @module
  */
 
-import { z } from "zod";
 import {
   type Manifest,
   SAMPLER_NAMES,
   samplerDefaults,
   type SamplerName,
 } from "../shared/manifest.ts";
-import { MAX_K } from "../shared/mh.ts";
-import { MAX_PSI } from "../shared/truncation.ts";
 import type { SamplerSpec } from "../sampling/mod.ts";
 import { HttpError } from "./errors.ts";
+import {
+  SAMPLE_PARAM_PARSERS,
+  SAMPLE_PARAMS,
+  type SampleParam,
+  sampleParamNames,
+  type SampleParamsOptions,
+} from "./sample_params.ts";
 
-/** Largest `n` per request. */
-export const MAX_N = 256;
-
-const SAMPLERS = SAMPLER_NAMES;
+export { MAX_N, type SampleParam } from "./sample_params.ts";
 
 /** A validated sample query (`seed` absent means "pick one at random"). */
 export interface SampleQuery {
@@ -45,53 +46,14 @@ export interface SampleQuery {
   v?: number;
 }
 
-const digits = (max: number) =>
-  z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().max(max));
-const decimal = z.string().regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/).transform(Number)
-  .pipe(z.number().refine(Number.isFinite));
+/** Options for {@linkcode parseSampleQuery}: which parameters the route takes. */
+export type ParseQueryOptions = SampleParamsOptions;
 
-const fields = {
-  n: { schema: digits(MAX_N).pipe(z.number().min(1)), expected: `an integer in 1..${MAX_N}` },
-  seed: { schema: digits(0xffffffff), expected: "a uint32 (an integer in 0..4294967295)" },
-  format: { schema: z.enum(["json", "png"]), expected: "'json' or 'png'" },
-  drs: { schema: z.enum(["true", "false"]), expected: "'true' or 'false'" },
-  sampler: { schema: z.enum(SAMPLERS), expected: `one of ${SAMPLERS.join(", ")}` },
-  k: {
-    schema: digits(MAX_K).pipe(z.number().min(2)),
-    expected: `an integer in 2..${MAX_K} (proposals per sample)`,
-  },
-  psi: {
-    schema: decimal.pipe(z.number().gt(0).max(MAX_PSI)),
-    expected: `a number in (0, ${MAX_PSI}]`,
-  },
-  gamma: { schema: decimal, expected: "a finite number" },
-  acceptance: {
-    schema: decimal.pipe(z.number().gt(0).lt(1)),
-    expected: "a number strictly between 0 and 1",
-  },
-  scale: { schema: digits(8).pipe(z.number().min(1)), expected: "an integer in 1..8" },
-  class: {
-    schema: z.string().min(1).max(64).regex(/^\P{Cc}+$/u),
-    expected: "a class index or label (see GET /v1/models/:id)",
-  },
-  v: {
-    schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
-    expected: "a model version (an integer in 1..999999999, no leading zeros)",
-  },
-} as const;
-
-/** Names of the accepted parameters. */
-export type SampleParam = keyof typeof fields;
-
-/** Options for {@linkcode parseSampleQuery}. */
-export interface ParseQueryOptions {
-  /** Parameters that are not allowed here (e.g. `format` on a signed `.png` path). @default {[]} */
-  forbid?: readonly SampleParam[];
-  /** Parameters that must be present (e.g. `seed` on signed URLs). @default {[]} */
-  require?: readonly SampleParam[];
-  /** Parameters skipped entirely (the signature's `exp`, `kid`, `sig`). @default {[]} */
-  ignore?: readonly string[];
-}
+/** Parameters that tune one sampler, with the sampler (refused with any other one), by sampler. */
+const OWNED = (Object.keys(SAMPLE_PARAMS) as SampleParam[]).flatMap((key) => {
+  const needs: SamplerName | undefined = SAMPLE_PARAMS[key].sampler;
+  return needs ? [[key, needs] as const] : [];
+}).sort((a, b) => SAMPLER_NAMES.indexOf(a[1]) - SAMPLER_NAMES.indexOf(b[1]));
 
 function bad(param: string, message: string, expected?: string): HttpError {
   return new HttpError(400, "invalid_parameter", message, {
@@ -104,9 +66,8 @@ export function parseSampleQuery(
   params: URLSearchParams,
   options: ParseQueryOptions = {},
 ): SampleQuery {
-  const forbid = new Set<string>(options.forbid ?? []);
   const ignore = new Set(options.ignore ?? []);
-  const allowed = Object.keys(fields).filter((k) => !forbid.has(k));
+  const allowed: string[] = sampleParamNames(options);
   const raw = new Map<string, string>();
   for (const [key, value] of params) {
     if (ignore.has(key)) continue;
@@ -124,19 +85,19 @@ export function parseSampleQuery(
   }
   for (const key of options.require ?? []) {
     if (!raw.has(key)) {
-      throw bad(key, `Cannot sample as '${key}' is required here`, fields[key].expected);
+      throw bad(key, `Cannot sample as '${key}' is required here`, SAMPLE_PARAMS[key].expected);
     }
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of raw) {
-    const field = fields[key as SampleParam];
-    const result = field.schema.safeParse(value);
+    const result = SAMPLE_PARAM_PARSERS[key as SampleParam].safeParse(value);
     if (!result.success) {
+      const { expected } = SAMPLE_PARAMS[key as SampleParam];
       const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
       throw bad(
         key,
-        `Cannot sample as '${key}' must be ${field.expected}: current value is '${shown}'`,
-        field.expected,
+        `Cannot sample as '${key}' must be ${expected}: current value is '${shown}'`,
+        expected,
       );
     }
     out[key] = result.data;
@@ -144,7 +105,7 @@ export function parseSampleQuery(
   if (out.gamma !== undefined && out.acceptance !== undefined) {
     throw bad("gamma", "Cannot sample as 'gamma' and 'acceptance' are exclusive: give one");
   }
-  const drs = out.drs !== "false";
+  const drs = out.drs !== false;
   const sampler = out.sampler as SamplerName | undefined;
   if (!drs && sampler !== undefined && sampler !== "raw") {
     throw bad(
@@ -154,13 +115,7 @@ export function parseSampleQuery(
   }
   const chosen = drs ? sampler : "raw";
   // A parameter of another sampler would be silently ignored: refused instead.
-  const owner: Record<string, SamplerName> = {
-    gamma: "drs",
-    acceptance: "drs",
-    k: "mh",
-    psi: "truncation",
-  };
-  for (const [key, needs] of Object.entries(owner)) {
+  for (const [key, needs] of OWNED) {
     if (out[key] === undefined) continue;
     if (chosen === undefined) continue; // the model's default sampler decides (resolveSampler)
     if (chosen !== needs) {
@@ -194,14 +149,8 @@ export function resolveSampler(
 ): SamplerSpec {
   const filled = samplerDefaults(defaults);
   const name = q.drs ? q.sampler ?? filled.default : "raw";
-  const owners: [string, unknown, SamplerName][] = [
-    ["gamma", q.gamma, "drs"],
-    ["acceptance", q.acceptance, "drs"],
-    ["k", q.k, "mh"],
-    ["psi", q.psi, "truncation"],
-  ];
-  for (const [key, value, needs] of owners) {
-    if (value !== undefined && name !== needs) {
+  for (const [key, needs] of OWNED) {
+    if (q[key as keyof SampleQuery] !== undefined && name !== needs) {
       throw bad(
         key,
         `Cannot sample as '${key}' has no effect with this model's default sampler '${name}': ` +

@@ -46,6 +46,9 @@ const ROOT = new URL("../", import.meta.url);
 /** The binary the Deno server loads too (SIMD, no threads), so results match bit for bit. */
 const WASM_FILE = "tfjs-backend-wasm-simd.wasm";
 const WASM_SOURCE = new URL(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${WASM_FILE}`, ROOT);
+/** The API reference page's script (`#scalar/standalone.js` in deno.json), a Data module. */
+const DOCS_SCRIPT = "docs/scalar-standalone.js.bin";
+const DOCS_ALIAS = "#scalar/standalone.js";
 
 /** What the Worker imports as `@tensorflow/tfjs`: core (with chained ops) and layers. */
 const TFJS_SERVING = [
@@ -144,6 +147,8 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
     }
   }
   await Deno.copyFile(WASM_SOURCE, `${out}/${WASM_FILE}`);
+  await Deno.mkdir(`${out}/docs`, { recursive: true });
+  await Deno.copyFile(await docsScriptSource(), `${out}/${DOCS_SCRIPT}`);
   try {
     await esbuild.build({
       stdin: { contents: entrySource(data), resolveDir: ROOT.pathname, loader: "js" },
@@ -166,6 +171,21 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
           );
           build.onResolve({ filter: /^\.\/(models\/|tfjs-backend-wasm)/ }, (args) => {
             return args.importer === "<stdin>" ? { path: args.path, external: true } : undefined;
+          });
+          // The reference page's script: Deno imports it as bytes; the Worker as a Data module
+          // (an ArrayBuffer, not parsed as part of worker.js).
+          build.onResolve({ filter: /^#scalar\/standalone\.js$/ }, () => ({
+            path: DOCS_ALIAS,
+            namespace: "docs-script",
+          }));
+          build.onLoad({ filter: /.*/, namespace: "docs-script" }, () => ({
+            contents: `export { default } from ${JSON.stringify(`./${DOCS_SCRIPT}`)};`,
+            loader: "js",
+          }));
+          build.onResolve({ filter: /^\.\/docs\// }, (args) => {
+            return args.namespace === "docs-script"
+              ? { path: args.path, external: true }
+              : undefined;
           });
           // `@tensorflow/tfjs` also bundles the WebGL and CPU backends, converter and data:
           // serving needs core and layers only (about half the script and its start-up).
@@ -194,11 +214,14 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   } finally {
     await esbuild.stop();
   }
-  await Deno.writeTextFile(`${out}/worker.capnp`, workerdConfig({ wasm: [WASM_FILE], data }));
+  await Deno.writeTextFile(
+    `${out}/worker.capnp`,
+    workerdConfig({ wasm: [WASM_FILE], data: [...data, DOCS_SCRIPT] }),
+  );
   await Deno.writeTextFile(`${out}/wrangler.toml`, wranglerConfig());
   const script = await Deno.readFile(`${out}/worker.js`);
   const total = { raw: 0, gzip: 0 };
-  for (const path of ["worker.js", WASM_FILE, ...data]) {
+  for (const path of ["worker.js", WASM_FILE, DOCS_SCRIPT, ...data]) {
     const bytes = await Deno.readFile(`${out}/${path}`);
     total.raw += bytes.byteLength;
     total.gzip += await gzipSize(bytes);
@@ -209,6 +232,12 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
     script: { raw: script.byteLength, gzip: await gzipSize(script) },
     total,
   };
+}
+
+/** The file `#scalar/standalone.js` names in deno.json (in node_modules). */
+async function docsScriptSource(): Promise<URL> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  return new URL(config.imports[DOCS_ALIAS], ROOT);
 }
 
 function flags(args: string[]): BuildWorkerOptions {

@@ -3,7 +3,8 @@
  * playwright-core) opens a page served from a different origin that embeds signed `<img>`
  * URLs of the real server (MNIST grids, raw and DRS, and single 28 x 28 images upscaled).
  * Every image must load with a non-zero natural size and a tampered URL must fail. Also opens
- * the server's own demo page. Screenshots go to tests/artifacts/ (gitignored).
+ * the server's own demo page, and its API reference page (`/docs`) with every other origin cut
+ * off. Screenshots go to tests/artifacts/ (gitignored).
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -130,6 +131,42 @@ Deno.test({
         { timeout: 60_000 },
       );
       await page.screenshot({ path: `${ARTIFACTS}browser_demo.png`, fullPage: true });
+
+      // The API reference page, offline: every request to another origin is refused (and
+      // recorded); the page must render the sample route from this server's files alone.
+      const docs = await browser.newPage();
+      await docs.setViewportSize({ width: 1280, height: 900 });
+      const elsewhere: string[] = [];
+      await docs.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith(`${server.origin}/`) || /^(data|blob):/.test(url)) {
+          return route.continue();
+        }
+        elsewhere.push(url);
+        return route.abort("internetdisconnected");
+      });
+      await docs.goto(`${server.origin}/docs`);
+      await docs.waitForFunction(
+        "document.body.innerText.includes('Draw samples') && " +
+          "document.body.innerText.includes('/v1/models/{id}/samples')",
+        null,
+        { timeout: 60_000 },
+      );
+      // The sample route with its parameters, as the document describes them (the first tag,
+      // Samples, is open).
+      await docs.waitForFunction(
+        "document.body.innerText.includes('Target DRS acceptance rate')",
+        null,
+        { timeout: 30_000 },
+      );
+      const text = await docs.evaluate<string>("document.body.innerText");
+      for (const param of ["seed", "acceptance", "sampler", "class", "psi"]) {
+        assert.match(text, new RegExp(`\\b${param}\\b`), `the page lists '${param}'`);
+      }
+      await docs.getByRole("heading", { name: "Draw samples", exact: true }).first()
+        .scrollIntoViewIfNeeded();
+      await docs.screenshot({ path: `${ARTIFACTS}browser_docs.png` });
+      assert.deepEqual(elsewhere, [], "the reference page asks nothing of another origin");
     } catch (error) {
       await server.stop();
       console.error(server.log());

@@ -52,6 +52,27 @@ async function servedVersions(origin: string, bodies: ContractBodies, versions: 
   }
 }
 
+/** The document, the reference page and its script (the bytes of the npm package's bundle). */
+async function referencePage(origin: string): Promise<void> {
+  const doc = await (await fetch(`${origin}/openapi.json`)).json();
+  assert.equal(doc.openapi, "3.1.0");
+  assert.ok(doc.paths["/v1/models/{id}/samples"]);
+  const page = await fetch(`${origin}/docs`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<script src="\/docs\/scalar\.js">/);
+  const script = await fetch(`${origin}/docs/scalar.js`);
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get("content-type")!, /^text\/javascript/);
+  const bytes = new Uint8Array(await script.arrayBuffer());
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const source = new URL(`../${config.imports["#scalar/standalone.js"]}`, import.meta.url);
+  const expected = await Deno.readFile(source);
+  assert.ok(
+    bytes.length === expected.length && bytes.every((b, i) => b === expected[i]),
+    "the script is the package's standalone bundle",
+  );
+}
+
 const shipped = await shippedModels();
 
 for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
@@ -101,6 +122,11 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
             signed,
           });
           await servedVersions(workerd.origin, fromWorkerd, versions);
+        });
+        await t.step({
+          name: "createWorker() serves /openapi.json, /docs and its script from the bundle",
+          ignore: i > 0, // The same bundle code for every model.
+          fn: () => referencePage(workerd.origin),
         });
         assert.doesNotMatch(workerd.log(), new RegExp(SECRET), "the secret is never logged");
       } finally {

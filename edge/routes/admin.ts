@@ -7,14 +7,33 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { requireAdmin } from "../admin_auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
+import { documented } from "../openapi/route.ts";
+import { ADMIN_ERRORS, BEARER } from "../openapi/security.ts";
+import { json } from "../openapi/responses.ts";
+import { reloadSchema } from "../openapi/schemas.ts";
+
+const reloadRoute = createRoute({
+  method: "post",
+  path: "/v1/admin/reload",
+  tags: ["Operations"],
+  summary: "Reload the models",
+  description: "One reload pass, as on `SIGHUP`: new and changed versions load (hashes " +
+    "verified) while the current ones serve, and swap in when ready. Off without " +
+    "`DRS_ADMIN_TOKEN`.",
+  security: BEARER,
+  responses: {
+    200: json(reloadSchema, "What changed, and where every model's versions stand"),
+    ...ADMIN_ERRORS,
+  },
+});
 
 /** The admin routes. */
-export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.post("/v1/admin/reload", async (c) => {
+export function adminRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app.openapi(documented(app, reloadRoute), async (c) => {
     c.set("route", "/v1/admin/reload");
     await requireAdmin(deps, c.req.header("authorization"), {
       action: "reload",
@@ -23,8 +42,7 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     const report = await deps.reload();
     return c.json({
       ...report,
-      models: deps.registry.ids().map((id) => ({ id, versions: deps.registry.versions(id) })),
-    });
+      models: deps.registry.ids().map((id) => ({ id, versions: deps.registry.versions(id) ?? [] })),
+    }, 200);
   });
-  return app;
 }

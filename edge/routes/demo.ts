@@ -6,11 +6,15 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { demoHtml, type DemoPair } from "../demo/page.ts";
 import { HttpError } from "../errors.ts";
+import { documented } from "../openapi/route.ts";
+import { errors, json } from "../openapi/responses.ts";
+import { demoUrlsSchema } from "../openapi/schemas.ts";
 import { MAX_N, resolveClass } from "../query.ts";
 import { samplerDefaults } from "../../shared/manifest.ts";
 import { MAX_K } from "../../shared/mh.ts";
@@ -23,13 +27,24 @@ import { findModel } from "./models.ts";
 export const DEMO_SEEDS = [1, 2, 3, 4, 5, 6] as const;
 
 const querySchema = z.object({
-  model: z.string().max(64).optional(),
-  acceptance: z.coerce.number().gt(0).lt(1).optional(),
-  /** A class index or label, or `any` (classes drawn per proposal). */
-  class: z.string().min(1).max(64).optional(),
-  sampler: z.enum(["drs", "mh", "truncation"]).optional(),
-  k: z.coerce.number().int().min(2).max(MAX_K).optional(),
-  psi: z.coerce.number().gt(0).max(MAX_PSI).optional(),
+  model: z.string().max(64).optional().meta({
+    description: "Model id (default: the first image model)",
+  }),
+  acceptance: z.coerce.number().gt(0).lt(1).optional().meta({
+    description: "DRS acceptance target of the gallery",
+  }),
+  class: z.string().min(1).max(64).optional().meta({
+    description: "A class index or label of a class-conditional model, or `any`",
+  }),
+  sampler: z.enum(["drs", "mh", "truncation"]).optional().meta({
+    description: "The filtered column's sampler (default `drs`)",
+  }),
+  k: z.coerce.number().int().min(2).max(MAX_K).optional().meta({
+    description: "MH chain length (with `sampler=mh`)",
+  }),
+  psi: z.coerce.number().gt(0).max(MAX_PSI).optional().meta({
+    description: "Truncation threshold (with `sampler=truncation`)",
+  }),
 });
 
 /** The filtered column's settings (the left column is always raw G). */
@@ -41,6 +56,37 @@ export interface DemoSettings {
   k: number;
   psi: number;
 }
+
+const DEMO_ERRORS = errors({
+  400: "`bad_query`",
+  404: "`model_not_found`",
+  503: "`no_models`, `model_unavailable`",
+});
+
+/** `GET /` and `GET /demo` (the same page). */
+const page = {
+  method: "get" as const,
+  tags: ["Demo"],
+  description: "Raw G vs a filtered sampler (DRS, MH-GAN or truncation) as galleries of signed " +
+    "URLs, with a class picker for class-conditional models.",
+  request: { query: querySchema },
+  responses: {
+    200: { description: "HTML", content: { "text/html": { schema: z.string() } } },
+    ...DEMO_ERRORS,
+  },
+};
+const rootRoute = createRoute({ ...page, path: "/", summary: "The demo page" });
+const demoRoute = createRoute({ ...page, path: "/demo", summary: "The demo page (also at `/`)" });
+
+const urlsRoute = createRoute({
+  method: "get",
+  path: "/demo/urls",
+  tags: ["Demo"],
+  summary: "The demo's signed URLs",
+  description: "The gallery's URLs, re-minted for new settings (class, sampler, acceptance).",
+  request: { query: querySchema },
+  responses: { 200: json(demoUrlsSchema, "Raw and DRS URLs per seed"), ...DEMO_ERRORS },
+});
 
 function pickModel(deps: AppDeps, id: string | undefined): LoadedModel {
   if (id !== undefined) return findModel(deps, id);
@@ -100,8 +146,8 @@ function parseQuery(url: URL) {
 }
 
 /** The demo routes. */
-export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function demoRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
   const page = async (url: URL) => {
     const q = parseQuery(url);
     const model = pickModel(deps, q.model);
@@ -119,24 +165,27 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
     const pairs = await mintPairs(deps, model, { origin: url.origin, ...settings });
     return { model, settings, expected, pairs };
   };
-  for (const path of ["/", "/demo"]) {
-    app.get(path, async (c) => {
-      c.set("route", path);
-      const { model, settings, expected, pairs } = await page(new URL(c.req.url));
-      return c.html(demoHtml({
+  const html = async (c: Context<AppEnv>, path: "/" | "/demo") => {
+    c.set("route", path);
+    const { model, settings, expected, pairs } = await page(new URL(c.req.url));
+    return c.html(
+      demoHtml({
         models: deps.registry.models().map((m) => m.id),
         model: model.id,
         classes: model.manifest.classes ?? [],
         ...settings,
         expectedAcceptance: expected,
         pairs,
-      }));
+      }),
+      200,
+    );
+  };
+  return app
+    .openapi(documented(app, rootRoute), (c) => html(c, "/"))
+    .openapi(documented(app, demoRoute), (c) => html(c, "/demo"))
+    .openapi(documented(app, urlsRoute), async (c) => {
+      c.set("route", "/demo/urls");
+      const { model, settings, pairs } = await page(new URL(c.req.url));
+      return c.json({ model: model.id, ...settings, pairs }, 200);
     });
-  }
-  app.get("/demo/urls", async (c) => {
-    c.set("route", "/demo/urls");
-    const { model, settings, pairs } = await page(new URL(c.req.url));
-    return c.json({ model: model.id, ...settings, pairs });
-  });
-  return app;
 }

@@ -1,8 +1,10 @@
 /** `GET /metrics` in the Prometheus text format. @module */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import type { LabelledGauge } from "../metrics.ts";
+import { documented } from "../openapi/route.ts";
 
 /** `drs_model_version_info`: one sample per known version, labelled with its state. */
 export function versionInfo(deps: AppDeps): LabelledGauge {
@@ -29,10 +31,25 @@ export function versionInfo(deps: AppDeps): LabelledGauge {
   };
 }
 
+const metricsRoute = createRoute({
+  method: "get",
+  path: "/metrics",
+  tags: ["Operations"],
+  summary: "Prometheus metrics",
+  description: "Requests by route and status, latency, proposals, acceptances, logM raises, " +
+    "budget exhaustions, backend errors per model version, and the sampler queue.",
+  responses: {
+    200: {
+      description: "The Prometheus text format (0.0.4)",
+      content: { "text/plain": { schema: z.string() } },
+    },
+  },
+});
+
 /** The metrics route (gauges for the queue and the models are read at scrape time). */
-export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get("/metrics", (c) => {
+export function metricsRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app.openapi(documented(app, metricsRoute), (c) => {
     c.set("route", "/metrics");
     const versions = versionInfo(deps);
     const body = deps.metrics.render({
@@ -43,7 +60,6 @@ export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
       drs_sampler_active: deps.limiter.active,
       drs_sampler_queued: deps.limiter.queued,
     }, [versions]);
-    return c.body(body, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    return c.text(body, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
-  return app;
 }

@@ -4,11 +4,17 @@
  * or PNG. @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { z } from "zod";
 import { randomSeed } from "../../shared/rng.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
+import { documented } from "../openapi/route.ts";
+import { headers } from "../openapi/headers.ts";
+import { errors, jsonOrPng } from "../openapi/responses.ts";
+import { samplesSchema } from "../openapi/schemas.ts";
 import { parseSampleQuery } from "../query.ts";
+import { sampleQuerySchema } from "../sample_params.ts";
 import {
   etagMatches,
   sampleBody,
@@ -18,12 +24,82 @@ import {
 } from "../sample_response.ts";
 import { leaseVersion, versionHeaders, versionParam } from "../versions/http.ts";
 
+/** Path parameters: the model id, and the version where the path names one. */
+export const MODEL_ID = z.string().meta({
+  description: "Model id, e.g. `grid25`",
+  example: "grid25",
+});
+export const VERSION = z.number().int().min(1).meta({ description: "Model version", example: 1 });
+
+/** The parameters of the plain sample routes (`v` is signed URLs'; the path names a version). */
+const QUERY = { forbid: ["v"] } as const;
+
+const SAMPLE_ANSWERS = {
+  200: {
+    description: "Samples as JSON (`format=json`, the default) or a PNG (`format=png`)",
+    headers: headers([
+      "ETag",
+      "Cache-Control",
+      "X-DRS-Seed",
+      "X-DRS-Batches",
+      "X-DRS-Model-Version",
+      "Server-Timing",
+    ]),
+    content: jsonOrPng(samplesSchema),
+  },
+  304: {
+    description: "Not modified: a seeded request whose `If-None-Match` matches its ETag",
+    headers: headers(["ETag", "Cache-Control", "X-DRS-Seed", "X-DRS-Model-Version"]),
+  },
+  ...errors({
+    400: "`invalid_parameter`: a parameter is unknown, repeated, invalid, conflicts with " +
+      "another, or asks for more than the budget allows (named in `details.parameter`)",
+    404: "`model_not_found`, `version_not_found`",
+    503: "`overloaded` (queue full), `budget_exhausted` (proposal budget or deadline ran out; " +
+      "partial `stats` in `details`), `model_error` (the backend failed), `not_ready` (still " +
+      "loading), `model_unavailable` (it failed to load, with the reason)",
+  }),
+} as const;
+
+const SAMPLES_DESCRIPTION = "Samples from the model's default version (the newest ready one, " +
+  "or `DRS_DEFAULT_VERSIONS`), filtered by the sampler asked for. The same model version, seed " +
+  "and options give the same bytes on every runtime.";
+
+const samplesRoute = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/samples",
+  tags: ["Samples"],
+  summary: "Draw samples",
+  description: SAMPLES_DESCRIPTION,
+  request: {
+    params: z.object({ id: MODEL_ID }),
+    query: sampleQuerySchema(QUERY),
+  },
+  responses: SAMPLE_ANSWERS,
+});
+
+const versionSamplesRoute = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/versions/{v}/samples",
+  tags: ["Samples"],
+  summary: "Draw samples from one version",
+  description: "The same as `/v1/models/{id}/samples`, from version `v`.",
+  request: {
+    params: z.object({ id: MODEL_ID, v: VERSION }),
+    query: sampleQuerySchema(QUERY),
+  },
+  responses: {
+    ...SAMPLE_ANSWERS,
+    ...errors({ 410: "`version_retired`: the version was served once and is gone" }),
+  },
+});
+
 async function samples(deps: AppDeps, c: Context<AppEnv>, version?: number): Promise<Response> {
   // The version is taken for the whole request: a reload meanwhile never changes its answer.
   const lease = leaseVersion(deps, c.req.param("id")!, { version });
   try {
     const model = lease.model;
-    const parsed = parseSampleQuery(new URL(c.req.url).searchParams, { forbid: ["v"] });
+    const parsed = parseSampleQuery(new URL(c.req.url).searchParams, QUERY);
     const seeded = parsed.seed !== undefined;
     const q = seededQuery(model, parsed, parsed.seed ?? randomSeed());
     const etag = sampleEtag(model, q);
@@ -46,15 +122,15 @@ async function samples(deps: AppDeps, c: Context<AppEnv>, version?: number): Pro
 }
 
 /** The sample routes. */
-export function sampleRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get("/v1/models/:id/samples", (c) => {
-    c.set("route", "/v1/models/:id/samples");
-    return samples(deps, c);
-  });
-  app.get("/v1/models/:id/versions/:v/samples", (c) => {
-    c.set("route", "/v1/models/:id/versions/:v/samples");
-    return samples(deps, c, versionParam(c.req.param("v")));
-  });
-  return app;
+export function sampleRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app
+    .openapi(documented(app, samplesRoute), (c) => {
+      c.set("route", "/v1/models/:id/samples");
+      return samples(deps, c);
+    })
+    .openapi(documented(app, versionSamplesRoute), (c) => {
+      c.set("route", "/v1/models/:id/versions/:v/samples");
+      return samples(deps, c, versionParam(c.req.param("v")));
+    });
 }

@@ -3,44 +3,83 @@
  * model version (`version` in the body, else the model's default version). @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { requireAdmin } from "../admin_auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
+import { documented } from "../openapi/route.ts";
+import { errors, json } from "../openapi/responses.ts";
+import { signedSchema } from "../openapi/schemas.ts";
+import { ADMIN_ERRORS, BEARER } from "../openapi/security.ts";
 import { signedSampleUrl } from "../signed_url.ts";
 import { findVersion } from "../versions/http.ts";
 import { resolveClass } from "../query.ts";
-import { SAMPLER_NAMES } from "../../shared/manifest.ts";
-import { MAX_K } from "../../shared/mh.ts";
-import { MAX_PSI } from "../../shared/truncation.ts";
+import { SAMPLE_PARAMS, type SampleParam, type SampleParamSpec } from "../sample_params.ts";
 import { MAX_MODEL_VERSION } from "../../shared/model_versions.ts";
 
 /** Longest TTL a signed URL may have: 30 days. */
 export const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
+/** A sample parameter's value, described, as an optional body field. */
+function param<K extends SampleParam>(key: K): z.ZodOptional<(typeof SAMPLE_PARAMS)[K]["value"]> {
+  const spec: SampleParamSpec = SAMPLE_PARAMS[key];
+  return spec.value.meta({ description: spec.description }).optional() as z.ZodOptional<
+    (typeof SAMPLE_PARAMS)[K]["value"]
+  >;
+}
+
+/** The body: the sample parameters a signed URL pins (as JSON values), and how to sign it. */
 const signBodySchema = z.strictObject({
-  model: z.string().min(1).max(64),
-  seed: z.number().int().min(0).max(0xffffffff),
-  n: z.number().int().min(1).max(256).optional(),
-  ttl: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
-  format: z.enum(["png", "json"]).optional(),
-  drs: z.boolean().optional(),
-  gamma: z.number().refine(Number.isFinite).optional(),
-  acceptance: z.number().gt(0).lt(1).optional(),
-  scale: z.number().int().min(1).max(8).optional(),
-  class: z.union([z.number().int().min(0).max(9999), z.string().min(1).max(64)]).optional(),
-  sampler: z.enum(SAMPLER_NAMES).optional(),
-  k: z.number().int().min(2).max(MAX_K).optional(),
-  psi: z.number().gt(0).max(MAX_PSI).optional(),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  version: z.number().int().min(1).max(MAX_MODEL_VERSION).optional(),
+  model: z.string().min(1).max(64).meta({ description: "Model id" }),
+  seed: SAMPLE_PARAMS.seed.value.meta({ description: "Seed (required: one URL, one image)" }),
+  n: param("n"),
+  ttl: z.number().int().min(1).max(MAX_TTL_SECONDS).optional().meta({
+    description: `Seconds until the URL expires (1..${MAX_TTL_SECONDS}, 30 days; default 3600)`,
+  }),
+  format: param("format"),
+  drs: param("drs"),
+  gamma: param("gamma"),
+  acceptance: param("acceptance"),
+  scale: param("scale"),
+  class: z.union([z.number().int().min(0).max(9999), z.string().min(1).max(64)]).optional()
+    .meta({ description: SAMPLE_PARAMS.class.description }),
+  sampler: param("sampler"),
+  k: param("k"),
+  psi: param("psi"),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional().meta({
+    description: "Origin of the URL (default: this request's)",
+  }),
+  version: z.number().int().min(1).max(MAX_MODEL_VERSION).optional().meta({
+    description: "Model version to pin (default: the model's default version)",
+  }),
+}).meta({ id: "SignRequest" });
+
+const signRoute = createRoute({
+  method: "post",
+  path: "/v1/sign",
+  tags: ["Signed URLs"],
+  summary: "Mint a signed sample URL",
+  description: "A signed URL for `<img src>`, pinned to a model version (admin). Off without " +
+    "`DRS_ADMIN_TOKEN`.",
+  security: BEARER,
+  request: {
+    body: { required: true, content: { "application/json": { schema: signBodySchema } } },
+  },
+  responses: {
+    200: json(signedSchema, "The URL"),
+    ...ADMIN_ERRORS,
+    ...errors({
+      400: "`invalid_body` (not JSON), `invalid_parameter` (named in `details.parameter`)",
+      503: "`model_unavailable`, `not_ready`",
+    }),
+  },
 });
 
 /** The signing route. */
-export function signRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.post("/v1/sign", async (c) => {
+export function signRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app.openapi(documented(app, signRoute), async (c) => {
     c.set("route", "/v1/sign");
     await requireAdmin(deps, c.req.header("authorization"), {
       action: "sign",
@@ -77,7 +116,6 @@ export function signRoutes(deps: AppDeps): Hono<AppEnv> {
       base: baseUrl ?? new URL(c.req.url).origin,
       expiresAt,
     });
-    return c.json({ url: url.href, expiresAt, kid: deps.keys[0].id, version: pinned });
+    return c.json({ url: url.href, expiresAt, kid: deps.keys[0].id, version: pinned }, 200);
   });
-  return app;
 }

@@ -6,11 +6,17 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
 import { SIGNATURE_PARAMS, verifyUrl } from "../../shared/signing.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
+import { documented } from "../openapi/route.ts";
+import { headers } from "../openapi/headers.ts";
+import { errors, jsonOrPng } from "../openapi/responses.ts";
+import { samplesSchema } from "../openapi/schemas.ts";
 import { parseSampleQuery } from "../query.ts";
+import { sampleQuerySchema } from "../sample_params.ts";
 import {
   etagMatches,
   sampleBody,
@@ -27,10 +33,68 @@ const CROSS_ORIGIN = {
   "timing-allow-origin": "*",
 };
 
+/** The parameters of signed URLs: `seed` required, the format is the path's extension. */
+const QUERY = { forbid: ["format"], require: ["seed"], ignore: SIGNATURE_PARAMS } as const;
+
+const signedRoute = createRoute({
+  method: "get",
+  path: "/v1/s/{file}",
+  tags: ["Signed URLs"],
+  summary: "Samples from a signed URL",
+  description: "What `POST /v1/sign` and `deno task sign` mint: immutable, cacheable samples for " +
+    "`<img src>` on any origin. The signature (HMAC-SHA256 over the method, the path and the " +
+    "sorted query) is specified in `docs/signed_urls.md`.",
+  request: {
+    params: z.object({
+      file: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}\.(png|json)$/).meta({
+        description: "`<model>.png` or `<model>.json`: the model and the format",
+        example: "grid25.png",
+      }),
+    }),
+    query: sampleQuerySchema(QUERY).extend({
+      exp: z.string().regex(/^[0-9]{1,15}$/).meta({ description: "Expiry, unix seconds" }),
+      kid: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).meta({ description: "Signing key id" }),
+      sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/).meta({
+        description: "base64url HMAC-SHA256 (no padding) of the canonical string",
+      }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The samples of the signed query, from version `v` when it pins one",
+      headers: headers([
+        "ETag",
+        "Cache-Control",
+        "X-DRS-Seed",
+        "X-DRS-Batches",
+        "X-DRS-Model-Version",
+        "Server-Timing",
+        "Access-Control-Allow-Origin",
+        "Cross-Origin-Resource-Policy",
+        "Timing-Allow-Origin",
+      ]),
+      content: jsonOrPng(samplesSchema),
+    },
+    304: {
+      description: "Not modified (`If-None-Match`)",
+      headers: headers(["ETag", "Cache-Control", "X-DRS-Seed", "X-DRS-Model-Version"]),
+    },
+    ...errors({
+      400: "`invalid_parameter`: a signed parameter is invalid (the URL was not minted here)",
+      403: "`unsigned`, `bad_signature` (tampered, including a changed or added `v`), " +
+        "`unknown_key`",
+      404: "`not_found` (not `<model>.png|json`), `model_not_found`",
+      410: "`expired`; `version_retired` (the pinned version is no longer served; " +
+        "`details.versions` lists those that are)",
+      503: "`overloaded`, `budget_exhausted`, `model_error`, `not_ready`, `model_unavailable`",
+    }),
+  },
+});
+
 /** The signed sample route. */
-export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get("/v1/s/:file", async (c) => {
+export function signedRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app.openapi(documented(app, signedRoute), async (c) => {
     c.set("route", "/v1/s/:file");
     const url = new URL(c.req.url);
     const now = deps.nowSeconds();
@@ -49,11 +113,7 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
         },
       );
     }
-    const parsed = parseSampleQuery(url.searchParams, {
-      forbid: ["format"],
-      require: ["seed"],
-      ignore: SIGNATURE_PARAMS,
-    });
+    const parsed = parseSampleQuery(url.searchParams, QUERY);
     // A URL minted with `v` stays on that version (410 once it is retired); one without is
     // served by the default version, as before versions existed.
     let lease;
@@ -86,5 +146,4 @@ export function signedRoutes(deps: AppDeps): Hono<AppEnv> {
       lease.release();
     }
   });
-  return app;
 }

@@ -1,0 +1,64 @@
+/**
+ * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60]`: the request path of this
+ * checkout against another one (DIR: e.g. `git archive main | tar -x -C DIR`, with a
+ * `node_modules`), in one process on the same fake models, in alternating blocks, so the
+ * machine's load falls on both alike. Prints the median microseconds per request of each and
+ * their ratio for an n = 1 and an n = 256 JSON request, a 304 and a 400 (routing, the version
+ * lease, query validation, the ETag; sampling and rendering for the 200s).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { makeTestApp } from "../testing/test_app.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: { base: { type: "string" }, rounds: { type: "string", default: "60" } },
+  strict: true,
+});
+if (!flags.base) throw new RangeError("Cannot compare as '--base' is missing: give a checkout");
+const base = await import(
+  new URL("testing/test_app.ts", `file://${Deno.realPathSync(flags.base)}/`).href
+);
+const apps = {
+  base: (await base.makeTestApp({ limits: { concurrency: 1 } })).app as {
+    request(url: string, init?: RequestInit): Response | Promise<Response>;
+  },
+  this: (await makeTestApp({ limits: { concurrency: 1 } })).app,
+};
+type Side = keyof typeof apps;
+
+const CASES = [
+  { name: "n=1 json", url: "/v1/models/grid/samples?n=1&seed=3", block: 200 },
+  { name: "n=256 json", url: "/v1/models/grid/samples?n=256&seed=3", block: 20 },
+  { name: "304", url: "/v1/models/grid/samples?n=16&seed=3", block: 200, etag: true },
+  { name: "400", url: "/v1/models/grid/samples?n=0", block: 200 },
+];
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+for (const c of CASES) {
+  const etags = {} as Record<Side, string>;
+  for (const side of Object.keys(apps) as Side[]) {
+    const res = await apps[side].request(c.url);
+    etags[side] = res.headers.get("etag") ?? "";
+    await res.arrayBuffer();
+  }
+  const micros: Record<Side, number[]> = { base: [], this: [] };
+  for (let round = 0; round < Number(flags.rounds); round++) {
+    const order: Side[] = round % 2 ? ["base", "this"] : ["this", "base"];
+    for (const side of order) {
+      const init = c.etag ? { headers: { "if-none-match": etags[side] } } : undefined;
+      const t0 = performance.now();
+      for (let i = 0; i < c.block; i++) await (await apps[side].request(c.url, init)).arrayBuffer();
+      micros[side].push((performance.now() - t0) / c.block * 1000);
+    }
+  }
+  const [b, t] = [median(micros.base), median(micros.this)];
+  console.log(
+    `${c.name.padEnd(11)} base ${b.toFixed(1)} us  this ${t.toFixed(1)} us  this/base ${
+      (t / b).toFixed(3)
+    }`,
+  );
+}
