@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 
 import { isolatedTest } from "../testing/isolated.ts";
 import { parseCalibrator } from "../shared/calibrator.ts";
-import { readModelFolder } from "../train/ratio/base_model.ts";
+import { readModelFolder } from "../train/model_folder.ts";
 import { openBackend } from "../backends/mod.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { registerFourierFeatures } from "../backends/fourier_features.ts";

@@ -1,26 +1,45 @@
 /**
- * `deno task evaluate --model DIR`: re-measures raw G vs DRS on a shipped model through the
- * serving runtime and prints the table; `--write` stores the figures in the manifest.
+ * `deno task evaluate --model DIR`: re-measures a shipped model through the serving runtime.
+ *
+ * - `--sampler drs` (default, 2D models): raw G vs DRS, the manifest's `metrics` table.
+ * - `--sampler all`: the quality-cost curve of every sampler (raw, truncation, DRS at several
+ *   acceptance targets, MH at several K) over `--seeds`, for 2D and class-conditional image
+ *   models; `--write` stores the rows in `metrics.curves` and the plot as `curves.png`.
  *
  * @module
  */
 
 import { join } from "node:path";
-import { parseFlags, requireFlag } from "./cli_args.ts";
-import { parseManifestText } from "../shared/manifest.ts";
-import { verifyFileBytes } from "../shared/hash.ts";
 import { openOnnxBackend } from "../backends/onnx_node.ts";
+import { parseFlags, requireFlag } from "./cli_args.ts";
 import { mixture } from "./data/gaussians.ts";
 import type { DatasetName } from "./config.ts";
+import { modelCurve } from "./evaluate/curve_run.ts";
 import { evaluatePointModel, formatMetricsTable } from "./evaluate/run_points.ts";
+import { fileEntry } from "./export/mod.ts";
+import { readModelFolder } from "./model_folder.ts";
+import { setupTf } from "./tf_setup.ts";
 import { writeManifest } from "./write_manifest.ts";
+
+function parseSeeds(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const seeds = text.split(",").map((s) => Number(s.trim()));
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 0xffffffff)) {
+    throw new Error(
+      `Cannot evaluate as '--seeds' must be comma-separated integers such as 1,2,3: current value is '${text}'`,
+    );
+  }
+  return seeds;
+}
 
 /** Runs the evaluate command. */
 export async function evaluateCommand(args: string[]): Promise<void> {
   const f = parseFlags(args, {
     model: { type: "string" },
+    sampler: { type: "enum", values: ["drs", "all"] },
     samples: { type: "int", min: 100, max: 1_000_000 },
     seed: { type: "int", min: 0, max: 0xffffffff },
+    seeds: { type: "string" },
     write: { type: "boolean" },
   });
   const dir = requireFlag(
@@ -28,25 +47,66 @@ export async function evaluateCommand(args: string[]): Promise<void> {
     "model",
     "a model folder such as models/grid25",
   );
-  const source = join(dir, "manifest.json");
-  const manifest = parseManifestText(await Deno.readTextFile(source), { source });
-  if (manifest.kind !== "points2d") {
-    throw new Error(`Cannot evaluate '${manifest.id}' here as its kind is '${manifest.kind}'`);
-  }
-  const dataset = manifest.training?.config.dataset as DatasetName | undefined;
-  if (dataset !== "grid25" && dataset !== "ring8") {
-    throw new Error(`Cannot evaluate '${manifest.id}' as its manifest names no known dataset`);
-  }
+  const folder = await readModelFolder(dir);
+  const { manifest } = folder;
   const backend = await openOnnxBackend({
     latentDim: manifest.latentDim,
     sampleShape: manifest.sampleShape,
-    readFile: async (name) => {
-      const bytes = await Deno.readFile(join(dir, manifest.files[name].path));
-      await verifyFileBytes(name, bytes, manifest.files[name]);
-      return bytes;
+    classes: manifest.classes?.length,
+    readFile: (name) => {
+      const bytes = folder.files[name];
+      if (!bytes) throw new Error(`Cannot read '${name}' as the manifest does not list it`);
+      return Promise.resolve(bytes);
     },
   });
+  const { version: _v, createdAt: _c, ...draft } = manifest;
+  const source = join(dir, "manifest.json");
   try {
+    if (f.sampler === "all") {
+      if (manifest.kind === "image") await setupTf("wasm");
+      const curve = await modelCurve(folder, backend, {
+        samples: f.samples as number | undefined,
+        seeds: parseSeeds(f.seeds as string | undefined),
+        log: (line) => console.log(line),
+      });
+      console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);
+      console.log(curve.table);
+      if (f.write) {
+        await Deno.writeFile(join(dir, "curves.png"), curve.png);
+        await writeManifest(dir, {
+          ...draft,
+          files: { ...draft.files, "curves.png": await fileEntry("curves.png", curve.png) },
+          metrics: {
+            ...draft.metrics!,
+            curves: {
+              samples: curve.samples,
+              runtime: backend.name,
+              rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
+                label,
+                family,
+                spec,
+                cost,
+                metrics,
+                spread,
+                seeds,
+              })),
+            },
+          },
+        });
+        console.log(`updated ${source} and ${join(dir, "curves.png")}`);
+      }
+      return;
+    }
+    if (manifest.kind !== "points2d") {
+      throw new Error(
+        `Cannot evaluate '${manifest.id}' with '--sampler drs' as its kind is '${manifest.kind}': ` +
+          "image models are measured by 'deno task ship', or use '--sampler all'",
+      );
+    }
+    const dataset = manifest.training?.config.dataset as DatasetName | undefined;
+    if (dataset !== "grid25" && dataset !== "ring8") {
+      throw new Error(`Cannot evaluate '${manifest.id}' as its manifest names no known dataset`);
+    }
     const evaluation = await evaluatePointModel(
       { backend, ...manifest, mix: mixture(dataset) },
       { samples: f.samples as number | undefined, seed: f.seed as number | undefined },
@@ -54,11 +114,10 @@ export async function evaluateCommand(args: string[]): Promise<void> {
     console.log(`${manifest.id}: ${evaluation.samples} samples each, seed ${evaluation.seed}`);
     console.log(formatMetricsTable(evaluation.raw, evaluation.drs));
     if (f.write) {
-      const { version: _v, createdAt: _c, ...draft } = manifest;
       await writeManifest(dir, {
         ...draft,
         metrics: {
-          ...draft.metrics, // other measurements (e.g. diagnostics) stay
+          ...draft.metrics, // other measurements (e.g. diagnostics, curves) stay
           samples: evaluation.samples,
           seed: evaluation.seed,
           runtime: backend.name,

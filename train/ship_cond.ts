@@ -21,9 +21,12 @@ import {
   roundModelToFloat16,
   tfjsModelFiles,
 } from "./export/mod.ts";
-import { classify } from "./classifier/features.ts";
-import { condMetrics, realStats, splitImages } from "./evaluate/cond.ts";
-import { sampleEachClass, type SamplerScore, scoreClassSamples } from "./evaluate/cond_core.ts";
+import {
+  condReference,
+  sampleEachClass,
+  type SamplerScore,
+  scoreClassSamples,
+} from "./evaluate/cond_core.ts";
 import { renderCondReport } from "./report_cond_ship.ts";
 import { writeManifest } from "./write_manifest.ts";
 
@@ -122,18 +125,7 @@ export async function shipCondModel(
       `calibrated ${classes} classes (${burnIn} proposals each, gamma at the ${percentile}th percentile)`,
     );
     // Evaluation through the core against the held-out images.
-    const data = await loadCondData(options.dataset);
-    const held = splitImages(data.test, data.test.count);
-    const reference = realStats(
-      classify(classifier, held.images, data.test.count),
-      held.labels,
-      classes,
-    );
-    const real = condMetrics(
-      classify(classifier, held.images, data.test.count),
-      held.labels,
-      reference,
-    );
+    const { reference, held, real } = condReference(classifier, data);
     const model = { ...shapes, sampleShape: [28, 28, 1], drs };
     const evalOptions = { perClass: options.perClass ?? 1000, seed: options.seed ?? 424242 };
     const rawSamples = await sampleEachClass(model, { kind: "raw" }, evalOptions);

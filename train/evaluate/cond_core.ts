@@ -10,7 +10,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { sample, type SamplerModel, type SamplerSpec } from "../../sampling/mod.ts";
 import { classify } from "../classifier/features.ts";
-import { type CondMetrics, condMetrics, type RealStats } from "./cond.ts";
+import type { LabelledDataset } from "../data/labelled.ts";
+import { type CondMetrics, condMetrics, type RealStats, realStats, splitImages } from "./cond.ts";
 import { classHistogram, klFromUniform } from "./images.ts";
 
 /** Samples of every class, class-major, and what they cost. */
@@ -80,4 +81,34 @@ export function scoreClassSamples(
     acceptance: mean(samples.acceptancePerClass),
     logMRaises: samples.logMRaises,
   };
+}
+
+/** What a class-conditional model is measured against: the held-out images and a sanity row. */
+export interface CondReference {
+  classifier: tf.LayersModel;
+  /** Feature statistics of the held-out (test) images, overall and per class. */
+  reference: RealStats;
+  /** The held-out images themselves (class-major order is not assumed). */
+  held: { images: Float32Array; labels: Uint8Array };
+  /** Real training images scored like samples: the floor of FD and the classifier's accuracy. */
+  real: CondMetrics;
+}
+
+/** Classifies the held-out split of `data` and scores `realImages` training images against it. */
+export function condReference(
+  classifier: tf.LayersModel,
+  data: LabelledDataset,
+  options: { realImages?: number } = {},
+): CondReference {
+  const classes = data.classes.length;
+  const held = splitImages(data.test, data.test.count);
+  const reference = realStats(
+    classify(classifier, held.images, data.test.count),
+    held.labels,
+    classes,
+  );
+  const count = Math.min(options.realImages ?? 10_000, data.train.count);
+  const train = splitImages(data.train, count);
+  const real = condMetrics(classify(classifier, train.images, count), train.labels, reference);
+  return { classifier, reference, held, real };
 }

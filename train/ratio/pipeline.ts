@@ -33,7 +33,7 @@ import { writePointReport } from "../report.ts";
 import { setupTf } from "../tf_setup.ts";
 import { installWasmMatMulFix } from "../wasm_matmul.ts";
 import { writeManifest } from "../write_manifest.ts";
-import { readModelFolder } from "./base_model.ts";
+import { readModelFolder } from "../model_folder.ts";
 import { chooseCalibrator } from "./choose_calibrator.ts";
 import { exportRatioCandidate } from "./export.ts";
 import {

@@ -6,8 +6,8 @@
  */
 
 import { join } from "node:path";
-import { verifyFileBytes } from "../../shared/hash.ts";
-import { type Manifest, parseManifestText } from "../../shared/manifest.ts";
+import { verifyFileBytes } from "../shared/hash.ts";
+import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 
 /** A verified model folder in memory. */
 export interface ModelFolder {

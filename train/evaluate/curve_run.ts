@@ -1,0 +1,139 @@
+/**
+ * The quality-cost curve of one shipped model (`deno task evaluate --sampler all`): every
+ * sampler setting of {@linkcode standardCurve} through the sampling core, scored the model's way
+ * (high-quality share, modes and mode KL for points; FD, IS and class accuracy on the project's
+ * classifier for class-conditional images), as a table, a plot and manifest rows.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type * as tf from "@tensorflow/tfjs";
+import type { Manifest } from "../../shared/manifest.ts";
+import type { Backend } from "../../backends/mod.ts";
+import { classify } from "../classifier/features.ts";
+import type { DatasetName } from "../config.ts";
+import { loadCondData } from "../data/cond_datasets.ts";
+import { mixture } from "../data/gaussians.ts";
+import { loadTfjsModel } from "../export/mod.ts";
+import { condMetrics } from "./cond.ts";
+import { condReference } from "./cond_core.ts";
+import { curvePlot } from "./curve_plot.ts";
+import { type CurveRow, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
+import { pointMetrics } from "./points.ts";
+
+/** Options for {@linkcode modelCurve}. */
+export interface ModelCurveOptions {
+  /** Samples per setting and seed. @default {10000 for points, 5000 for images} */
+  samples?: number;
+  /** Seeds of the requests; the table shows mean ± spread over them. @default {[1, 2, 3]} */
+  seeds?: readonly number[];
+  /** Progress, one line per setting. */
+  log?: (line: string) => void;
+}
+
+/** What {@linkcode modelCurve} measured. */
+export interface ModelCurve {
+  rows: CurveRow[];
+  /** Markdown table (README, closing notes). */
+  table: string;
+  /** The plot of the headline metric against cost, as PNG bytes. */
+  png: Uint8Array;
+  samples: number;
+}
+
+interface Scorer {
+  score: (x: Float32Array, labels: Int32Array | undefined) => Record<string, number>;
+  columns: { key: string; title: string; digits?: number; percent?: boolean }[];
+  plot: { metric: string; title: string; scale?: number };
+  defaultSamples: number;
+  dispose(): void;
+}
+
+function pointScorer(manifest: Manifest): Scorer {
+  const dataset = manifest.training?.config.dataset as DatasetName | undefined;
+  if (dataset !== "grid25" && dataset !== "ring8") {
+    throw new Error(`Cannot evaluate '${manifest.id}' as its manifest names no known dataset`);
+  }
+  const mix = mixture(dataset);
+  return {
+    score: (x) => {
+      const { highQuality, modesCovered, kl } = pointMetrics(x, mix).metrics;
+      return { highQuality, modesCovered, kl };
+    },
+    columns: [
+      { key: "highQuality", title: "HQ %", digits: 2, percent: true },
+      { key: "modesCovered", title: "modes", digits: 1 },
+      { key: "kl", title: "mode KL", digits: 4 },
+    ],
+    plot: { metric: "highQuality", title: "HIGH QUALITY %", scale: 100 },
+    defaultSamples: 10_000,
+    dispose() {},
+  };
+}
+
+async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
+  const dataset = manifest.training?.config.dataset;
+  if (!manifest.classes || (dataset !== "mnist" && dataset !== "fashion")) {
+    throw new Error(
+      `Cannot evaluate '${manifest.id}' as it is not a class-conditional mnist or fashion model`,
+    );
+  }
+  const classifier: tf.LayersModel = await loadTfjsModel(join(dir, "classifier"));
+  const { reference } = condReference(classifier, await loadCondData(dataset), { realImages: 500 });
+  return {
+    score: (x, labels) => {
+      if (!labels) throw new Error("Cannot score image samples without their classes");
+      const n = labels.length;
+      const m = condMetrics(classify(classifier, x, n), labels, reference);
+      return { fd: m.fd, inceptionScore: m.inceptionScore, classAccuracy: m.classAccuracy };
+    },
+    columns: [
+      { key: "fd", title: "FD", digits: 2 },
+      { key: "inceptionScore", title: "IS", digits: 2 },
+      { key: "classAccuracy", title: "class acc %", digits: 2, percent: true },
+    ],
+    plot: { metric: "fd", title: "FD (LOWER IS BETTER)" },
+    defaultSamples: 5_000,
+    dispose: () => classifier.dispose(),
+  };
+}
+
+/** Runs the standard curve on the model of folder `dir` (its manifest), opened on `backend`. */
+export async function modelCurve(
+  folder: { dir: string; manifest: Manifest },
+  backend: Backend,
+  options: ModelCurveOptions = {},
+): Promise<ModelCurve> {
+  const { dir, manifest } = folder;
+  const model = {
+    backend,
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    drs: manifest.drs,
+    classes: manifest.classes?.length,
+    calibrator: manifest.calibrator,
+  };
+  const scorer = manifest.kind === "image"
+    ? await imageScorer(dir, manifest)
+    : pointScorer(manifest);
+  try {
+    const samples = options.samples ?? scorer.defaultSamples;
+    const seeds = options.seeds ?? [1, 2, 3];
+    const rows = await qualityCostCurve(model, standardCurve(), {
+      samples,
+      seeds,
+      score: scorer.score,
+      onRow: (row) =>
+        options.log?.(
+          `${row.label}: ${row.cost.toFixed(2)} evaluations/sample, ${
+            scorer.columns.map((c) => `${c.title} ${row.metrics[c.key].toFixed(4)}`).join(", ")
+          }`,
+        ),
+    });
+    const png = curvePlot(rows, { ...scorer.plot, heading: manifest.id.toUpperCase() });
+    return { rows, table: curveTable(rows, scorer.columns), png, samples };
+  } finally {
+    scorer.dispose();
+  }
+}
