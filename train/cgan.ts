@@ -1,7 +1,7 @@
 /**
  * One step of class-conditional GAN training: the non-saturating loss with optional one-sided
- * label smoothing and lazy R1 on D's real/fake logit; for an ACGAN D, the auxiliary class
- * cross-entropy on real and fake images (D) and on fakes (G). G runs with batch statistics
+ * label smoothing and lazy R1 on D's real/fake logit; with a class head on D, its
+ * cross-entropy on real images (and, for ACGAN, fakes) in D's loss and on fakes in G's. G runs with batch statistics
  * (`training: true`), which also updates its batch-norm moving averages. After the G update
  * an exponential moving average of G's weights is kept in a second generator.
  *
@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { bceWithLogits, r1Penalty } from "./gan.ts";
 import { trainableVariables } from "./models.ts";
-import type { CondDiscriminator } from "./models_cond.ts";
+import type { CondDiscriminator, Conditioning } from "./models_cond.ts";
 
 /** Hyper-parameters of one step (a subset of CondTrainConfig). */
 export interface CondStepConfig {
@@ -22,6 +22,8 @@ export interface CondStepConfig {
   r1Every: number;
   realLabel: number;
   auxWeight: number;
+  /** ACGAN's class head also learns the classes of fakes; a projection D's only of real images. */
+  conditioning: Conditioning;
   emaDecay: number;
   /**
    * Weight of the mode-seeking term (Mao et al. 2019, MSGAN): G's batch is two halves with the
@@ -66,7 +68,7 @@ export function createCondGan(
   };
 }
 
-/** D's outputs: the real/fake logit `// [n, 1]` and, for ACGAN, class logits `// [n, classes]`. */
+/** D's outputs: the real/fake logit `// [n, 1]` and, with a class head, `// [n, classes]` logits. */
 export function dHeads(d: CondDiscriminator, x: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
   const out = d.heads.apply([x, y]);
   return Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
@@ -86,7 +88,8 @@ function dLoss(gan: CondGan, batch: CondBatch, fake: tf.Tensor): tf.Scalar {
   const [fakeLogit, fakeAux] = dHeads(D, fake, batch.fakeD.y);
   let loss = bceWithLogits(realLogit, config.realLabel).add(bceWithLogits(fakeLogit, 0));
   if (realAux) {
-    const aux = classLoss(realAux, batch.real.y).add(classLoss(fakeAux, batch.fakeD.y));
+    let aux = classLoss(realAux, batch.real.y);
+    if (config.conditioning === "acgan") aux = aux.add(classLoss(fakeAux, batch.fakeD.y));
     loss = loss.add(aux.mul(config.auxWeight));
   }
   if (config.r1 > 0 && gan.step % config.r1Every === 0) {

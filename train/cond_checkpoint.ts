@@ -18,6 +18,8 @@ import { exportedDiscriminator } from "./models_cond.ts";
 export interface CondCheckpointInfo {
   /** The config fields of {@linkcode GAN_PHASE_KEYS} (compared on resume). */
   key: Record<string, unknown>;
+  /** The whole config of the run that wrote the checkpoint. */
+  config: CondTrainConfig;
   /** GAN steps done. */
   step: number;
   /** Seconds of GAN training behind these weights (all runs that led here). */
@@ -60,6 +62,7 @@ export async function saveCondCheckpoint(
   await saveOptimizer(gan.dOptimizer, join(tmp, "optimizer_d"));
   const record: CondCheckpointInfo = {
     key: phaseKey(info.config),
+    config: info.config,
     step: gan.step,
     ganSeconds: info.ganSeconds,
     ganStepsPerSecond: gan.step / info.ganSeconds,

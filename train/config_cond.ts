@@ -60,7 +60,9 @@ export interface CondTrainConfig {
   r1Every: number;
   /** One-sided label smoothing: target of real images (1 disables). @default {1} */
   realLabel: number;
-  /** Weight of the ACGAN class loss (ignored by projection). @default {1} */
+  /** A class head on the projection D too (trained on real images; G's loss reads it). @default {false} */
+  classHead: boolean;
+  /** Weight of the class-head losses (ACGAN, or projection with `classHead`). @default {1} */
   auxWeight: number;
   /** Weight of MSGAN's mode-seeking term in G's loss (0 disables). @default {0} */
   diversity: number;
@@ -111,6 +113,7 @@ export const COND_DEFAULTS: CondTrainConfig = {
   r1: 0,
   r1Every: 4,
   realLabel: 1,
+  classHead: false,
   auxWeight: 1,
   diversity: 0,
   emaDecay: 0.999,
@@ -153,6 +156,7 @@ export const GAN_PHASE_KEYS = [
   "r1",
   "r1Every",
   "realLabel",
+  "classHead",
   "auxWeight",
   "diversity",
   "emaDecay",

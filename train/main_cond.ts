@@ -44,6 +44,7 @@ const FLAGS = {
   r1: { type: "number", min: 0 },
   "real-label": { type: "number", min: 0.5, max: 1 },
   "aux-weight": { type: "number", min: 0 },
+  "class-head": { type: "enum", values: ["on", "off"] },
   ema: { type: "number", min: 0, max: 0.99999 },
   diversity: { type: "number", min: 0 },
   "eval-per-class": { type: "int", min: 2 },
@@ -116,6 +117,7 @@ export function condConfigFromArgs(
   for (const [flag, key] of FIELDS) if (f[flag] !== undefined) overrides[key] = f[flag];
   if (f.arch !== undefined) overrides.conditioning = (f.arch as string).slice("cond-".length);
   if (f["g-batch-norm"] !== undefined) overrides.gBatchNorm = f["g-batch-norm"] === "on";
+  if (f["class-head"] !== undefined) overrides.classHead = f["class-head"] === "on";
   if (f["g-convs"] !== undefined) overrides.gConvs = parseConvs(f["g-convs"] as string);
   return { config: resolveCondConfig(overrides as Partial<CondTrainConfig>), flags: f };
 }

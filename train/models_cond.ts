@@ -56,15 +56,20 @@ export interface CondDiscriminatorOptions {
   features?: number;
   /** Class conditioning of D. @default {"proj"} */
   conditioning?: Conditioning;
+  /**
+   * Give a projection D an auxiliary class head on phi(x) too (training only: the exported
+   * logit stays the projection logit). ACGAN always has one. @default {false}
+   */
+  classHead?: boolean;
   /** Seed of the weight initialisers. @default {1} */
   seed?: number;
 }
 
-/** A conditional D: the exported view and the training view (which adds the ACGAN head). */
+/** A conditional D: the exported view and the training view (which adds the class head). */
 export interface CondDiscriminator {
   /** `[x [N, 28, 28, 1], class [N, 1]] -> logit [N, 1]`: the model exported for DRS. */
   model: tf.LayersModel;
-  /** Same weights; outputs `[logit]` (projection) or `[logit, classLogits [N, classes]]` (ACGAN). */
+  /** Same weights; outputs `[logit]`, or `[logit, classLogits [N, classes]]` with a class head. */
   heads: tf.LayersModel;
 }
 
@@ -188,22 +193,23 @@ export function buildCondDiscriminator(options: CondDiscriminatorOptions = {}): 
       kernelInitializer: init(seed + 3),
     }).apply(phi),
   ); // [N, features] -> [N, 1]
-  if ((options.conditioning ?? "proj") === "acgan") {
-    const aux = sym(
+  const classLogits = () =>
+    sym(
       tf.layers.dense({
         name: "discriminator_aux",
         units: classes,
         kernelInitializer: init(seed + 4),
       }).apply(phi),
     ); // [N, features] -> [N, classes]
-    const heads = tf.model({
+  const withHead = (logit: tf.SymbolicTensor) => ({
+    model: tf.model({ name: "discriminator", inputs: [x, label], outputs: logit }),
+    heads: tf.model({
       name: "discriminator_heads",
       inputs: [x, label],
-      outputs: [psi, aux],
-    });
-    const model = tf.model({ name: "discriminator", inputs: [x, label], outputs: psi });
-    return { model, heads };
-  }
+      outputs: [logit, classLogits()],
+    }),
+  });
+  if ((options.conditioning ?? "proj") === "acgan") return withHead(psi);
   const embed = tf.layers.embedding({
     name: "discriminator_embed",
     inputDim: classes,
@@ -216,6 +222,7 @@ export function buildCondDiscriminator(options: CondDiscriminatorOptions = {}): 
     flatEmbed,
   ]); // <phi, embed(y)>: [N, 1]
   const logit = sym(tf.layers.add({ name: "discriminator_logit" }).apply([psi, sym(projection)]));
+  if (options.classHead) return withHead(logit);
   const model = tf.model({ name: "discriminator", inputs: [x, label], outputs: logit });
   return { model, heads: model };
 }

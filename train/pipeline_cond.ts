@@ -56,6 +56,7 @@ function buildGan(config: CondTrainConfig): CondGan {
     width: config.dWidth,
     features: config.dFeatures,
     conditioning: config.conditioning,
+    classHead: config.classHead,
     seed: config.seed * 1000 + 500,
   });
   return createCondGan({ generator, discriminator, average }, config);
