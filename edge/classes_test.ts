@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fakeModelFiles } from "../testing/fake_models.ts";
 import { makeTestApp } from "../testing/test_app.ts";
 import { signedSampleUrl } from "./signed_url.ts";
+import { decode } from "fast-png";
 
 const LABELS = ["zero", "one", "two"];
 
@@ -87,4 +88,29 @@ Deno.test("signed URLs carry the class, and POST /v1/sign refuses a class the mo
   const bad = await sign({ model: "digits", seed: 1, class: "nine" });
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).error.message, /valid classes are/);
+});
+
+Deno.test("GET /v1/models/:id/samples?class=all returns n of each class: JSON class-major, PNG one row per class", async () => {
+  const { app } = await digitsApp();
+  const res = await app.request("/v1/models/digits/samples?n=4&seed=2&class=all");
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.class, "all");
+  assert.equal(body.n, 12);
+  assert.deepEqual(body.classes, [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+  const one = await (await app.request("/v1/models/digits/samples?n=4&seed=2&class=1")).json();
+  assert.deepEqual(body.samples.slice(4, 8), one.samples, "row 1 is what class=1 returns");
+  assert.equal(body.stats.accepted, 12);
+  const png = await app.request("/v1/models/digits/samples?n=4&seed=2&class=ALL&format=png");
+  const grid = decode(new Uint8Array(await png.arrayBuffer()));
+  // 4 columns x 3 rows (one per class) of 4x4 images at scale 1 with 1-pixel gutters.
+  assert.deepEqual([grid.width, grid.height], [4 * 4 + 5, 3 * 4 + 4]);
+  const etag = async (q: string) =>
+    (await app.request(`/v1/models/digits/samples?${q}`)).headers.get("etag");
+  assert.notEqual(await etag("n=4&seed=2&class=all"), await etag("n=4&seed=2"));
+  const tooMany = await app.request("/v1/models/digits/samples?n=86&seed=2&class=all");
+  assert.equal(tooMany.status, 400);
+  const { error } = await tooMany.json();
+  assert.equal(error.details.parameter, "n");
+  assert.match(error.message, /'n' must be at most 85 with 'class=all'.*current value is 86/);
 });

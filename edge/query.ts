@@ -170,14 +170,18 @@ export function resolveSampler(
   }
 }
 
+/** `class=all`: `n` samples of every class, class-major (a PNG grid has one row per class). */
+export const ALL_CLASSES = "all";
+
 /**
  * The class index a query asks for: an index (`7`) or a label (`Sneaker`, any case) of the
- * model's `classes`; undefined when the query names none. Throws 400 naming the valid ones.
+ * model's `classes`, or `all`; undefined when the query names none. Throws 400 naming the valid
+ * ones.
  */
 export function resolveClass(
   model: { id: string; classes?: readonly string[] },
   given: string | undefined,
-): number | undefined {
+): number | typeof ALL_CLASSES | undefined {
   if (given === undefined) return undefined;
   const classes = model.classes ?? [];
   if (classes.length === 0) {
@@ -187,13 +191,14 @@ export function resolveClass(
   if (index >= 0 && index < classes.length) return index;
   const byLabel = classes.findIndex((c) => c.toLowerCase() === given.toLowerCase());
   if (byLabel >= 0) return byLabel;
+  if (given.toLowerCase() === ALL_CLASSES) return ALL_CLASSES;
   const valid = classes.map((c, i) => `${i} (${c})`).join(", ");
   const shown = given.length > 40 ? `${given.slice(0, 40)}...` : given;
   throw bad(
     "class",
     `Cannot sample as 'class' must be a class of model '${model.id}': current value is ` +
-      `'${shown}'; valid classes are ${valid}`,
-    `an index in 0..${classes.length - 1} or one of ${classes.join(", ")}`,
+      `'${shown}'; valid classes are ${valid}, or 'all' (n of each)`,
+    `an index in 0..${classes.length - 1}, one of ${classes.join(", ")}, or 'all'`,
   );
 }
 
@@ -204,7 +209,7 @@ export function resolveClass(
  * out: the ETag names the version it was served from (`sampleEtag`).
  */
 export function canonicalQuery(
-  q: SampleQuery & { seed: number; label?: number; spec?: SamplerSpec },
+  q: SampleQuery & { seed: number; label?: number; eachClass?: boolean; spec?: SamplerSpec },
 ): string {
   const spec = q.spec ?? (q.drs ? { kind: "drs" } : { kind: "raw" });
   const parts: [string, string][] = [
@@ -217,6 +222,7 @@ export function canonicalQuery(
   if (q.gamma !== undefined) parts.push(["gamma", String(q.gamma)]);
   if (q.acceptance !== undefined) parts.push(["acceptance", String(q.acceptance)]);
   if (q.label !== undefined) parts.push(["class", String(q.label)]);
+  if (q.eachClass) parts.push(["class", ALL_CLASSES]);
   if (spec.kind === "mh") parts.push(["sampler", "mh"], ["k", String(spec.k)]);
   if (spec.kind === "truncation") parts.push(["sampler", "truncation"], ["psi", String(spec.psi)]);
   parts.sort((a, b) => (a[0] < b[0] ? -1 : 1));

@@ -81,6 +81,8 @@ Deno.test("resolveClass() takes an index or a label (any case) and names the val
   assert.equal(resolveClass(model, "2"), 2);
   assert.equal(resolveClass(model, "trouser"), 1);
   assert.equal(resolveClass(model, "T-shirt/top"), 0);
+  assert.equal(resolveClass(model, "All"), "all");
+  assert.equal(resolveClass({ id: "x", classes: ["cat", "all"] }, "all"), 1, "a label wins");
   assert.throws(
     () => resolveClass(model, "3"),
     (e: HttpError) => (
@@ -88,7 +90,8 @@ Deno.test("resolveClass() takes an index or a label (any case) and names the val
         assert.equal(
           e.message,
           "Cannot sample as 'class' must be a class of model 'fashion': " +
-            "current value is '3'; valid classes are 0 (T-shirt/top), 1 (Trouser), 2 (Bag)",
+            "current value is '3'; valid classes are 0 (T-shirt/top), 1 (Trouser), 2 (Bag), " +
+            "or 'all' (n of each)",
         ),
         true
     ),

@@ -116,9 +116,10 @@ export const SAMPLE_PARAMS = {
   class: param({
     value: z.string().min(1).max(64).regex(/^\P{Cc}+$/u),
     text: AS_IS,
-    expected: "a class index or label (see GET /v1/models/:id)",
+    expected: "a class index or label (see GET /v1/models/:id), or 'all'",
     description: "Class-conditional models: a class index or label (any case) of the model's " +
-      "`classes`.",
+      "`classes`, or `all`: `n` samples of every class, class-major (the PNG has one row per " +
+      "class; n times the number of classes at most 256).",
   }),
   v: param({
     value: z.number().int().min(1).max(MAX_MODEL_VERSION),

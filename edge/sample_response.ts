@@ -9,7 +9,14 @@ import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
 import { OverloadedError } from "./limiter.ts";
-import { canonicalQuery, resolveClass, resolveSampler, type SampleQuery } from "./query.ts";
+import {
+  ALL_CLASSES,
+  canonicalQuery,
+  MAX_N,
+  resolveClass,
+  resolveSampler,
+  type SampleQuery,
+} from "./query.ts";
 import { checkReachable } from "./reachable.ts";
 import type { LoadedModel } from "./registry.ts";
 import { createSamplesJsonWriter, renderPng } from "./render/mod.ts";
@@ -18,6 +25,7 @@ import {
   BudgetExhaustedError,
   expectedRate,
   sample,
+  sampleEachClass,
   type SampleRequest,
   type SampleResult,
   type SamplerModel,
@@ -28,16 +36,38 @@ import {
  * A query whose seed has been chosen, whose class (if any) is resolved to its index and whose
  * sampler is resolved against the model's defaults.
  */
-export type SeededQuery = SampleQuery & { seed: number; label?: number; spec: SamplerSpec };
+export type SeededQuery = SampleQuery & {
+  seed: number;
+  label?: number;
+  /** `class=all`: `n` samples of each class, class-major. */
+  eachClass?: boolean;
+  spec: SamplerSpec;
+};
 
 /** Resolves a parsed query against its model: seed, class index and sampler. */
 export function seededQuery(model: LoadedModel, q: SampleQuery, seed: number): SeededQuery {
+  const label = resolveClass(model.manifest, q.class);
+  const classes = model.manifest.classes?.length ?? 0;
+  if (label === ALL_CLASSES && q.n * classes > MAX_N) {
+    throw new HttpError(
+      400,
+      "invalid_parameter",
+      `Cannot sample as 'n' must be at most ${Math.floor(MAX_N / classes)} with 'class=all' ` +
+        `(n samples of each of ${classes} classes, at most ${MAX_N} in all): current value is ${q.n}`,
+      { details: { parameter: "n", expected: `an integer in 1..${Math.floor(MAX_N / classes)}` } },
+    );
+  }
   return {
     ...q,
     seed,
-    label: resolveClass(model.manifest, q.class),
+    ...(label === ALL_CLASSES ? { eachClass: true } : { label }),
     spec: resolveSampler(model.manifest.samplers, q),
   };
+}
+
+/** Samples in the response: `n`, or `n` of each class for `class=all`. */
+export function totalSamples(model: LoadedModel, q: SeededQuery): number {
+  return q.eachClass ? q.n * (model.manifest.classes?.length ?? 0) : q.n;
 }
 
 /** Bytes and headers of one sample response. */
@@ -107,10 +137,15 @@ export async function sampleBody(
   const { manifest, backend } = model;
   const core = samplerModel(model);
   const req = sampleRequest(q);
-  if (q.format === "png") checkPngSize(manifest, q);
-  checkReachable(q, expectedRate(core, req), { budget: deps.sampler.budget ?? 100_000 });
+  const total = totalSamples(model, q);
+  if (q.format === "png") checkPngSize(manifest, { n: total, scale: q.scale });
+  checkReachable({ ...q, n: total }, expectedRate(core, req), {
+    budget: deps.sampler.budget ?? 100_000,
+  });
   // JSON is written as samples are accepted, while G+D runs on the next chunk.
-  const json = q.format === "png" ? undefined : createSamplesJsonWriter(manifest.sampleShape, q.n);
+  const json = q.format === "png"
+    ? undefined
+    : createSamplesJsonWriter(manifest.sampleShape, total);
   let render = 0;
   const onAccepted = json &&
     ((out: Float32Array, range: { from: number; to: number }) => {
@@ -124,7 +159,9 @@ export async function sampleBody(
   try {
     result = await deps.limiter.run(() => {
       queue = performance.now() - queued;
-      return sample(core, req, { ...deps.sampler, signal, onAccepted });
+      return q.eachClass
+        ? sampleEachClass(core, req, { ...deps.sampler, signal })
+        : sample(core, req, { ...deps.sampler, signal, onAccepted });
     }, { signal });
   } catch (error) {
     if (signal?.aborted) {
@@ -165,7 +202,10 @@ export async function sampleBody(
     render: render + performance.now() - rendering,
   });
   if (!json) {
-    const body = renderPng(manifest, { x: result.x, n: q.n }, { scale: q.scale });
+    const body = renderPng(manifest, { x: result.x, n: total }, {
+      scale: q.scale,
+      columns: q.eachClass ? q.n : undefined,
+    });
     return { body, contentType: "image/png", result, timings: timings() };
   }
   // `{"model", "backend", "seed", "n", "drs", "samples", "stats"}`, the samples written directly.
@@ -173,15 +213,16 @@ export async function sampleBody(
     model: model.id,
     backend: backend.name,
     seed: q.seed,
-    n: q.n,
+    n: total,
     drs: q.spec.kind === "drs",
     ...(q.label !== undefined ? { class: q.label } : {}),
+    ...(q.eachClass ? { class: ALL_CLASSES } : {}),
     // Other samplers name themselves (DRS and raw bodies keep the form they always had).
     ...(q.spec.kind === "mh" ? { sampler: "mh", k: q.spec.k } : {}),
     ...(q.spec.kind === "truncation" ? { sampler: "truncation", psi: q.spec.psi } : {}),
   });
   // Raw samples come in one piece at the end; DRS samples are all written by now.
-  json.write(result.x, { from: json.written, to: q.n });
+  json.write(result.x, { from: json.written, to: total });
   const encoder = new TextEncoder();
   // Class-conditional models: the class index of each sample (labels in GET /v1/models/:id).
   const classes = result.labels ? `,"classes":[${result.labels.join(",")}]` : "";

@@ -24,6 +24,7 @@ export { rawDecider } from "./raw.ts";
 export { checkK, MAX_K, mhDecider } from "./mh.ts";
 export { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
 export { scoreDecider } from "./score.ts";
+export { sampleEachClass } from "./each_class.ts";
 export { BudgetExhaustedError, rawStats, type SampleStats, statsOf } from "./stats.ts";
 export { drawProposals, roundChunks } from "./draws.ts";
 export { withinDeadline } from "./deadline.ts";

@@ -67,6 +67,33 @@ export async function signedPaths(
   };
 }
 
+/** Class-conditional models: a class by index and by label, `class=all`, an unknown class. */
+async function checkClasses(
+  origin: string,
+  options: {
+    model: string;
+    classes: string[];
+    keep: (name: string, res: Response) => Promise<Uint8Array>;
+  },
+): Promise<void> {
+  const { model, classes, keep } = options;
+  const base = `${origin}/v1/models/${model}/samples`;
+  const last = classes.length - 1;
+  const byIndex = await keep("class.json", await fetch(`${base}?n=8&seed=3&class=${last}`));
+  const body = JSON.parse(new TextDecoder().decode(byIndex));
+  assert.equal(body.class, last);
+  assert.deepEqual(body.classes, Array(8).fill(last));
+  const byLabel = await fetch(`${base}?n=8&seed=3&class=${encodeURIComponent(classes[last])}`);
+  assert.deepEqual(await bytesOf(byLabel), byIndex, "a label and its index give the same bytes");
+  const grid = await keep("classes.png", await fetch(`${base}?n=3&seed=2&class=all&format=png`));
+  assert.deepEqual([...grid.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const unknown = await fetch(`${base}?n=1&seed=1&class=no-such-class`);
+  assert.equal(unknown.status, 400);
+  const { error } = await json(unknown);
+  assert.equal(error.details.parameter, "class");
+  assert.ok(error.message.includes(`0 (${classes[0]})`), error.message);
+}
+
 /** Runs the contract against `origin`; throws an AssertionError naming what failed. */
 export async function checkContract(
   origin: string,
@@ -105,6 +132,8 @@ export async function checkContract(
   assert.equal(bad.status, 400);
   assert.match((await json(bad)).error.message, /'n'/);
 
+  if (info.classes) await checkClasses(origin, { model, classes: info.classes, keep });
+
   const image = await fetch(origin + signed.png);
   assert.match(image.headers.get("cache-control")!, /^public, max-age=\d+, immutable$/);
   assert.equal(image.headers.get("access-control-allow-origin"), "*");
@@ -139,6 +168,19 @@ export async function checkContract(
   const mintedImage = await fetch(minted.url);
   await mintedImage.arrayBuffer();
   assert.equal(mintedImage.status, 200);
+  if (info.classes) {
+    const label = info.classes[info.classes.length - 1];
+    const withClass = await json(
+      await fetch(`${origin}/v1/sign`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${options.adminToken}` },
+        body: JSON.stringify({ model, seed: 3, n: 4, ttl: 600, class: label }),
+      }),
+    );
+    assert.equal(new URL(withClass.url).searchParams.get("class"), label);
+    const classImage = await fetch(withClass.url);
+    await keep("signed-class.png", classImage);
+  }
   const forbidden = await fetch(`${origin}/v1/sign`, { method: "POST", body: "{}" });
   assert.equal(forbidden.status, 401, "sign without the admin token");
   await forbidden.body?.cancel();

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { publishVersion } from "./model_versions.ts";
+import { copyFlatVersion, publishVersion } from "./model_versions.ts";
 import { type LoadResult, runLoad } from "./load_gen.ts";
 import { readRssMiB } from "./rss.ts";
 import { startServer } from "./server_process.ts";
@@ -85,10 +85,7 @@ async function restingRss(pid: number): Promise<number> {
 export async function runReloadPhase(options: ReloadPhaseOptions): Promise<ReloadPhaseResult> {
   const { model } = options;
   const dir = await Deno.makeTempDir({ prefix: "drs_bench_reload_" });
-  const copied = await new Deno.Command("cp", {
-    args: ["-r", `${options.models}/${model}`, `${dir}/${model}`],
-  }).output();
-  if (!copied.success) throw new Error(new TextDecoder().decode(copied.stderr));
+  await copyFlatVersion(`${options.models}/${model}`, `${dir}/${model}`);
   const server = await startServer({
     env: {
       ...options.env,

@@ -40,3 +40,17 @@ export async function publishVersion(
   await Deno.rename(staging, `${flat}/${version}`);
   return `${flat}/${version}`;
 }
+
+/**
+ * Copies the flat version 1 of the model folder `source` to `target` (the numbered version
+ * folders beside it stay behind): a models folder where tests publish versions 2, 3, ...
+ */
+export async function copyFlatVersion(source: string, target: string): Promise<void> {
+  const copied = await new Deno.Command("cp", { args: ["-r", source, target] }).output();
+  if (!copied.success) throw new Error(new TextDecoder().decode(copied.stderr));
+  for await (const entry of Deno.readDir(target)) {
+    if (/^[0-9]+$/.test(entry.name)) {
+      await Deno.remove(`${target}/${entry.name}`, { recursive: true });
+    }
+  }
+}

@@ -7,6 +7,7 @@
  */
 
 import assert from "node:assert/strict";
+import { copyFlatVersion } from "./model_versions.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -27,13 +28,14 @@ export async function shippedModels(): Promise<string[]> {
   return ids;
 }
 
-/** Makes the folder with a copy of shipped model `id`, or the generated one; remove `dir` after. */
+/**
+ * Makes the folder with a copy of shipped model `id` (its flat version 1: tests publish later
+ * versions themselves), or the generated one; remove `dir` after. */
 export async function modelsFolder(id?: string): Promise<ModelsFolder> {
   const dir = await Deno.makeTempDir({ prefix: "drs_deploy_models_" });
   if (id) {
     const shipped = new URL(`models/${id}/`, ROOT).pathname;
-    const copied = await new Deno.Command("cp", { args: ["-r", shipped, `${dir}/${id}`] }).output();
-    assert.equal(copied.code, 0, new TextDecoder().decode(copied.stderr));
+    await copyFlatVersion(shipped, `${dir}/${id}`);
   } else {
     const made = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "testing/worker_fixture.ts", dir],

@@ -82,7 +82,9 @@ for (const { backend, permissions } of cases) {
       }
       assert.match(
         log,
-        new RegExp(`Loaded 1 model\\(s\\) from '.*' in \\d+ ms: ${models.id} v1 \\(${backend}\\)`),
+        new RegExp(
+          `Loaded 1 model\\(s\\) from '.*' in \\d+ ms: ${models.id} v\\d+ \\(${backend}\\)`,
+        ),
       );
       assert.doesNotMatch(log, new RegExp(SECRET), "the secret is never logged");
     },

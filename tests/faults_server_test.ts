@@ -50,8 +50,8 @@ const VARIANTS: Record<string, { change: Change; log: RegExp }> = {
     log: /'truncated\/discriminator\.onnx' as its contents do not match the manifest/,
   },
   missing: {
-    change: (files) => files.set("sampler.onnx", null),
-    log: /'missing\/sampler\.onnx' as it cannot be read: no such file$/m,
+    change: (files) => files.set("generator.onnx", null),
+    log: /'missing\/generator\.onnx' as it cannot be read: no such file$/m,
   },
   invalid: {
     change: (_files, manifest) => (manifest.drs.logM = "high"),

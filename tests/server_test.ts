@@ -121,15 +121,22 @@ for (const backend of ["onnx", "wasm"] as const) {
           env: { DRS_SIGNING_KEYS: KEYS },
         }).output();
         assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
-        assert.match(new TextDecoder().decode(cli.stderr), /Pinned to version 1 of 'grid25'/);
+        // The CLI pins the newest version, the one plain requests get.
+        const pinned = /Pinned to version (\d+) of 'grid25'/.exec(
+          new TextDecoder().decode(cli.stderr),
+        )?.[1];
+        assert.equal(pinned, String(model.version));
         const cliUrl = new TextDecoder().decode(cli.stdout).trim();
-        assert.equal(new URL(cliUrl).searchParams.get("v"), "1");
+        assert.equal(new URL(cliUrl).searchParams.get("v"), pinned);
         const cliImage = await fetch(cliUrl);
         await cliImage.arrayBuffer();
         assert.equal(cliImage.status, 200);
 
         const metrics = await (await fetch(`${origin}/metrics`)).text();
-        assert.match(metrics, /drs_accepted_total\{model="grid25",version="1"\} \d+/);
+        assert.match(
+          metrics,
+          new RegExp(`drs_accepted_total\\{model="grid25",version="${pinned}"\\} \\d+`),
+        );
         assert.match(metrics, /drs_http_requests_total\{route="\/v1\/s\/:file",status="403"\} 1/);
       } finally {
         await server.stop();

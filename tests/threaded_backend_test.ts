@@ -1,5 +1,5 @@
 /**
- * The inference thread (`edge/backends/threaded.ts`) against the same runtimes in-process, on
+ * The inference thread (`edge/inference_thread/`) against the same runtimes in-process, on
  * the shipped models: the same floats for every call (jobs split across ring slots included),
  * the same samples and statistics from the pipelined sampler, errors as rejections, and
  * `close()` ending every call.
@@ -13,6 +13,7 @@ import { createInferenceThread } from "../edge/inference_thread/mod.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry, type LoadedModel } from "../edge/registry.ts";
+import { samplerModel } from "../edge/sample_response.ts";
 import { BudgetExhaustedError, sample } from "../sampling/mod.ts";
 import { normals } from "../shared/rng.ts";
 
@@ -44,14 +45,10 @@ async function pairs(name: BackendName, thread = createInferenceThread({ slotFlo
   };
 }
 
-function samplerModel(model: LoadedModel) {
-  const { manifest } = model;
-  return {
-    backend: model.backend,
-    latentDim: manifest.latentDim,
-    sampleShape: manifest.sampleShape,
-    drs: manifest.drs,
-  };
+/** A class per row (cycling) for a class-conditional model; none otherwise. */
+function classesFor(model: LoadedModel, n: number): { classes?: Int32Array } {
+  const count = model.manifest.classes?.length ?? 0;
+  return count ? { classes: Int32Array.from({ length: n }, (_, i) => (i * 7) % count) } : {};
 }
 
 for (const name of ["onnx", "wasm"] as const) {
@@ -65,10 +62,16 @@ for (const name of ["onnx", "wasm"] as const) {
         assert.equal(threaded.backend.name, name);
         for (const n of [1, 77, 78, 300]) {
           const z = normals(n, { start: 5, count: n, dim: direct.manifest.latentDim });
-          const a = await direct.backend.run(z, n), b = await threaded.backend.run(z, n);
+          const options = classesFor(direct, n);
+          const a = await direct.backend.run(z, n, options);
+          const b = await threaded.backend.run(z, n, options);
           assert.deepEqual(b.x, a.x, `${direct.id} run x, n = ${n}`);
           assert.deepEqual(b.logits, a.logits, `${direct.id} run logits, n = ${n}`);
-          assert.deepEqual(await threaded.backend.generate(z, n), a.x, `${direct.id} generate`);
+          assert.deepEqual(
+            await threaded.backend.generate(z, n, options),
+            a.x,
+            `${direct.id} generate`,
+          );
         }
       }
     } finally {
@@ -84,11 +87,12 @@ test("createInferenceThread() answers many concurrent calls, more than its slots
       const { direct, threaded } = models[i % models.length];
       const n = 1 + ((i * 37) % 200);
       const z = normals(i, { start: 0, count: n, dim: direct.manifest.latentDim });
-      return { direct: direct.backend, threaded: threaded.backend, z, n };
+      const options = classesFor(direct, n);
+      return { direct: direct.backend, threaded: threaded.backend, z, n, options };
     });
-    const results = await Promise.all(calls.map((c) => c.threaded.run(c.z, c.n)));
+    const results = await Promise.all(calls.map((c) => c.threaded.run(c.z, c.n, c.options)));
     for (const [i, c] of calls.entries()) {
-      assert.deepEqual(results[i], await c.direct.run(c.z, c.n), `call ${i}`);
+      assert.deepEqual(results[i], await c.direct.run(c.z, c.n, c.options), `call ${i}`);
     }
   } finally {
     await close();
@@ -115,7 +119,7 @@ test("sample() on the inference thread gives the in-process samples and statisti
       // A budget that runs out: the same partial statistics.
       const request = { seed: 9, n: 256, sampler: { kind: "drs" as const, gamma } };
       const err = async (model: LoadedModel, chunk?: number) =>
-        await sample(samplerModel(model), request, { budget: 300, chunk }).then(
+        await sample(samplerModel(model), request, { budget: 200, chunk }).then(
           () => assert.fail("expected the budget to run out"),
           (e) => (assert.ok(e instanceof BudgetExhaustedError), e.stats),
         );

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { startServer } from "../testing/server_process.ts";
 import { signedSampleUrl } from "../edge/signed_url.ts";
 import { importSigningKey } from "../shared/signing.ts";
-import { publishVersion } from "../testing/model_versions.ts";
+import { copyFlatVersion, publishVersion } from "../testing/model_versions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SECRET = "versions-test-secret-0123456789abcdefghij";
@@ -23,10 +23,7 @@ const hasGrid25 = await Deno.stat(`${ROOT}models/grid25/generator.onnx`).then(
 /** A models folder holding a copy of the shipped grid25 (flat: version 1). */
 async function modelsFolder(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "drs_versions_" });
-  const copied = await new Deno.Command("cp", {
-    args: ["-r", `${ROOT}models/grid25`, `${dir}/grid25`],
-  }).output();
-  assert.equal(copied.code, 0, new TextDecoder().decode(copied.stderr));
+  await copyFlatVersion(`${ROOT}models/grid25`, `${dir}/grid25`);
   return dir;
 }
 

@@ -63,6 +63,19 @@ function flat(score: SamplerScore): Record<string, number> {
   };
 }
 
+/** The classifier's own record (`classifier.json` beside it: epochs, time, fp32 accuracy), if any. */
+async function classifierRecord(dir: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { split: _s, ...record } = JSON.parse(
+      await Deno.readTextFile(join(dir, "classifier.json")),
+    );
+    return record;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
 /** Ships the run in `runDir` (pipeline_cond.ts's output) into `outDir`; returns its manifest. */
 export async function shipCondModel(
   runDir: string,
@@ -125,7 +138,7 @@ export async function shipCondModel(
       `calibrated ${classes} classes (${burnIn} proposals each, gamma at the ${percentile}th percentile)`,
     );
     // Evaluation through the core against the held-out images.
-    const { reference, held, real } = condReference(classifier, data);
+    const { reference, held, real, testAccuracy } = condReference(classifier, data);
     const model = { ...shapes, sampleShape: [28, 28, 1], drs };
     const evalOptions = { perClass: options.perClass ?? 1000, seed: options.seed ?? 424242 };
     const rawSamples = await sampleEachClass(model, { kind: "raw" }, evalOptions);
@@ -157,7 +170,7 @@ export async function shipCondModel(
       drs: { images: drsSamples.images, perClass: evalOptions.perClass },
       classes: labels,
       captions: [
-        `CLASSIFIER ACC ${(real.classAccuracy * 100).toFixed(2)}%`,
+        `TRAINING IMAGES: FD ${real.fd.toFixed(2)}  ACC ${(real.classAccuracy * 100).toFixed(1)}%`,
         caption(raw),
         `${caption(drsScore)}  ${(drsScore.acceptance * 100).toFixed(0)}% ACCEPTED`,
       ],
@@ -195,6 +208,13 @@ export async function shipCondModel(
           drs: { ...drsScore.perClass[c], acceptance: drsSamples.acceptancePerClass[c] },
         })),
         referenceImages: data.test.count,
+        classifier: {
+          files: ["classifier/model.json", "classifier/weights.bin"],
+          testAccuracy,
+          testImages: data.test.count,
+          precision: "float16",
+          trained: await classifierRecord(options.classifier),
+        },
       },
       training: {
         config: training.config,

@@ -70,7 +70,9 @@ export const samplesSchema = z.object({
   seed: z.number().int(),
   n: z.number().int(),
   drs: z.boolean().meta({ description: "True when DRS decided (false for other samplers)" }),
-  class: z.number().int().optional().meta({ description: "The class index asked for" }),
+  class: z.union([z.number().int(), z.literal("all")]).optional().meta({
+    description: "The class index asked for, or `all` (`n` samples of each class, class-major)",
+  }),
   sampler: z.enum(["mh", "truncation"]).optional().meta({
     description: "Samplers other than DRS and raw name themselves",
   }),

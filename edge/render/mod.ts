@@ -11,6 +11,8 @@ export { gridPng, imageLayout, scatterPng } from "./png.ts";
 export interface RenderPngOptions {
   /** 1..8. @default {1} */
   scale?: number;
+  /** Images per grid row (one row per class for `class=all`). @default {near-square} */
+  columns?: number;
 }
 
 function extentOf(manifest: Manifest): [number, number] {
@@ -27,5 +29,9 @@ export function renderPng(
   const { x, n } = samples;
   const scale = options.scale ?? 1;
   if (manifest.kind === "points2d") return scatterPng(x, n, { extent: extentOf(manifest), scale });
-  return gridPng(x, n, manifest.sampleShape, { range: extentOf(manifest), scale });
+  return gridPng(x, n, manifest.sampleShape, {
+    range: extentOf(manifest),
+    scale,
+    columns: options.columns,
+  });
 }

@@ -92,6 +92,8 @@ export interface GridOptions {
   range?: readonly [number, number];
   /** Nearest-neighbour upscale of each pixel, 1..8. @default {1} */
   scale?: number;
+  /** Images per row. @default {ceil(sqrt(n)): a near-square grid} */
+  columns?: number;
 }
 
 /**
@@ -107,7 +109,8 @@ export function gridPng(
   const { h, w, c, chw } = imageLayout(shape);
   const [lo, hi] = options.range ?? [-1, 1];
   const s = options.scale ?? 1;
-  const cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+  const cols = Math.min(n, options.columns ?? Math.ceil(Math.sqrt(n)));
+  const rows = Math.ceil(n / cols);
   // One sample is exactly h x w pixels (times the scale); a grid has gutters.
   const gap = n === 1 ? 0 : s;
   const width = cols * w * s + (cols + 1) * gap, height = rows * h * s + (rows + 1) * gap;

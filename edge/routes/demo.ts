@@ -132,6 +132,11 @@ async function mintPairs(
   })));
 }
 
+/** The demo compares one class (or any): `all` shows as any. */
+function demoClass(resolved: number | "all" | undefined): number | undefined {
+  return resolved === "all" ? undefined : resolved;
+}
+
 function parseQuery(url: URL) {
   const parsed = querySchema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
@@ -155,9 +160,7 @@ export function demoRoutes(deps: AppDeps) {
     const defaults = samplerDefaults(model.manifest.samplers);
     const settings: DemoSettings = {
       acceptance: q.acceptance ?? Math.min(0.95, Math.max(0.05, expected)),
-      label: q.class === undefined || q.class === "any"
-        ? undefined
-        : resolveClass(model.manifest, q.class),
+      label: demoClass(resolveClass(model.manifest, q.class === "any" ? undefined : q.class)),
       sampler: q.sampler ?? "drs",
       k: q.k ?? defaults.k,
       psi: q.psi ?? defaults.psi,

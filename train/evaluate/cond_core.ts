@@ -92,6 +92,8 @@ export interface CondReference {
   held: { images: Float32Array; labels: Uint8Array };
   /** Real training images scored like samples: the floor of FD and the classifier's accuracy. */
   real: CondMetrics;
+  /** The classifier's accuracy on the held-out images. */
+  testAccuracy: number;
 }
 
 /** Classifies the held-out split of `data` and scores `realImages` training images against it. */
@@ -102,13 +104,11 @@ export function condReference(
 ): CondReference {
   const classes = data.classes.length;
   const held = splitImages(data.test, data.test.count);
-  const reference = realStats(
-    classify(classifier, held.images, data.test.count),
-    held.labels,
-    classes,
-  );
+  const classified = classify(classifier, held.images, data.test.count);
+  const reference = realStats(classified, held.labels, classes);
+  const testAccuracy = condMetrics(classified, held.labels, reference).classAccuracy;
   const count = Math.min(options.realImages ?? 10_000, data.train.count);
   const train = splitImages(data.train, count);
   const real = condMetrics(classify(classifier, train.images, count), train.labels, reference);
-  return { classifier, reference, held, real };
+  return { classifier, reference, held, real, testAccuracy };
 }
