@@ -81,6 +81,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
             curves: {
               samples: curve.samples,
               runtime: backend.name,
+              ...(curve.calibration ? { calibration: curve.calibration } : {}),
               rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
                 label,
                 family,

@@ -22,6 +22,7 @@ const COLORS: Record<CurveRow["family"], Rgb> = {
   drs: [31, 78, 160],
   "calibrated drs": [120, 60, 170],
   mh: [200, 70, 40],
+  "calibrated mh": [230, 150, 30],
 };
 
 function line(canvas: Canvas, a: [number, number], b: [number, number], color: Rgb): void {

@@ -10,7 +10,8 @@
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../../shared/manifest.ts";
-import type { Backend } from "../../backends/mod.ts";
+import type { ScoringBackend } from "../../backends/mod.ts";
+import type { Calibrator } from "../../shared/calibrator.ts";
 import { classify } from "../classifier/features.ts";
 import type { DatasetName } from "../config.ts";
 import { loadCondData } from "../data/cond_datasets.ts";
@@ -20,6 +21,7 @@ import { condMetrics } from "./cond.ts";
 import { condReference } from "./cond_core.ts";
 import { curvePlot } from "./curve_plot.ts";
 import { type CurveRow, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
+import { calibratedImageModel } from "./image_calibrator.ts";
 import { pointMetrics } from "./points.ts";
 
 /** Options for {@linkcode modelCurve}. */
@@ -28,6 +30,11 @@ export interface ModelCurveOptions {
   samples?: number;
   /** Seeds of the requests; the table shows mean ± spread over them. @default {[1, 2, 3]} */
   seeds?: readonly number[];
+  /**
+   * Also run DRS and MH on a calibrated D (class-conditional images): a calibrator fit on
+   * held-out real images vs G samples. @default {true for images}
+   */
+  calibrate?: boolean;
   /** Progress, one line per setting. */
   log?: (line: string) => void;
 }
@@ -40,6 +47,8 @@ export interface ModelCurve {
   /** The plot of the headline metric against cost, as PNG bytes. */
   png: Uint8Array;
   samples: number;
+  /** The calibration, when calibrated settings ran. */
+  calibration?: { chosen: Calibrator; used: Calibrator; check: Record<string, unknown> };
 }
 
 interface Scorer {
@@ -47,6 +56,8 @@ interface Scorer {
   columns: { key: string; title: string; digits?: number; percent?: boolean }[];
   plot: { metric: string; title: string; scale?: number };
   defaultSamples: number;
+  /** Held-out real images with their classes (images only). */
+  held?: { images: Float32Array; labels: Uint8Array };
   dispose(): void;
 }
 
@@ -80,7 +91,9 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
     );
   }
   const classifier: tf.LayersModel = await loadTfjsModel(join(dir, "classifier"));
-  const { reference } = condReference(classifier, await loadCondData(dataset), { realImages: 500 });
+  const { reference, held } = condReference(classifier, await loadCondData(dataset), {
+    realImages: 500,
+  });
   return {
     score: (x, labels) => {
       if (!labels) throw new Error("Cannot score image samples without their classes");
@@ -95,6 +108,7 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
     ],
     plot: { metric: "fd", title: "FD (LOWER IS BETTER)" },
     defaultSamples: 5_000,
+    held,
     dispose: () => classifier.dispose(),
   };
 }
@@ -102,7 +116,7 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
 /** Runs the standard curve on the model of folder `dir` (its manifest), opened on `backend`. */
 export async function modelCurve(
   folder: { dir: string; manifest: Manifest },
-  backend: Backend,
+  backend: ScoringBackend,
   options: ModelCurveOptions = {},
 ): Promise<ModelCurve> {
   const { dir, manifest } = folder;
@@ -120,7 +134,19 @@ export async function modelCurve(
   try {
     const samples = options.samples ?? scorer.defaultSamples;
     const seeds = options.seeds ?? [1, 2, 3];
-    const rows = await qualityCostCurve(model, standardCurve(), {
+    let calibration: ModelCurve["calibration"];
+    let calibrated;
+    if (scorer.held && (options.calibrate ?? true)) {
+      const found = await calibratedImageModel(backend, manifest, scorer.held);
+      calibrated = found.model;
+      const check = { ...found.choice.scores[found.calibrator.kind]?.check };
+      calibration = { chosen: found.choice.chosen, used: found.calibrator, check };
+      options.log?.(
+        `calibrator: ${JSON.stringify(found.choice.chosen)} chosen, ` +
+          `${JSON.stringify(found.calibrator)} used for the calibrated settings`,
+      );
+    }
+    const rows = await qualityCostCurve(model, standardCurve({ calibrated }), {
       samples,
       seeds,
       score: scorer.score,
@@ -132,7 +158,7 @@ export async function modelCurve(
         ),
     });
     const png = curvePlot(rows, { ...scorer.plot, heading: manifest.id.toUpperCase() });
-    return { rows, table: curveTable(rows, scorer.columns), png, samples };
+    return { rows, table: curveTable(rows, scorer.columns), png, samples, calibration };
   } finally {
     scorer.dispose();
   }

@@ -19,7 +19,7 @@ export interface CurvePoint {
   /** How the table and the plot name it, e.g. `DRS 50%`, `MH K=8`, `truncation psi=1`. */
   label: string;
   /** Which family it belongs to (one line per family in the plot). */
-  family: "raw" | "truncation" | "drs" | "calibrated drs" | "mh";
+  family: "raw" | "truncation" | "drs" | "calibrated drs" | "mh" | "calibrated mh";
   spec: SamplerSpec;
   /** A model other than the evaluated one (e.g. DRS on uncalibrated logits). */
   model?: SamplerModel;
@@ -49,6 +49,16 @@ export function standardCurve(options: { calibrated?: SamplerModel } = {}): Curv
   }
   for (const k of [2, 4, 8, 16]) {
     points.push({ label: `MH K=${k}`, family: "mh", spec: { kind: "mh", k } });
+  }
+  if (options.calibrated) {
+    for (const k of [4, 8, 16]) {
+      points.push({
+        label: `calibrated MH K=${k}`,
+        family: "calibrated mh",
+        spec: { kind: "mh", k },
+        model: options.calibrated,
+      });
+    }
   }
   return points;
 }
