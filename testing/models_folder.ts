@@ -21,7 +21,7 @@ export interface ModelsFolder {
 /** Shipped models (folders under `models/` with the TF.js files the Worker needs). */
 export async function shippedModels(): Promise<string[]> {
   const ids: string[] = [];
-  for (const id of ["grid25", "mnist"]) {
+  for (const id of ["grid25", "mnist", "fashion"]) {
     const file = new URL(`models/${id}/tfjs/generator/weights.bin`, ROOT);
     if (await Deno.stat(file).then(() => true, () => false)) ids.push(id);
   }
