@@ -141,9 +141,11 @@ export async function modelCurve(
       calibrated = found.model;
       const check = { ...found.choice.scores[found.calibrator.kind]?.check };
       calibration = { chosen: found.choice.chosen, used: found.calibrator, check };
+      const describe = (c: Calibrator) =>
+        c.kind === "platt" ? `platt (a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)})` : c.kind;
       options.log?.(
-        `calibrator: ${JSON.stringify(found.choice.chosen)} chosen, ` +
-          `${JSON.stringify(found.calibrator)} used for the calibrated settings`,
+        `calibrator: ${describe(found.choice.chosen)} chosen by log loss on held-out images, ` +
+          `${describe(found.calibrator)} used for the calibrated settings`,
       );
     }
     const rows = await qualityCostCurve(model, standardCurve({ calibrated }), {
