@@ -43,13 +43,21 @@ export interface ThroughputOptions {
 /** Measures one (backend, mode, n) row; `floor` is an in-process backend of the same model. */
 export async function measureThroughput(
   app: Hono<AppEnv>,
-  request: { model: LoadedModel; floor: Backend; n: number; mode: string },
+  request: {
+    model: LoadedModel;
+    floor: Backend;
+    n: number;
+    mode: string;
+    /** Extra query parameters, e.g. `sampler=mh&k=8`. */
+    query?: string;
+  },
   options: ThroughputOptions = {},
 ): Promise<ThroughputRow> {
   const { model, n } = request;
   const target = { backend: request.floor, latentDim: model.manifest.latentDim };
   const serve = async (seed: number) => {
-    const path = `/v1/models/${model.id}/samples?n=${n}&seed=${seed}`;
+    const extra = request.query ? `&${request.query}` : "";
+    const path = `/v1/models/${model.id}/samples?n=${n}&seed=${seed}${extra}`;
     const res = await app.request(path);
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`Cannot benchmark as ${path} answered ${res.status}`);

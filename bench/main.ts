@@ -109,12 +109,18 @@ for (const name of backends) {
       keys: [key],
       limits: { concurrency: 1, ...limits },
     });
-    for (const n of [1, 16, 256]) {
+    // DRS at n = 1, 16, 256, then MH with K = 8 at n = 256 (its floor: the same 8 x 256 G+D).
+    const cases: { n: number; mode: string; query?: string }[] = [
+      ...[1, 16, 256].map((n) => ({ n, mode: MODES[mode] })),
+      { n: 256, mode: `${MODES[mode]}, MH K=8`, query: "sampler=mh&k=8" },
+    ];
+    for (const { n, mode: label, query } of cases) {
       const row = await measureThroughput(app, {
         model,
         floor: floor.backend,
         n,
-        mode: MODES[mode],
+        mode: label,
+        query,
       }, {
         seconds,
       });
