@@ -169,3 +169,42 @@ Deno.test("sampleBody() answers 503 at the deadline for a generator that never a
     assert.equal((await app.request("/v1/models/tiles/samples?n=2&seed=1")).status, 200, query);
   }
 });
+
+Deno.test("class faults: a class whose logits are all NaN answers 503 alone; class=all reports every class's spend", async () => {
+  const digits = await fakeModelFiles("digits", "image", { classes: ["zero", "one", "two"] });
+  const { app, opened } = await makeTestApp({
+    models: { digits },
+    limits: { budget: 3000, concurrency: 1, queue: 0 },
+  });
+  const backend = opened.find((b) => "classes" in b)!;
+  const run = backend.run.bind(backend);
+  backend.run = async (z, n, options) => {
+    const out = await run(z, n, options);
+    for (let i = 0; i < n; i++) if (options?.classes?.[i] === 1) out.logits[i] = NaN;
+    return out;
+  };
+  const poisoned = await app.request("/v1/models/digits/samples?n=4&seed=1&class=one");
+  assert.equal(poisoned.status, 503);
+  const { error } = await json(poisoned);
+  assert.equal(error.code, "budget_exhausted");
+  assert.equal(error.details.stats.nonFiniteLogits, 3000);
+  const fine = await app.request("/v1/models/digits/samples?n=4&seed=1&class=two");
+  assert.equal(fine.status, 200, "the other classes keep serving");
+  const all = await app.request("/v1/models/digits/samples?n=4&seed=1&class=all");
+  assert.equal(all.status, 503);
+  const spent = (await json(all)).error.details;
+  assert.equal(spent.stats.accepted, 4, "class 0's four samples count");
+  assert.ok(spent.evaluated <= 3000 && spent.evaluated > 2990, `${spent.evaluated}`);
+  backend.run = () => Promise.reject(new Error("ORT: secret"));
+  const broken = await app.request("/v1/models/digits/samples?n=2&seed=1&class=all");
+  assert.equal(broken.status, 503);
+  assert.equal((await json(broken)).error.code, "model_error");
+  backend.run = run;
+  const metrics = await (await app.request("/metrics")).text();
+  assert.equal(metric(metrics, "drs_sampler_active"), 0, "every slot was released");
+  assert.equal(
+    (await app.request("/v1/models/digits/samples?n=2&seed=1&class=all")).status,
+    200,
+    "recovers",
+  );
+});
