@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Backend } from "../backends/mod.ts";
+import { fakeConditionalBackend } from "../testing/fake_backends.ts";
 import { calibrateDrs } from "../shared/calibration.ts";
 import {
   BudgetExhaustedError,
@@ -9,26 +9,8 @@ import {
   scoreProposals,
 } from "./mod.ts";
 
-/** G puts class c's sample at (c, z0); D's logit is -z0^2 / 2 (the same scale for each class). */
-function backend(): Backend {
-  const generate = (z: Float32Array, n: number, classes: Int32Array) => {
-    const x = new Float32Array(2 * n);
-    for (let r = 0; r < n; r++) [x[2 * r], x[2 * r + 1]] = [classes[r], z[2 * r]];
-    return x;
-  };
-  return {
-    name: "onnx",
-    run(z, n, options = {}) {
-      const x = generate(z, n, options.classes!);
-      const logits = Float32Array.from({ length: n }, (_, r) => -(x[2 * r + 1] ** 2) / 2);
-      return Promise.resolve({ x, logits });
-    },
-    generate: (z, n, options = {}) => Promise.resolve(generate(z, n, options.classes!)),
-    dispose: () => Promise.resolve(),
-  };
-}
-
-const SHAPES = { backend: backend(), latentDim: 2, sampleShape: [2], classes: 3 };
+const BACKEND = fakeConditionalBackend(3);
+const SHAPES = { backend: BACKEND, latentDim: 4, sampleShape: [4, 4, 1], classes: 3 };
 const DRS = calibrateDrs(await scoreProposals(SHAPES, { seed: 5, count: 2000 }), {
   percentile: 50,
 });
@@ -39,11 +21,12 @@ Deno.test("sampleEachClass() returns n samples of each class, class-major, as on
   const request = { seed: 11, n: 5, sampler: { kind: "drs" as const } };
   const each = await sampleEachClass(MODEL, request);
   assert.deepEqual([...each.labels!], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+  const seen = BACKEND.classes.slice(-3).map((c) => new Set(c));
+  assert.deepEqual(seen, [new Set([0]), new Set([1]), new Set([2])], "G+D got one class per run");
   let proposals = 0;
   for (let c = 0; c < 3; c++) {
     const one = await sample(MODEL, { ...request, label: c });
-    assert.deepEqual([...each.x.subarray(c * 10, (c + 1) * 10)], [...one.x]);
-    for (let r = 0; r < 5; r++) assert.equal(each.x[c * 10 + 2 * r], c, "G saw the class");
+    assert.deepEqual([...each.x.subarray(c * 80, (c + 1) * 80)], [...one.x]);
     proposals += one.stats.proposals;
   }
   assert.equal(each.stats.proposals, proposals);
