@@ -118,9 +118,10 @@ export function drsDecider(
       const lane = chunk.classes ?? new Uint8Array(chunk.size); // one lane: all 0
       const before = lanes.map((l) => ({ ...l.state }));
       let kept = decideBatchIn(logits, chunk.u, lanes, lane);
-      if (kept.length > need) {
+      if (kept.length >= need && kept[need - 1] < chunk.size - 1) {
         // Decide again up to the proposal that completes the request, so the states (logM
-        // raises, counts) never see proposals past it.
+        // raises, counts) never see proposals past it (also when it is the chunk's last
+        // acceptance: the chunk's rejected tail is not part of the request).
         lanes.forEach((l, k) => Object.assign(l.state, before[k]));
         kept = decideBatchIn(logits.subarray(0, kept[need - 1] + 1), chunk.u, lanes, lane);
       }

@@ -138,6 +138,22 @@ Deno.test("sample() gives the same result when rounds are split into chunks", as
   assert.ok(chunked.evaluated <= whole.evaluated);
 });
 
+Deno.test("sample() counts proposals up to the completing one when a chunk's acceptances exactly finish the request", async () => {
+  const model = await gridModel();
+  let exact = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const request = { seed, n: 6, sampler: DRS0 };
+    const whole = await sample(model, request);
+    for (const chunk of [4, 8, 16]) {
+      const chunked = await sample(model, request, { chunk });
+      assert.deepEqual([...chunked.x], [...whole.x], `seed ${seed}, chunk ${chunk}`);
+      assert.deepEqual(chunked.stats, whole.stats, `seed ${seed}, chunk ${chunk}`);
+      if (whole.stats.proposals % chunk !== 0) exact++;
+    }
+  }
+  assert.ok(exact > 0, "some requests completed mid-chunk");
+});
+
 Deno.test("roundChunks() starts with a small chunk, doubles and covers the round", () => {
   assert.deepEqual(roundChunks(1000, 256), [64, 128, 256, 256, 256, 40]);
   assert.deepEqual(roundChunks(300, 256), [64, 128, 108]);
