@@ -42,17 +42,16 @@ const loadAtStart = Deno.loadavg()[0];
 const connections = Number(flags.connections);
 const seconds = Number(flags.seconds);
 
-/** Where the server runs G+D: `ring` / `post` (inference thread designs) or `inline`. */
+/** Where the server runs G+D: `ring` (the inference thread) or `inline` (the server thread). */
 const DESIGNS: Record<string, Record<string, string>> = {
-  ring: { DRS_INFERENCE_THREAD: "1", DRS_THREAD_DESIGN: "ring" },
-  post: { DRS_INFERENCE_THREAD: "1", DRS_THREAD_DESIGN: "post" },
+  ring: { DRS_INFERENCE_THREAD: "1" },
   inline: { DRS_INFERENCE_THREAD: "0" },
 };
 const designs = flags.designs.split(",");
 for (const design of designs) {
   if (!(design in DESIGNS)) {
     throw new RangeError(
-      `Cannot run the load as '--designs' must list ring, post and/or inline: current value is '${design}'`,
+      `Cannot run the load as '--designs' must list ring and/or inline: current value is '${design}'`,
     );
   }
 }

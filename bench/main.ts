@@ -17,7 +17,6 @@ import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { createRegistry } from "../edge/registry.ts";
 import { createInferenceThread } from "../edge/inference_thread/mod.ts";
-import { createPostThread } from "../edge/inference_thread/post.ts";
 import {
   type HttpThroughput,
   type LatencyResult,
@@ -31,7 +30,6 @@ import { startServer } from "../testing/server_process.ts";
 /** Where the app runs G+D, as the table names it. */
 const MODES = {
   thread: "inference thread (ring)",
-  post: "inference thread (post)",
   inline: "server thread",
 } as const;
 
@@ -41,7 +39,7 @@ const { values: flags } = parseArgs({
     models: { type: "string", default: "models" },
     model: { type: "string", default: "grid25" },
     backends: { type: "string", default: "onnx,wasm" },
-    modes: { type: "string", default: "thread,post,inline" },
+    modes: { type: "string", default: "thread,inline" },
     seconds: { type: "string", default: "3" },
     "latency-requests": { type: "string", default: "2000" },
     out: { type: "string", default: "bench/results" },
@@ -55,7 +53,7 @@ const modes = flags.modes.split(",");
 for (const mode of modes) {
   if (!(mode in MODES)) {
     throw new RangeError(
-      `Cannot benchmark as '--modes' must list thread, post and/or inline: current value is '${mode}'`,
+      `Cannot benchmark as '--modes' must list thread and/or inline: current value is '${mode}'`,
     );
   }
 }
@@ -72,7 +70,6 @@ const openOptions = { wasm: { wasmPaths: denoWasmPaths() } };
 // This thread opens its runtimes first: onnxruntime-node's process-wide environment belongs to
 // the first isolate that loads it, and this one outlives the inference thread.
 const thread = createInferenceThread();
-const post = createPostThread();
 const results: BackendResult[] = [];
 for (const name of backends) {
   const registries = {
@@ -84,14 +81,9 @@ for (const name of backends) {
       fsModelSource(flags.models),
       (init) => thread.open(name, init, openOptions),
     ),
-    post: createRegistry(
-      fsModelSource(flags.models),
-      (init) => post.open(name, init, openOptions),
-    ),
   };
   await registries.inline.load();
   await registries.thread.load();
-  await registries.post.load();
   const floor = registries.inline.get(flags.model);
   if (!floor) {
     throw new Error(
@@ -135,7 +127,6 @@ for (const name of backends) {
     }
   }
   await registries.thread.dispose();
-  await registries.post.dispose();
   const server = await startServer({
     env: { DRS_BACKEND: name, DRS_MODELS_DIR: flags.models, DRS_CHUNK: flags.chunk },
   });
@@ -163,7 +154,6 @@ for (const name of backends) {
   await registries.inline.dispose();
 }
 thread.close();
-post.close();
 
 const report = {
   model: flags.model,

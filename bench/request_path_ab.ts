@@ -1,5 +1,5 @@
 /**
- * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60]`: the request path of this
+ * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60] [--base-app PATH]`: the request path of this
  * checkout against another one (DIR: e.g. `git archive main | tar -x -C DIR`, with a
  * `node_modules`), in one process on the same fake models, in alternating blocks, so the
  * machine's load falls on both alike. Prints the median microseconds per request of each and
@@ -14,12 +14,17 @@ import { makeTestApp } from "../testing/test_app.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
-  options: { base: { type: "string" }, rounds: { type: "string", default: "60" } },
+  options: {
+    base: { type: "string" },
+    rounds: { type: "string", default: "60" },
+    // Where the base checkout keeps makeTestApp (edge/testing/test_app.ts before testing/).
+    "base-app": { type: "string", default: "testing/test_app.ts" },
+  },
   strict: true,
 });
 if (!flags.base) throw new RangeError("Cannot compare as '--base' is missing: give a checkout");
 const base = await import(
-  new URL("testing/test_app.ts", `file://${Deno.realPathSync(flags.base)}/`).href
+  new URL(flags["base-app"]!, `file://${Deno.realPathSync(flags.base)}/`).href
 );
 const apps = {
   base: (await base.makeTestApp({ limits: { concurrency: 1 } })).app as {

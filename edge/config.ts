@@ -43,12 +43,6 @@ export interface ServerConfig {
    */
   inferenceThread: boolean;
   /**
-   * `DRS_THREAD_DESIGN`: how the inference thread is fed, `ring` (shared memory) or `post`
-   * (messages with transferred buffers); measured side by side by the benchmarks.
-   * @default {"ring"}
-   */
-  threadDesign: "ring" | "post";
-  /**
    * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread is on (so
    * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
@@ -86,14 +80,6 @@ function intFrom(
     );
   }
   return value;
-}
-
-function threadDesign(raw: string | undefined): "ring" | "post" {
-  if (raw === undefined || raw === "" || raw === "ring") return "ring";
-  if (raw === "post") return "post";
-  throw new RangeError(
-    `Cannot start as 'DRS_THREAD_DESIGN' must be 'ring' or 'post': current value is '${raw}'`,
-  );
 }
 
 function defaultVersions(raw: string | undefined): Record<string, number> {
@@ -148,7 +134,6 @@ export function configFromEnv(
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
-    threadDesign: threadDesign(env.DRS_THREAD_DESIGN),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),

@@ -14,7 +14,6 @@ import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createInferenceThread } from "./inference_thread/mod.ts";
-import { createPostThread } from "./inference_thread/post.ts";
 import { startService } from "./start.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
@@ -36,11 +35,7 @@ async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
 async function main(): Promise<void> {
   const config = configFromEnv(Deno.env.toObject());
   const runtimes = { wasm: { wasmPaths: denoWasmPaths() } };
-  const thread = !config.inferenceThread
-    ? undefined
-    : config.threadDesign === "post"
-    ? createPostThread()
-    : createInferenceThread();
+  const thread = config.inferenceThread ? createInferenceThread() : undefined;
   const service = startService(config, {
     source: fsModelSource(config.modelsDir),
     keys: await signingKeys(config),
@@ -54,7 +49,7 @@ async function main(): Promise<void> {
     onListen: ({ hostname, port }) => {
       console.log(
         `drs-edge listening on http://${hostname}:${port}/ (backend ${config.backend}` +
-          `${thread ? `, G+D on an inference thread (${config.threadDesign})` : ""})`,
+          `${thread ? ", G+D on an inference thread" : ""})`,
       );
     },
   }, service.app.fetch);

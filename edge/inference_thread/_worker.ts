@@ -35,21 +35,7 @@ export interface DisposeMessage {
   handle: number;
 }
 
-/**
- * One G (+D) call sent by message (the `post` design, `post.ts`): the input buffer is
- * transferred in, the outputs are transferred back as `{ id, outputs }`.
- */
-export interface JobMessage {
-  type: "job";
-  id: number;
-  op: "run" | "generate";
-  handle: number;
-  n: number;
-  /** `// [n, latentDim]` */
-  input: Float32Array;
-}
-
-/** The ring, sent once before any other message (the `ring` design only). */
+/** The ring, sent once before any other message. */
 export interface RingMessage {
   type: "ring";
   ring: RingBuffers;
@@ -59,7 +45,7 @@ export interface RingMessage {
 
 const scope = globalThis as unknown as {
   onmessage:
-    | ((event: MessageEvent<RingMessage | OpenMessage | DisposeMessage | JobMessage>) => void)
+    | ((event: MessageEvent<RingMessage | OpenMessage | DisposeMessage>) => void)
     | null;
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
@@ -155,27 +141,10 @@ async function call(
   return [x, logits];
 }
 
-/** Runs a job sent by message and transfers its outputs back (ONNX Runtime's are copied). */
-async function postJob(message: JobMessage): Promise<void> {
-  try {
-    const { op, n, input: rows } = message;
-    const outputs = await call(message.handle, { op, n, rows });
-    // Output views may share a runtime-owned buffer: copy each into a buffer of its own.
-    const owned = outputs.map((o) => o.slice());
-    scope.postMessage({ id: message.id, outputs: owned }, owned.map((o) => o.buffer));
-  } catch (error) {
-    scope.postMessage({ id: message.id, error: String((error as Error)?.message ?? error) });
-  }
-}
-
 scope.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "ring") {
     serve(viewRing(message.ring), message.spinMs);
-    return;
-  }
-  if (message.type === "job") {
-    await postJob(message);
     return;
   }
   busy++;
