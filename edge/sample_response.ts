@@ -24,6 +24,7 @@ import { checkPngSize } from "./render/limits.ts";
 import {
   BudgetExhaustedError,
   expectedRate,
+  modelOf,
   sample,
   sampleEachClass,
   type SampleRequest,
@@ -84,15 +85,7 @@ export interface SampleBody {
 
 /** A loaded model as the sampling core sees it. */
 export function samplerModel(model: LoadedModel): SamplerModel {
-  const { manifest } = model;
-  return {
-    backend: model.backend,
-    latentDim: manifest.latentDim,
-    sampleShape: manifest.sampleShape,
-    drs: manifest.drs,
-    classes: manifest.classes?.length ?? 0,
-    calibrator: manifest.calibrator,
-  };
+  return modelOf(model.manifest, model.backend);
 }
 
 /** The sampling core's request for a validated query. */

@@ -78,6 +78,27 @@ export interface SampleRequest {
 /** Options for {@linkcode sample}: the core's bounds and the round sizes. */
 export interface SamplerOptions extends CoreOptions, BatchSizeOptions {}
 
+/** What {@linkcode modelOf} reads of a manifest: shapes, DRS constants, classes, calibrator. */
+export interface ManifestLike {
+  latentDim: number;
+  sampleShape: readonly number[];
+  drs: ModelDrs;
+  classes?: readonly string[];
+  calibrator?: Calibrator;
+}
+
+/** A model as the core sees it: a manifest's fields and the backend its files opened on. */
+export function modelOf(manifest: ManifestLike, backend: Backend): SamplerModel {
+  return {
+    backend,
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    drs: manifest.drs,
+    classes: manifest.classes?.length ?? 0,
+    calibrator: manifest.calibrator,
+  };
+}
+
 /** The DRS lanes of a model: its one set of constants, or one per class. */
 export function drsLanes(model: SamplerModel): DrsConstants[] {
   const { drs } = model;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../../shared/manifest.ts";
 import type { ScoringBackend } from "../../backends/mod.ts";
+import { modelOf } from "../../sampling/mod.ts";
 import type { Calibrator } from "../../shared/calibrator.ts";
 import { classify } from "../classifier/features.ts";
 import type { DatasetName } from "../config.ts";
@@ -120,14 +121,7 @@ export async function modelCurve(
   options: ModelCurveOptions = {},
 ): Promise<ModelCurve> {
   const { dir, manifest } = folder;
-  const model = {
-    backend,
-    latentDim: manifest.latentDim,
-    sampleShape: manifest.sampleShape,
-    drs: manifest.drs,
-    classes: manifest.classes?.length,
-    calibrator: manifest.calibrator,
-  };
+  const model = modelOf(manifest, backend);
   const scorer = manifest.kind === "image"
     ? await imageScorer(dir, manifest)
     : pointScorer(manifest);

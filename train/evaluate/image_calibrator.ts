@@ -12,7 +12,7 @@ import type { ScoringBackend } from "../../backends/mod.ts";
 import { calibrateDrs } from "../../shared/calibration.ts";
 import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
 import type { Manifest } from "../../shared/manifest.ts";
-import { type SamplerModel, scoreProposals } from "../../sampling/mod.ts";
+import { modelOf, type SamplerModel, scoreProposals } from "../../sampling/mod.ts";
 import { type CalibratorChoice, chooseCalibrator } from "../ratio/choose_calibrator.ts";
 
 /** Options for {@linkcode calibratedImageModel}. */
@@ -90,13 +90,6 @@ export async function calibratedImageModel(
   return {
     choice,
     calibrator,
-    model: {
-      backend,
-      latentDim: manifest.latentDim,
-      sampleShape: manifest.sampleShape,
-      classes,
-      drs,
-      calibrator,
-    },
+    model: modelOf({ ...manifest, drs, calibrator }, backend),
   };
 }
