@@ -115,16 +115,13 @@ export function drsDecider(
     },
     decide(chunk, need) {
       const logits = calibrator ? calibrateLogits(chunk.logits!, calibrator) : chunk.logits!;
-      const lane = chunk.classes ?? new Uint8Array(chunk.size); // one lane: all 0
-      const before = lanes.map((l) => ({ ...l.state }));
-      let kept = decideBatchIn(logits, chunk.u, lanes, lane);
-      if (kept.length >= need && kept[need - 1] < chunk.size - 1) {
-        // Decide again up to the proposal that completes the request, so the states (logM
-        // raises, counts) never see proposals past it (also when it is the chunk's last
-        // acceptance: the chunk's rejected tail is not part of the request).
-        lanes.forEach((l, k) => Object.assign(l.state, before[k]));
-        kept = decideBatchIn(logits.subarray(0, kept[need - 1] + 1), chunk.u, lanes, lane);
-      }
+      // Up to the proposal that completes the request: the states (logM raises, counts) never
+      // see proposals past it (the chunk's tail is not part of the request).
+      const kept = decideBatchIn(
+        { logits, draws: chunk.u, lane: chunk.classes },
+        lanes,
+        { limit: need },
+      );
       accepted += kept.length;
       return {
         rows: kept.map((i) => chunk.x.subarray(i * sampleSize, (i + 1) * sampleSize)),

@@ -115,7 +115,10 @@ function decideOne(
     state.logM = logit;
     state.logMRaises++;
   }
-  if (u < acceptProbability(logit, state.logM, options)) {
+  // computeF and acceptProbability, without re-checking the options for every proposal.
+  if (logit === -Infinity) return false; // p = 0
+  const delta = logit - state.logM;
+  if (u < sigmoid(delta - log1mexp(delta - options.epsilon) - options.gamma)) {
     state.accepted++;
     return true;
   }
@@ -160,21 +163,42 @@ export interface DrsLane {
   options: DrsOptions;
 }
 
+/** A chunk of proposals for {@linkcode decideBatchIn}. */
+export interface LaneChunk {
+  /** D's logit of each proposal: `// [count]`. */
+  logits: ArrayLike<number>;
+  /** The accept-test uniform of each proposal: `// [count]` (or longer). */
+  draws: ArrayLike<number>;
+  /** The lane of each proposal: `// [count]`. @default {undefined} (all in lane 0) */
+  lane?: ArrayLike<number>;
+}
+
+/** Options for {@linkcode decideBatchIn}. */
+export interface DecideOptions {
+  /**
+   * Stop once this many proposals are kept: the proposals after the one that completes the
+   * request are not seen (not counted, never raise logM). @default {Infinity}
+   */
+  limit?: number;
+}
+
 /**
  * {@linkcode decideBatch} over several lanes (the per-class states and gammas of a
- * class-conditional model): proposal k is decided in `lanes[lane[k]]`, still in index order.
+ * class-conditional model): proposal k is decided in `lanes[chunk.lane[k]]`, still in index
+ * order, up to `options.limit` kept proposals.
  */
 export function decideBatchIn(
-  logits: ArrayLike<number>,
-  draws: ArrayLike<number>,
+  chunk: LaneChunk,
   lanes: readonly DrsLane[],
-  lane: ArrayLike<number>,
+  options: DecideOptions = {},
 ): number[] {
+  const { logits, draws, lane } = chunk;
   checkDraws(logits, draws);
   const checked = lanes.map((l) => checkOptions(l.state.logM, l.options));
+  const limit = options.limit ?? Infinity;
   const kept: number[] = [];
-  for (let i = 0; i < logits.length; i++) {
-    const k = lane[i];
+  for (let i = 0; i < logits.length && kept.length < limit; i++) {
+    const k = lane ? lane[i] : 0;
     if (decideOne(logits[i], draws[i], lanes[k].state, checked[k])) kept.push(i);
   }
   return kept;
