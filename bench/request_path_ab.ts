@@ -1,10 +1,11 @@
 /**
- * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60] [--base-app PATH]`: the request path of this
- * checkout against another one (DIR: e.g. `git archive main | tar -x -C DIR`, with a
- * `node_modules`), in one process on the same fake models, in alternating blocks, so the
- * machine's load falls on both alike. Prints the median microseconds per request of each and
- * their ratio for an n = 1 and an n = 256 JSON request, a 304 and a 400 (routing, the version
- * lease, query validation, the ETag; sampling and rendering for the 200s).
+ * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60] [--base-app PATH]`: the request
+ * path of this checkout against another one (DIR: e.g. `git archive main | tar -x -C DIR`, with
+ * a `node_modules`), in one process on the same fake models, in alternating blocks, so the
+ * machine's load falls on both alike. Prints the median microseconds per request of each, their
+ * ratio, and the median (with quartiles) of the per-round ratios, for an n = 1 and an n = 256
+ * JSON request, a 304 and a 400 (routing, the version lease, query validation, the ETag;
+ * sampling and rendering for the 200s).
  *
  * @module
  */
@@ -61,9 +62,13 @@ for (const c of CASES) {
     }
   }
   const [b, t] = [median(micros.base), median(micros.this)];
+  // Each round times both sides back to back: the ratio within a round cancels the machine's
+  // drift between rounds, so its median and quartiles say more than the ratio of medians.
+  const ratios = micros.this.map((x, i) => x / micros.base[i]).sort((x, y) => x - y);
+  const q = (p: number) => ratios[Math.min(ratios.length - 1, Math.floor(p * ratios.length))];
   console.log(
     `${c.name.padEnd(11)} base ${b.toFixed(1)} us  this ${t.toFixed(1)} us  this/base ${
       (t / b).toFixed(3)
-    }`,
+    }  paired ${q(0.5).toFixed(3)} [${q(0.25).toFixed(3)}, ${q(0.75).toFixed(3)}]`,
   );
 }

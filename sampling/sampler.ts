@@ -81,13 +81,15 @@ export interface SampleResult {
 interface Chunk {
   start: number;
   size: number;
-  drawn?: Draws & { classes?: Int32Array };
+  drawn?: Draws;
+  /** Class of each proposal (class-conditional models): `// [size]`. */
+  classes?: Int32Array;
   output?: Promise<BackendOutput>;
   used?: boolean;
 }
 
 function launch(model: CoreModel, decider: Decider, chunk: Chunk): Promise<BackendOutput> {
-  const { z, classes } = chunk.drawn!;
+  const { z } = chunk.drawn!, classes = chunk.classes;
   const output = decider.needsLogits
     ? model.backend.run(z, chunk.size, { classes })
     : model.backend.generate(z, chunk.size, { classes }).then((x) => ({
@@ -128,14 +130,12 @@ export async function runSampler(
   const draw = (chunk: Chunk): Draws => {
     if (chunk.drawn) return chunk.drawn;
     const t0 = performance.now();
-    chunk.drawn = {
-      ...drawProposals(
-        seed,
-        { start: chunk.start, count: chunk.size, dim: model.latentDim },
-        { uniforms: decider.needsLogits, psi: decider.psi },
-      ),
-      classes: decider.classesFor?.(chunk.start, chunk.size),
-    };
+    chunk.drawn = drawProposals(
+      seed,
+      { start: chunk.start, count: chunk.size, dim: model.latentDim },
+      { uniforms: decider.needsLogits, psi: decider.psi },
+    );
+    chunk.classes = decider.classesFor?.(chunk.start, chunk.size);
     timings.draws += performance.now() - t0;
     return chunk.drawn;
   };
@@ -188,9 +188,15 @@ export async function runSampler(
       evaluated += chunk.size;
       batches.push(chunk.size);
       const base = decider.accepted;
-      const { u, classes } = chunk.drawn!;
       const kept = decider.decide(
-        { start: chunk.start, size: chunk.size, x, logits, u, classes },
+        {
+          start: chunk.start,
+          size: chunk.size,
+          x,
+          logits,
+          u: chunk.drawn!.u,
+          classes: chunk.classes,
+        },
         n - base,
       );
       const rows = kept.rows;
