@@ -7,9 +7,9 @@
  * @module
  */
 
-import { expectedAcceptance } from "../shared/calibration.ts";
 import { calibrateLogits, type Calibrator } from "../shared/calibrator.ts";
 import { createDrsState, decideBatchIn, type DrsLane } from "../shared/drs.ts";
+import { laneAcceptance } from "./_acceptance.ts";
 import { classesOf, type ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import { type SampleStats, statsOf } from "./stats.ts";
@@ -96,7 +96,7 @@ export function drsDecider(
   const only = classes ? classes.fixed : 0;
   const inPlay = only === undefined ? lanes.map((_, k) => k) : [only];
   const expected = inPlay.reduce(
-    (a, k) => a + expectedAcceptance(constants[k].fQuantiles, gammas[k]),
+    (a, k) => a + laneAcceptance(constants[k].fQuantiles, gammas[k]),
     0,
   ) / inPlay.length;
   let accepted = 0;

@@ -7,8 +7,8 @@
  */
 
 import type { Backend } from "../backends/mod.ts";
-import { expectedAcceptance, gammaForAcceptance } from "../shared/calibration.ts";
 import type { Calibrator } from "../shared/calibrator.ts";
+import { laneAcceptance, laneGamma } from "./_acceptance.ts";
 import type { ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
 import { type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
@@ -113,9 +113,7 @@ export function drsGammas(
   const lanes = model.drs.classes ?? [model.drs];
   return lanes.map((lane) =>
     spec.gamma ??
-      (spec.acceptance !== undefined
-        ? gammaForAcceptance(spec.acceptance, lane.fQuantiles)
-        : lane.gamma)
+      (spec.acceptance !== undefined ? laneGamma(lane.fQuantiles, spec.acceptance) : lane.gamma)
   );
 }
 
@@ -135,7 +133,7 @@ export function expectedRate(model: SamplerModel, request: SampleRequest): numbe
   if (spec.kind !== "drs") return 1;
   const lanes = drsLanes(model), gammas = drsGammas(model, spec);
   const inPlay = request.label !== undefined ? [request.label] : lanes.map((_, k) => k);
-  return inPlay.reduce((a, k) => a + expectedAcceptance(lanes[k].fQuantiles, gammas[k]), 0) /
+  return inPlay.reduce((a, k) => a + laneAcceptance(lanes[k].fQuantiles, gammas[k]), 0) /
     inPlay.length;
 }
 
