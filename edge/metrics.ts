@@ -57,10 +57,16 @@ export interface Metrics {
   render(gauges?: Record<string, number>, families?: readonly LabelledGauge[]): string;
 }
 
+/** A label value in Prometheus' text format (backslash, quote and newline escaped). */
+function labelValue(value: string | number): string {
+  const text = String(value);
+  return /[\\"\n]/.test(text)
+    ? text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+    : text;
+}
+
 function labels(pairs: Record<string, string | number>): string {
-  const body = Object.entries(pairs).map(([k, v]) =>
-    `${k}="${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`
-  ).join(",");
+  const body = Object.entries(pairs).map(([k, v]) => `${k}="${labelValue(v)}"`).join(",");
   return body ? `{${body}}` : "";
 }
 
