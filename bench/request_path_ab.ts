@@ -1,11 +1,12 @@
 /**
- * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60] [--base-app PATH]`: the request
- * path of this checkout against another one (DIR: e.g. `git archive main | tar -x -C DIR`, with
- * a `node_modules`), in one process on the same fake models, in alternating blocks, so the
- * machine's load falls on both alike. Prints the median microseconds per request of each, their
- * ratio, and the median (with quartiles) of the per-round ratios, for an n = 1 and an n = 256
- * JSON request, a 304 and a 400 (routing, the version lease, query validation, the ETag;
- * sampling and rendering for the 200s).
+ * `deno run -A bench/request_path_ab.ts --base DIR [--rounds 60] [--base-app PATH] [--models DIR
+ * --model ID --base-backends PATH]`: the request path of this checkout against another one (DIR:
+ * e.g. `git worktree add DIR <commit>`, with a `node_modules`), in one process, in alternating
+ * blocks, so the machine's load falls on both alike: on the fake models, or with `--models` on a
+ * real model with G+D on onnx in process (as Deno Deploy runs it). Prints the median wall-clock
+ * and CPU microseconds per request of each side, their ratio, and the median (with quartiles) of
+ * the per-round ratios, for n = 1, 16 and 256 JSON requests, a 304 and a 400 (routing, the
+ * version lease, query validation, the ETag; sampling and rendering for the 200s).
  *
  * @module
  */
@@ -21,27 +22,61 @@ const { values: flags } = parseArgs({
     rounds: { type: "string", default: "60" },
     // Where the base checkout keeps makeTestApp (edge/testing/test_app.ts before testing/).
     "base-app": { type: "string", default: "testing/test_app.ts" },
+    // A models folder: both sides serve its model on onnx in process (the server thread)
+    // instead of the fake models.
+    models: { type: "string" },
+    model: { type: "string", default: "grid25" },
+    // Where the base checkout keeps open.ts (edge/backends before backends/).
+    "base-backends": { type: "string", default: "backends" },
   },
   strict: true,
 });
 if (!flags.base) throw new RangeError("Cannot compare as '--base' is missing: give a checkout");
-const base = await import(
-  new URL(flags["base-app"]!, `file://${Deno.realPathSync(flags.base)}/`).href
-);
-const apps = {
-  base: (await base.makeTestApp({ limits: { concurrency: 1 } })).app as {
-    request(url: string, init?: RequestInit): Response | Promise<Response>;
-  },
-  this: (await makeTestApp({ limits: { concurrency: 1 } })).app,
-};
+/** What both sides' apps answer. */
+interface RequestApp {
+  request(url: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** The app of checkout `root` over the fake models. */
+async function fakeApp(root: string, appPath: string): Promise<RequestApp> {
+  const { makeTestApp } = await import(new URL(appPath, `file://${root}/`).href);
+  return (await makeTestApp({ limits: { concurrency: 1 } })).app;
+}
+
+/** The app of checkout `root` over `models`, G+D on onnx in process, as edge/deploy.ts runs it. */
+async function realApp(root: string, backendsPath: string): Promise<RequestApp> {
+  const from = (path: string) => import(new URL(path, `file://${root}/`).href);
+  const { createApp } = await from("edge/app.ts");
+  const { createRegistry } = await from("edge/registry.ts");
+  const { fsModelSource } = await from("edge/fs_source.ts");
+  const { openBackend } = await from(`${backendsPath}/open.ts`);
+  const { importSigningKey } = await from("shared/signing.ts");
+  const registry = createRegistry(
+    fsModelSource(flags.models!),
+    (init: unknown) => openBackend("onnx", init, {}),
+  );
+  await registry.load();
+  const key = await importSigningKey("ab", crypto.randomUUID() + crypto.randomUUID());
+  return createApp({ registry, keys: [key], limits: { concurrency: 1 } });
+}
+
+const here = Deno.realPathSync(new URL("..", import.meta.url));
+const there = Deno.realPathSync(flags.base);
+const apps: Record<"base" | "this", RequestApp> = flags.models
+  ? { base: await realApp(there, flags["base-backends"]), this: await realApp(here, "backends") }
+  : {
+    base: await fakeApp(there, flags["base-app"]),
+    this: (await makeTestApp({ limits: { concurrency: 1 } })).app,
+  };
+const id = flags.models ? flags.model : "grid";
 type Side = keyof typeof apps;
 
 const CASES = [
-  { name: "n=1 json", url: "/v1/models/grid/samples?n=1&seed=3", block: 200 },
-  { name: "n=16 json", url: "/v1/models/grid/samples?n=16&seed=3", block: 100 },
-  { name: "n=256 json", url: "/v1/models/grid/samples?n=256&seed=3", block: 20 },
-  { name: "304", url: "/v1/models/grid/samples?n=16&seed=3", block: 200, etag: true },
-  { name: "400", url: "/v1/models/grid/samples?n=0", block: 200 },
+  { name: "n=1 json", url: `/v1/models/${id}/samples?n=1&seed=3`, block: 200 },
+  { name: "n=16 json", url: `/v1/models/${id}/samples?n=16&seed=3`, block: 100 },
+  { name: "n=256 json", url: `/v1/models/${id}/samples?n=256&seed=3`, block: 20 },
+  { name: "304", url: `/v1/models/${id}/samples?n=16&seed=3`, block: 200, etag: true },
+  { name: "400", url: `/v1/models/${id}/samples?n=0`, block: 200 },
 ];
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -52,6 +87,8 @@ for (const c of CASES) {
     const res = await apps[side].request(c.url);
     etags[side] = res.headers.get("etag") ?? "";
     await res.arrayBuffer();
+    // Warm up (the JIT tiers up each side's code on its own schedule) before timing.
+    for (let i = 0; i < 3 * c.block; i++) await (await apps[side].request(c.url)).arrayBuffer();
   }
   const micros: Record<Side, number[]> = { base: [], this: [] };
   // CPU time of the process (all its threads) per request: unlike the wall clock, it does not
