@@ -24,11 +24,13 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Milliseconds to wait for `/readyz`. @default {60000} */
   timeoutMs?: number;
+  /** The checkout whose `edge/main.ts` runs (an A/B against another one). @default {this one} */
+  root?: URL;
 }
 
 /** Spawns `deno run -A edge/main.ts` with `PORT=0` and resolves once it is ready. */
 export async function startServer(options: StartServerOptions = {}): Promise<ServerProcess> {
-  const root = new URL("../", import.meta.url);
+  const root = options.root ?? new URL("../", import.meta.url);
   const child = spawnCollected(
     new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "edge/main.ts"],
