@@ -87,6 +87,7 @@ export function drsDecider(
   options: DrsDeciderOptions,
 ): Decider {
   const { gammas, sampleSize, classes } = options;
+  const sizes = { minBatch: options.minBatch, maxBatch: options.maxBatch };
   const calibrator = options.calibrator?.kind === "identity" ? undefined : options.calibrator;
   const lanes: DrsLane[] = constants.map((c, k) => ({
     state: createDrsState(c.logM),
@@ -111,7 +112,7 @@ export function drsDecider(
     classesFor: classes && ((start, count) => classesOf(classes, { start, count })),
     roundSize(remaining, evaluated) {
       rate = evaluated === 0 ? expected : (accepted + 1) / (evaluated + 1 / expected);
-      return batchSize(remaining, rate, options);
+      return batchSize(remaining, rate, sizes);
     },
     decide(chunk, need) {
       const logits = calibrator ? calibrateLogits(chunk.logits!, calibrator) : chunk.logits!;

@@ -170,7 +170,12 @@ export async function sample(
   request: SampleRequest,
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
-  const decider = deciderFor(model, request, options);
+  // Only the round sizes: a decider lives as long as anything holds it, and the request's options
+  // (its signal, its renderer) must not live on with it.
+  const decider = deciderFor(model, request, {
+    minBatch: options.minBatch,
+    maxBatch: options.maxBatch,
+  });
   return await runSampler(model, { seed: request.seed, n: request.n, decider }, options);
 }
 
