@@ -17,36 +17,36 @@ type Memo = WeakMap<readonly number[], Map<number, number>>;
 const acceptances: Memo = new WeakMap();
 const gammas: Memo = new WeakMap();
 
+/** The value of `entry.compute()` for `entry.table` at `entry.at`, computed on first use. */
 function remembered(
   memo: Memo,
-  key: { table: readonly number[]; at: number },
-  compute: () => number,
+  entry: { table: readonly number[]; at: number; compute: () => number },
 ): number {
-  let values = memo.get(key.table);
-  if (!values) memo.set(key.table, values = new Map());
-  let value = values.get(key.at);
+  let values = memo.get(entry.table);
+  if (!values) memo.set(entry.table, values = new Map());
+  let value = values.get(entry.at);
   if (value === undefined) {
     if (values.size >= MAX_ENTRIES) values.clear();
-    value = compute();
-    values.set(key.at, value);
+    value = entry.compute();
+    values.set(entry.at, value);
   }
   return value;
 }
 
 /** `expectedAcceptance(fQuantiles, gamma)`, computed once per table and gamma. */
 export function laneAcceptance(fQuantiles: readonly number[], gamma: number): number {
-  return remembered(
-    acceptances,
-    { table: fQuantiles, at: gamma },
-    () => expectedAcceptance(fQuantiles, gamma),
-  );
+  return remembered(acceptances, {
+    table: fQuantiles,
+    at: gamma,
+    compute: () => expectedAcceptance(fQuantiles, gamma),
+  });
 }
 
 /** `gammaForAcceptance(target, fQuantiles)`, computed once per table and target. */
 export function laneGamma(fQuantiles: readonly number[], target: number): number {
-  return remembered(
-    gammas,
-    { table: fQuantiles, at: target },
-    () => gammaForAcceptance(target, fQuantiles),
-  );
+  return remembered(gammas, {
+    table: fQuantiles,
+    at: target,
+    compute: () => gammaForAcceptance(target, fQuantiles),
+  });
 }

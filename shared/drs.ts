@@ -64,9 +64,14 @@ export function computeF(logit: number, logM: number, options: DrsOptions = {}):
       `Cannot compute F as 'logit' must not exceed 'logM': ${logit} > ${logM}; raise logM first`,
     );
   }
+  return fOf(logit, logM, { epsilon, gamma });
+}
+
+/** F for a logit not above logM, with checked options (`-Infinity` gives `-Infinity`). */
+function fOf(logit: number, logM: number, options: { epsilon: number; gamma: number }): number {
   if (logit === -Infinity) return -Infinity;
   const delta = logit - logM;
-  return delta - log1mexp(delta - epsilon) - gamma;
+  return delta - log1mexp(delta - options.epsilon) - options.gamma;
 }
 
 /** Acceptance probability sigmoid(F(x)) for one logit not above logM. */
@@ -115,10 +120,9 @@ function decideOne(
     state.logM = logit;
     state.logMRaises++;
   }
-  // computeF and acceptProbability, without re-checking the options for every proposal.
-  if (logit === -Infinity) return false; // p = 0
-  const delta = logit - state.logM;
-  if (u < sigmoid(delta - log1mexp(delta - options.epsilon) - options.gamma)) {
+  // acceptProbability without re-checking the options for every proposal (F is -Infinity or
+  // finite here: p = sigmoid(F)).
+  if (u < sigmoid(fOf(logit, state.logM, options))) {
     state.accepted++;
     return true;
   }
