@@ -87,6 +87,8 @@ export function drsDecider(
   options: DrsDeciderOptions,
 ): Decider {
   const { gammas, sampleSize, classes } = options;
+  // Only the round sizes of the options: a decider may outlive its request, and the options a
+  // caller passes (a signal, a renderer's closure) must not live on with it.
   const sizes = { minBatch: options.minBatch, maxBatch: options.maxBatch };
   const calibrator = options.calibrator?.kind === "identity" ? undefined : options.calibrator;
   const lanes: DrsLane[] = constants.map((c, k) => ({

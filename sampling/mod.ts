@@ -170,12 +170,7 @@ export async function sample(
   request: SampleRequest,
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
-  // Only the round sizes: a decider lives as long as anything holds it, and the request's options
-  // (its signal, its renderer) must not live on with it.
-  const decider = deciderFor(model, request, {
-    minBatch: options.minBatch,
-    maxBatch: options.maxBatch,
-  });
+  const decider = deciderFor(model, request, options);
   return await runSampler(model, { seed: request.seed, n: request.n, decider }, options);
 }
 
