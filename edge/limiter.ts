@@ -35,6 +35,7 @@ export interface RunOptions {
 /** A bounded queue in front of async work. */
 export interface Limiter {
   run<T>(task: () => Promise<T>, options?: RunOptions): Promise<T>;
+  /** Tasks running now (a slot on its way to a queued task is not counted). */
   readonly active: number;
   readonly queued: number;
 }
@@ -49,7 +50,10 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     );
   }
   const waiting: { start: () => void; drop: () => void; signal?: AbortSignal }[] = [];
-  let active = 0;
+  // `held` slots bound concurrency; one stays held while it is handed over to the next task,
+  // which may take a timer, so the gauge counts `running` tasks instead.
+  let held = 0;
+  let running = 0;
   // A queue drained microtask to microtask never lets the event loop read sockets, so under
   // load health checks and disconnects would wait for the whole queue: see yield.ts.
   const handOver = () => {
@@ -59,10 +63,10 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       next = waiting.shift();
     }
     if (next) next.start();
-    else active--;
+    else held--;
   };
   const release = () => {
-    if (waiting.length === 0) active--;
+    if (waiting.length === 0) held--;
     // The slot stays held (FIFO) until handed over; at most every 25 ms the hand-over waits
     // for the event loop to read its sockets first.
     else if (msSinceYield() > 25) yieldToEventLoop().then(handOver);
@@ -70,7 +74,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   };
   return {
     get active() {
-      return active;
+      return running;
     },
     get queued() {
       return waiting.length;
@@ -78,17 +82,19 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     async run<T>(task: () => Promise<T>, options: RunOptions = {}): Promise<T> {
       const { signal } = options;
       signal?.throwIfAborted();
-      if (active >= concurrency) {
+      if (held >= concurrency) {
         if (waiting.length >= limit) throw new OverloadedError(waiting.length);
         await new Promise<void>((start, reject) =>
           waiting.push({ start, drop: () => reject(signal?.reason), signal })
         );
       } else {
-        active++;
+        held++;
       }
+      running++;
       try {
         return await task();
       } finally {
+        running--;
         release();
       }
     },

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { yieldToEventLoop } from "../sampling/mod.ts";
 import { createLimiter, OverloadedError } from "./limiter.ts";
 
 Deno.test("createLimiter() runs at most `concurrency` tasks and queues the rest in order", async () => {
@@ -38,4 +39,31 @@ Deno.test("createLimiter() rejects a bad concurrency", () => {
     () => createLimiter({ concurrency: 0 }),
     /'concurrency' must be a positive integer/,
   );
+});
+
+Deno.test("createLimiter() counts as active only tasks that run, not a slot waiting to be handed over", async () => {
+  const limiter = createLimiter({ concurrency: 2, queue: 10 });
+  let finishA!: () => void, finishB!: () => void;
+  const a = limiter.run(() => new Promise<void>((r) => (finishA = r)));
+  const b = limiter.run(() => new Promise<void>((r) => (finishB = r)));
+  const c = limiter.run(() => Promise.resolve());
+  assert.equal(limiter.queued, 1);
+  // Long enough since the last yield that A's release hands its slot over after a timer...
+  await new Promise((r) => setTimeout(r, 30));
+  const yielded = yieldToEventLoop();
+  finishA();
+  await a;
+  // ...while B's release, just after a yield, hands its slot to C at once: C runs and finishes
+  // before A's hand-over timer fires.
+  await yielded;
+  finishB();
+  await Promise.all([b, c]);
+  assert.deepEqual({ active: limiter.active, queued: limiter.queued }, { active: 0, queued: 0 });
+  // Once A's hand-over finds nobody waiting its slot is free: two tasks start without queueing.
+  await new Promise((r) => setTimeout(r, 0));
+  let started = 0;
+  const both = [0, 1].map(() => limiter.run(() => Promise.resolve(started++)));
+  assert.equal(limiter.queued, 0);
+  await Promise.all(both);
+  assert.equal(started, 2);
 });
