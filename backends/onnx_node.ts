@@ -7,7 +7,7 @@
 
 import * as ort from "onnxruntime-node";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./mod.ts";
+import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./types.ts";
 import {
   checkClasses,
   checkCount,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Backend, BackendInit, BackendName, ScoringBackend } from "./mod.ts";
+import type { Backend, BackendInit, BackendName, ScoringBackend } from "./types.ts";
 import type { OnnxBackendOptions } from "./onnx_node.ts";
 import type { WasmBackendOptions } from "./tfjs_wasm.ts";
 

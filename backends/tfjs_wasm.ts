@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { GRAPH_NAMES, MODEL_FILES } from "../shared/model_files.ts";
-import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./mod.ts";
+import type { BackendInit, BackendOutput, RunOptions, ScoringBackend } from "./types.ts";
 import {
   checkClasses,
   checkCount,

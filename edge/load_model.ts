@@ -8,7 +8,7 @@
 import { sha256Hex, verifyFileBytes } from "../shared/hash.ts";
 import { parseManifestText } from "../shared/manifest.ts";
 import type { VersionFolder } from "../shared/model_versions.ts";
-import type { BackendOpener, LoadedModel, ModelSource, RegistryOptions } from "./registry.ts";
+import type { BackendOpener, LoadedModel, ModelSource, RegistryOptions } from "./model_types.ts";
 
 /** The opener plus {@linkcode RegistryOptions}, as the third argument of {@linkcode loadModel}. */
 export interface LoadModelOptions extends Pick<RegistryOptions, "files"> {

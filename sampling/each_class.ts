@@ -6,7 +6,7 @@
  * @module
  */
 
-import { sample, type SampleRequest, type SamplerModel, type SamplerOptions } from "./mod.ts";
+import { sample, type SampleRequest, type SamplerModel, type SamplerOptions } from "./sample.ts";
 import type { SampleResult } from "./sampler.ts";
 import { BudgetExhaustedError, type SampleStats } from "./stats.ts";
 

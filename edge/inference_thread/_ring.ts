@@ -1,6 +1,6 @@
 /**
  * The shared-memory job ring between the server thread and the inference thread (see
- * `threaded.ts`). Jobs run in submission order: job `seq` lives in slot `seq % slots` until the
+ * `mod.ts`). Jobs run in submission order: job `seq` lives in slot `seq % slots` until the
  * server thread has copied its result out, so a slot is only reused once the inference thread
  * has passed the job before it. No messages on the hot path: the server thread writes a job and
  * bumps HEAD; the inference thread writes the result and flips the slot's status; each side

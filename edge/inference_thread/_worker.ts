@@ -1,5 +1,5 @@
 /**
- * The inference thread (a Web Worker started by `threaded.ts`): opens backends on request
+ * The inference thread (a Web Worker started by `mod.ts`): opens backends on request
  * (messages) and runs G and D jobs from the shared ring (no messages), in submission order.
  *
  * Messages in: `{ type: "ring", ring }` once, then `{ type: "open", id, name, latentDim,
@@ -39,7 +39,7 @@ export interface DisposeMessage {
 export interface RingMessage {
   type: "ring";
   ring: RingBuffers;
-  /** Milliseconds to poll for the next job before blocking (see `threaded.ts`). */
+  /** Milliseconds to poll for the next job before blocking (see `mod.ts`). */
   spinMs: number;
 }
 

@@ -9,7 +9,7 @@
 
 import { sha256Hex } from "../../shared/hash.ts";
 import type { VersionFolder } from "../../shared/model_versions.ts";
-import type { ModelSource } from "../registry.ts";
+import type { ModelSource } from "../model_types.ts";
 
 /** What {@linkcode fingerprintOf} looks at. */
 export interface FingerprintOptions {

@@ -10,7 +10,7 @@
  */
 
 import type { Backend } from "../../backends/mod.ts";
-import type { LoadedModel } from "../registry.ts";
+import type { LoadedModel } from "../model_types.ts";
 
 /** A request's hold on one model version; `release()` once the answer is made (idempotent). */
 export interface Lease {

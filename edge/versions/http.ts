@@ -9,7 +9,9 @@
 import { MAX_MODEL_VERSION, parseModelVersion } from "../../shared/model_versions.ts";
 import type { AppDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
-import type { Lease, LoadedModel, VersionMiss } from "../registry.ts";
+import type { LoadedModel } from "../model_types.ts";
+import type { Lease } from "./held.ts";
+import type { VersionMiss } from "./slots.ts";
 
 /** Options for {@linkcode leaseVersion}. */
 export interface VersionRequest {

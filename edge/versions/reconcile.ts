@@ -10,7 +10,7 @@
 
 import { sha256Hex } from "../../shared/hash.ts";
 import type { VersionFolder } from "../../shared/model_versions.ts";
-import type { LoadedModel, ModelSource, RegistryEvent } from "../registry.ts";
+import type { LoadedModel, ModelSource, RegistryEvent } from "../model_types.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import type { Held } from "./held.ts";
 import type { ModelSlots, ReloadReport, Slot } from "./slots.ts";

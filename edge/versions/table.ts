@@ -7,7 +7,7 @@
  */
 
 import type { VersionFolder } from "../../shared/model_versions.ts";
-import type { LoadedModel, ModelSource, RegistryEvent } from "../registry.ts";
+import type { LoadedModel, ModelSource, RegistryEvent } from "../model_types.ts";
 import { type Held, holdModel, type Lease } from "./held.ts";
 import { type PassContext, reconcileModel } from "./reconcile.ts";
 import {
