@@ -62,6 +62,43 @@ const flags = {
 
 type Flag = keyof typeof flags;
 
+/** The default each flag shows in `--help`. */
+const DEFAULTS: Record<Flag, string> = {
+  model: "required",
+  seed: "required",
+  n: "1",
+  ttl: "3600",
+  "base-url": "http://localhost:8000",
+  format: "png",
+  drs: "true",
+  gamma: "the model's calibrated gamma",
+  acceptance: "-",
+  scale: "1",
+  class: "drawn per sample",
+  sampler: "the model's default sampler",
+  k: "the model's (mh)",
+  psi: "the model's (truncation)",
+  version: "the newest in DRS_MODELS_DIR",
+};
+
+/** The `--help` text: usage, every flag with what it takes and its default, an example. */
+export function signHelp(): string {
+  return [
+    "Mint a signed sample URL with the first key of DRS_SIGNING_KEYS (kid:secret,...).",
+    "",
+    SIGN_USAGE,
+    "",
+    "flags:",
+    ...Object.entries(flags).map(([name, f]) =>
+      `  --${name}  ${f.expected} (default: ${DEFAULTS[name as Flag]})`
+    ),
+    "  --help  print this help and exit",
+    "",
+    "example:",
+    "  DRS_SIGNING_KEYS=k1:$SECRET deno task sign --model mnist --seed 7 --class 3 --ttl 86400",
+  ].join("\n");
+}
+
 /** Parses `--flag value` / `--flag=value` pairs; throws a one-line RangeError naming the flag. */
 export function parseSignArgs(args: readonly string[]): SignArgs {
   const values = new Map<Flag, unknown>();

@@ -9,7 +9,7 @@
 
 import { parseSigningKeys } from "../shared/signing.ts";
 import { fsModelSource } from "./fs_source.ts";
-import { parseSignArgs, SIGN_USAGE } from "./sign_args.ts";
+import { parseSignArgs, signHelp } from "./sign_args.ts";
 import { signedSampleUrl } from "./signed_url.ts";
 
 /** The newest version of `id` in the models folder, or a one-line error. */
@@ -27,7 +27,7 @@ async function newestVersion(dir: string, id: string): Promise<number> {
 
 async function main(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
-    console.log(SIGN_USAGE);
+    console.log(signHelp());
     return 0;
   }
   let parsed;

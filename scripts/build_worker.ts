@@ -240,6 +240,23 @@ async function docsScriptSource(): Promise<URL> {
   return new URL(config.imports[DOCS_ALIAS], ROOT);
 }
 
+/** The `--help` text: every flag with what it takes and its default, and an example. */
+export const BUILD_WORKER_HELP = [
+  "Bundle the Cloudflare Worker (edge/worker.ts) with model versions into a folder for wrangler.",
+  "",
+  "usage: deno task build:worker [--models DIR] [--out DIR] [--model ID]... [--versions N]",
+  "",
+  "flags:",
+  "  --models DIR  the models folder to bundle from (default: models)",
+  "  --out DIR  the output folder (default: dist/worker)",
+  "  --model ID  bundle this model; repeat for several (default: every model with TF.js files)",
+  "  --versions N  newest versions kept per model (default: every usable version)",
+  "  --help  print this help and exit",
+  "",
+  "example:",
+  "  deno task build:worker --model grid25 --versions 1 && npx wrangler deploy --dry-run",
+].join("\n");
+
 function flags(args: string[]): BuildWorkerOptions {
   const options: { models?: string; out?: string; ids?: string[]; versions?: number } = {};
   for (let i = 0; i < args.length; i += 2) {
@@ -268,7 +285,9 @@ function flags(args: string[]): BuildWorkerOptions {
 
 const MIB = 1024 * 1024;
 
-if (import.meta.main) {
+if (import.meta.main && (Deno.args.includes("--help") || Deno.args.includes("-h"))) {
+  console.log(BUILD_WORKER_HELP);
+} else if (import.meta.main) {
   try {
     const build = await buildWorker(flags(Deno.args));
     const mib = (n: number) => `${(n / MIB).toFixed(2)} MiB`;

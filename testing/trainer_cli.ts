@@ -1,4 +1,4 @@
-/** Runs the trainer CLI (`deno run -A train/main.ts ...`) from the repository root. */
+/** Runs the trainer CLI (`deno run -A train/cli.ts ...`) from the repository root. */
 
 /** The repository root as a path. */
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -8,7 +8,7 @@ export async function trainer(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "train/main.ts", ...args],
+    args: ["run", "-A", "train/cli.ts", ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",

@@ -141,3 +141,59 @@ Deno.test("architecture: the accept/reject decision is called from one non-test 
     .map((s) => s.file);
   assert.deepEqual(callers, ["sampling/drs.ts"]);
 });
+
+/** Every import cycle among `files` (each as the list of its files, the first repeated last). */
+function importCycles(sources: Source[]): string[][] {
+  const edges = new Map(sources.map((s) => [s.file, [...new Set(s.local)]]));
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (!edges.has(next)) continue;
+      if (state.get(next) === "open") cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of [...edges.keys()].sort()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
+Deno.test("architecture: no import cycle between product files (type imports count)", () => {
+  const product = all.filter((s) => !isTest(s.file));
+  assert.deepEqual(importCycles(product).map((c) => c.join(" -> ")), []);
+});
+
+Deno.test("importCycles() finds a cycle of three and none in a chain", () => {
+  const src = (file: string, local: string[]) => ({ file, text: "", local, bare: [] });
+  assert.deepEqual(importCycles([src("a", ["b"]), src("b", ["c"]), src("c", ["a"])]), [[
+    "a",
+    "b",
+    "c",
+    "a",
+  ]]);
+  assert.deepEqual(importCycles([src("a", ["b"]), src("b", ["c"]), src("c", [])]), []);
+});
+
+Deno.test("architecture: train/ has one entry point, at most 15 top-level files, no per-family copies", async () => {
+  const top: string[] = [];
+  for await (const entry of Deno.readDir(new URL("../train/", import.meta.url))) {
+    if (entry.isFile) top.push(entry.name);
+  }
+  assert.ok(top.length <= 15, `${top.length} files at train/'s top level: ${top.sort()}`);
+  const trainFiles = all.filter((s) => s.file.split("/")[0] === "train" && !isTest(s.file));
+  const entries = trainFiles.filter((s) => /\bimport\.meta\.main\b/.test(s.text)).map((s) =>
+    s.file
+  );
+  assert.deepEqual(entries, ["train/cli.ts"], "files of train/ that run as a program");
+  const names = new Set(trainFiles.map((s) => s.file));
+  const copies = [...names].filter((file) =>
+    /_(cond|image|points)\.ts$/.test(file) &&
+    names.has(file.replace(/_(cond|image|points)\.ts$/, ".ts"))
+  );
+  assert.deepEqual(copies, [], "x_cond.ts / x_image.ts beside x.ts");
+});

@@ -24,10 +24,12 @@ const D_LAYERS = [
   denseWeights({ in: 2, out: 16 }, { seed: 3, scale: 2 }),
   denseWeights({ in: 16, out: 1 }, { seed: 4, scale: 2 }),
 ];
-const CLI = new URL("../train/calibrate_cli.ts", import.meta.url).pathname;
+const CLI = new URL("../train/cli.ts", import.meta.url).pathname;
 
 async function calibrate(args: string[], via: "file" | "task" = "file") {
-  const command = via === "task" ? ["task", "calibrate", ...args] : ["run", "-A", CLI, ...args];
+  const command = via === "task"
+    ? ["task", "calibrate", ...args]
+    : ["run", "-A", CLI, "calibrate", ...args];
   const out = await new Deno.Command(Deno.execPath(), {
     args: command,
     cwd: new URL("..", import.meta.url).pathname,

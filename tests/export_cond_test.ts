@@ -13,7 +13,7 @@ import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { normals } from "../shared/rng.ts";
 import { exportModelPair, exportOnnx, fuseOnnxPair, loadTfjsModel } from "../train/export/mod.ts";
-import { buildCondDiscriminator, buildCondGenerator } from "../train/models_cond.ts";
+import { buildCondDiscriminator, buildCondGenerator } from "../train/families/cond_models.ts";
 import { maxAbsDiff } from "../testing/parity.ts";
 import { randomizeBatchNorm } from "../testing/tfjs_models.ts";
 

@@ -9,8 +9,8 @@ import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { fsModelSource } from "../edge/fs_source.ts";
 import { loadModel } from "../edge/registry.ts";
 import { sha256Hex } from "../shared/hash.ts";
-import { recalibrateModel } from "../train/recalibrate.ts";
-import { calibrateOnnxPair } from "../train/byo.ts";
+import { recalibrateModel } from "../train/import/recalibrate.ts";
+import { calibrateOnnxPair } from "../train/import/byo.ts";
 import { denseWeights, mlpOnnx } from "../testing/onnx_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);

@@ -1,8 +1,10 @@
 /**
- * A tiny end-to-end run of the conditional trainer CLI (`train --arch cond-proj`): a few GAN
- * steps of a small conv pair on MNIST, KeepTraining(D), export, metrics and sample sheet;
- * then the exported ONNX graphs (onnxruntime-node) against the exported TF.js models on fixed
- * inputs, and a resumed run that continues from the checkpoint. The numbers of an 8-step
+ * A tiny end-to-end run of the one training command on a class-conditional image model
+ * (`train --dataset mnist --arch cond-proj`): a few GAN steps of a small conv pair on MNIST,
+ * KeepTraining(D), half-precision export, per-class calibration, metrics, report and a
+ * published version; the exported ONNX graphs (onnxruntime-node) against the exported TF.js
+ * models on fixed inputs; both serving runtimes; a resumed run that continues from the
+ * checkpoint; and the later stages re-run on the checkpoint alone. The numbers of an 8-step
  * model mean nothing; the files, shapes, parity and the resume do.
  */
 
@@ -52,8 +54,10 @@ const TINY = [
   "2",
   "--eval-per-class",
   "10",
-  "--eval-real",
+  "--burn-in",
   "200",
+  "--max-minutes",
+  "0",
 ];
 
 /** ONNX G, D and sampler vs the exported TF.js G and D (cpu) on 6 fixed inputs. */
@@ -91,109 +95,95 @@ async function parity(dir: string): Promise<Record<string, number>> {
   };
 }
 
-test("train --arch cond-proj trains, exports (parity <= 1e-5), measures and resumes a tiny model", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "drs-cond-" });
+test("train --arch cond-proj trains, exports (parity <= 1e-5), calibrates per class, publishes and resumes a tiny model", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drs-cond-" });
   try {
-    const first = await trainer(["train", ...TINY, "--out", dir, "--steps", "8"]);
+    const first = await trainer(["train", ...TINY, "--out", out, "--steps", "8", "--fused", "on"]);
     assert.deepEqual(first.code, 0, first.stderr);
+    const dir = join(out, "1");
     for (
       const file of [
-        "generator.onnx",
-        "discriminator.onnx",
-        "sampler.onnx",
-        "tfjs/generator/model.json",
-        "tfjs/discriminator/weights.bin",
-        "checkpoint/checkpoint.json",
-        "checkpoint/optimizer_g.bin",
-        "samples.png",
+        "1/generator.onnx",
+        "1/discriminator.onnx",
+        "1/sampler.onnx",
+        "1/tfjs/generator/model.json",
+        "1/tfjs/discriminator/weights.bin",
+        "1/classifier/model.json",
+        "1/report.png",
+        ".checkpoint/checkpoint.json",
+        ".checkpoint/optimizer_g.bin",
       ]
     ) {
-      assert.ok((await Deno.stat(join(dir, file))).size > 0, file);
+      assert.ok((await Deno.stat(join(out, file))).size > 0, file);
     }
-    const record = JSON.parse(await Deno.readTextFile(join(dir, "training.json")));
-    assert.deepEqual(record.steps, 8);
-    assert.ok(record.ganStepsPerSecond > 0 && record.keepTraining.steps <= 4);
-    const raw = record.metrics.raw;
-    assert.deepEqual(raw.perClass.length, 10);
-    assert.ok(Number.isFinite(raw.fd) && raw.classAccuracy >= 0 && raw.classAccuracy <= 1);
+    const manifest = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
+    assert.deepEqual(manifest.training?.steps, 8);
+    assert.ok((manifest.training?.dSteps ?? 99) <= 4);
+    assert.deepEqual(manifest.training?.config.precision, "float16");
+    assert.deepEqual(manifest.classes, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    assert.deepEqual(manifest.drs.classes?.length, 10);
+    assert.deepEqual(manifest.drs.classes?.[3].burnInSamples, 200);
+    for (const entry of Object.values(manifest.files)) {
+      await verifyFileBytes(entry.path, await Deno.readFile(join(dir, entry.path)), entry);
+    }
+    const metrics = manifest.metrics as unknown as {
+      raw: { fd: number; classAccuracy: number };
+      real: { fd: number; classAccuracy: number };
+      perClass: unknown[];
+    };
+    assert.deepEqual(metrics.perClass.length, 10);
+    assert.ok(Number.isFinite(metrics.raw.fd) && metrics.raw.classAccuracy >= 0);
     // Sanity row: the classifier on real images is right and their FD is the smallest.
-    assert.ok(record.metrics.real.classAccuracy > 0.9, `${record.metrics.real.classAccuracy}`);
-    assert.ok(record.metrics.real.fd < raw.fd, `real ${record.metrics.real.fd} vs ${raw.fd}`);
+    assert.ok(metrics.real.classAccuracy > 0.9, `${metrics.real.classAccuracy}`);
+    assert.ok(metrics.real.fd < metrics.raw.fd, `real ${metrics.real.fd} vs ${metrics.raw.fd}`);
 
     const diffs = await parity(dir);
     console.log(`  parity: ${JSON.stringify(diffs)}`);
     for (const [k, v] of Object.entries(diffs)) assert.ok(v <= 1e-5, `${k}: ${v}`);
+    await serveBothRuntimes(dir);
 
-    const again = await trainer(["train", ...TINY, "--out", dir, "--steps", "12"]);
+    const again = await trainer(["train", ...TINY, "--out", out, "--steps", "12"]);
     assert.deepEqual(again.code, 0, again.stderr);
-    assert.ok(again.stdout.includes("resumed at step 8"), again.stdout);
-    assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "training.json"))).steps, 12);
+    assert.ok(again.stdout.includes("resumed the GAN phase at step 8"), again.stdout);
+    const v2 = parseManifestText(await Deno.readTextFile(join(out, "2", "manifest.json")));
+    assert.deepEqual(v2.training?.steps, 12);
+    assert.ok(!("sampler.onnx" in v2.files), "image models ship G and D only by default");
 
-    await shipAndServe(dir);
+    // The later stages again on the checkpoint, without training: version 3 at step 12.
+    const later = await trainer(["train", ...TINY, "--out", out, "--from-checkpoint"]);
+    assert.deepEqual(later.code, 0, later.stderr);
+    const v3 = parseManifestText(await Deno.readTextFile(join(out, "3", "manifest.json")));
+    assert.deepEqual(v3.training?.steps, 12);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(out, { recursive: true });
   }
 });
 
-/**
- * `ship` turns the run into a model version: per-class DRS constants, per-class metrics, a
- * half-precision TF.js export; both serving runtimes open it and sample a class through the core.
- */
-async function shipAndServe(run: string): Promise<void> {
-  const models = await Deno.makeTempDir({ prefix: "drs-cond-ship-" });
-  try {
-    const shipped = await trainer([
-      "ship",
-      "--run",
-      run,
-      "--out",
-      join(models, "tiny"),
-      "--dataset",
-      "mnist",
-      "--classifier",
-      CLASSIFIER,
-      "--burn-in",
-      "200",
-      "--per-class",
-      "10",
-    ]);
-    assert.deepEqual(shipped.code, 0, shipped.stderr);
-    const dir = join(models, "tiny", "1");
-    const manifest = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
-    assert.deepEqual(manifest.classes, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
-    assert.deepEqual(manifest.drs.classes?.length, 10);
-    assert.deepEqual(manifest.drs.classes?.[3].burnInSamples, 200);
-    assert.ok(!("sampler.onnx" in manifest.files), "image models ship G and D only");
-    for (const entry of Object.values(manifest.files)) {
-      await verifyFileBytes(entry.path, await Deno.readFile(join(dir, entry.path)), entry);
+/** Both serving runtimes open the version and sample class 7 alike through the core. */
+async function serveBothRuntimes(dir: string): Promise<void> {
+  const manifest = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
+  const init = {
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    classes: 10,
+    readFile: async (name: string) => {
+      if (!manifest.files[name]) throw new Error(`'${name}' is not shipped`);
+      return await Deno.readFile(join(dir, manifest.files[name].path));
+    },
+  };
+  const x: Float32Array[] = [];
+  for (const name of ["onnx", "wasm"] as const) {
+    const backend = await openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } });
+    try {
+      const model = { backend, ...manifest, classes: 10 };
+      const result = await sample(model, { seed: 3, n: 4, label: 7, sampler: { kind: "raw" } });
+      assert.deepEqual([...result.labels!], [7, 7, 7, 7]);
+      x.push(result.x);
+    } finally {
+      await backend.dispose();
     }
-    const perClass = manifest.metrics?.perClass as unknown[];
-    assert.deepEqual(perClass.length, 10);
-    const init = {
-      latentDim: manifest.latentDim,
-      sampleShape: manifest.sampleShape,
-      classes: 10,
-      readFile: async (name: string) => {
-        if (!manifest.files[name]) throw new Error(`'${name}' is not shipped`);
-        return await Deno.readFile(join(dir, manifest.files[name].path));
-      },
-    };
-    const x: Float32Array[] = [];
-    for (const name of ["onnx", "wasm"] as const) {
-      const backend = await openBackend(name, init, { wasm: { wasmPaths: denoWasmPaths() } });
-      try {
-        const model = { backend, ...manifest, classes: 10 };
-        const result = await sample(model, { seed: 3, n: 4, label: 7, sampler: { kind: "raw" } });
-        assert.deepEqual([...result.labels!], [7, 7, 7, 7]);
-        x.push(result.x);
-      } finally {
-        await backend.dispose();
-      }
-    }
-    assert.ok(maxAbsDiff(x[0], x[1]) <= 1e-5, "onnx and wasm give the same class-7 samples");
-  } finally {
-    await Deno.remove(models, { recursive: true });
   }
+  assert.ok(maxAbsDiff(x[0], x[1]) <= 1e-5, "onnx and wasm give the same class-7 samples");
 }
 
 test("train --arch cond-proj names a bad flag value in one line", async () => {

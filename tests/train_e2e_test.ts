@@ -22,9 +22,11 @@ Deno.test("train CLI trains, exports, calibrates and evaluates a tiny ring8 mode
       "5",
     ]);
     assert.deepEqual(run.code, 0, run.stderr);
-    // --out names the model folder: the run is published as its version 1.
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["1"]);
-    assert.ok(run.stdout.includes("/1/manifest.json (ring8 version 1,"), run.stdout);
+    // --out names the model folder: the run is published as its version 1 (the GAN phase's
+    // checkpoint beside it, a dot folder the server skips).
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [".checkpoint", "1"]);
+    const id = dir.split("/").pop();
+    assert.ok(run.stdout.includes(`/1/manifest.json (${id} version 1,`), run.stdout);
     const text = await Deno.readTextFile(join(dir, "1", "manifest.json"));
     const manifest = parseManifestText(text);
     assert.equal(manifest.kind, "points2d");
@@ -75,4 +77,34 @@ Deno.test("train CLI answers a bad flag with one line naming it, exit code 2", a
     assert.equal(lines.length, 1, run.stderr);
     assert.ok(lines[0].includes(expected), `${lines[0]} should include ${expected}`);
   }
+});
+
+Deno.test("every train/cli.ts command answers --help with its flags, defaults and an example", async () => {
+  const top = await trainer(["--help"]);
+  assert.equal(top.code, 0, top.stderr);
+  const commands = ["train", "train-ratio", "import", "calibrate", "evaluate", "diagnose"];
+  for (const command of [...commands, "classifier"]) {
+    assert.ok(top.stdout.includes(`  ${command} `), `${command} listed`);
+  }
+  for (const command of [...commands, "classifier"]) {
+    const run = await trainer([command, "--help"]);
+    assert.equal(run.code, 0, `${command}: ${run.stderr}`);
+    assert.ok(run.stdout.includes("usage: deno task"), `${command}: ${run.stdout}`);
+    assert.ok(run.stdout.includes("example"), `${command} shows an example`);
+    assert.ok(run.stdout.includes("(default: "), `${command} shows defaults`);
+  }
+  const train = await trainer(["train", "--help"]);
+  for (
+    const flag of [
+      "--dataset grid25|ring8|mnist|fashion",
+      "--arch",
+      "--classifier",
+      "--max-minutes",
+      "--preset",
+      "--precision",
+    ]
+  ) {
+    assert.ok(train.stdout.includes(flag), `train --help names ${flag}`);
+  }
+  assert.ok(train.stdout.includes("presets: fashion, grid25, mnist, ring8"), train.stdout);
 });

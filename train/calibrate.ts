@@ -9,6 +9,10 @@
 import type { Backend } from "../backends/mod.ts";
 import { calibrateDrs, type DrsConstants } from "../shared/calibration.ts";
 import { scoreProposals } from "../sampling/mod.ts";
+import type { Manifest } from "../shared/manifest.ts";
+
+/** Seed of every burn-in (its latents are apart from serving seeds by the stream). */
+const BURN_IN_SEED = 0x5eed;
 
 /** Options for {@linkcode calibrateBackend}. */
 export interface CalibrateBackendOptions {
@@ -35,7 +39,7 @@ export async function burnInLogits(
 ): Promise<Float32Array> {
   const samples = options.samples ?? 10_000;
   const batch = options.batch ?? 1024;
-  const seed = options.seed ?? 0x5eed;
+  const seed = options.seed ?? BURN_IN_SEED;
   if (!Number.isInteger(samples) || samples < 100) {
     throw new RangeError(
       `Cannot calibrate as 'samples' must be an integer >= 100: current value is ${samples}`,
@@ -75,4 +79,45 @@ export async function calibrateBackend(
   const logits = await burnInLogits(backend, latentDim, options);
   assertLogits(logits);
   return calibrateDrs(logits, { percentile: options.percentile, epsilon: options.epsilon });
+}
+
+/** Options for {@linkcode calibrateModel}. */
+export interface CalibrateModelOptions {
+  /** Burn-in proposals (per class when conditional). @default {10000} */
+  samples?: number;
+  /** Percentile of F (0..100) taken as gamma. @default {95} */
+  percentile?: number;
+  /**
+   * Refuse a D whose burn-in outputs all lie in [0, 1] ({@linkcode assertLogits}): for pairs
+   * trained elsewhere. A trained D's head is the pre-sigmoid logit by construction (an early
+   * one may well output values in [0, 1]). @default {false}
+   */
+  checkLogits?: boolean;
+}
+
+/**
+ * The manifest's `drs` block of a model on `backend`: one burn-in over classes drawn uniformly
+ * and, for a class-conditional model, one burn-in per class (`drs.classes`, each lane's own
+ * logM, gamma and F quantiles), all through the sampling core on the serving runtime.
+ */
+export async function calibrateModel(
+  backend: Backend,
+  shape: { latentDim: number; classes?: number },
+  options: CalibrateModelOptions = {},
+): Promise<Manifest["drs"]> {
+  const samples = options.samples ?? 10_000, percentile = options.percentile ?? 95;
+  const classes = shape.classes ?? 0;
+  const model = { backend, latentDim: shape.latentDim, classes };
+  const burn = async (label?: number) => {
+    const logits = await scoreProposals(model, { seed: BURN_IN_SEED, count: samples, label });
+    if (options.checkLogits) assertLogits(logits);
+    return calibrateDrs(logits, { percentile });
+  };
+  if (classes === 0) return await burn();
+  const perClass = [];
+  for (let c = 0; c < classes; c++) {
+    const { epsilon: _e, percentile: _p, ...lane } = await burn(c);
+    perClass.push(lane);
+  }
+  return { ...await burn(), classes: perClass };
 }

@@ -1,6 +1,8 @@
 /**
  * Command-line flags: parsed with node:util's parseArgs (unknown flags are errors), then
  * checked one by one so a bad value gets one line naming the flag and what was expected.
+ * `--help` (or `-h`) anywhere asks for the command's usage instead: every flag with its help
+ * and default, and an example ({@linkcode formatHelp}).
  *
  * @module
  */
@@ -9,11 +11,84 @@ import { parseArgs } from "node:util";
 
 /** One flag's expected value. */
 export type FlagSpec =
-  | { type: "int"; min?: number; max?: number; help?: string }
-  | { type: "number"; min?: number; max?: number; help?: string }
-  | { type: "string"; help?: string }
-  | { type: "enum"; values: readonly string[]; help?: string }
-  | { type: "boolean"; help?: string };
+  & (
+    | { type: "int"; min?: number; max?: number }
+    | { type: "number"; min?: number; max?: number }
+    | { type: "string" }
+    | { type: "enum"; values: readonly string[] }
+    | { type: "boolean" }
+  )
+  & {
+    /** What the flag does, for `--help`. @default {""} */
+    help?: string;
+    /** The default as `--help` shows it (a required flag says "required"). @default {undefined} */
+    default?: string;
+  };
+
+/** What `--help` prints for a command besides its flags. */
+export interface CommandHelp {
+  /** One line: what the command does. */
+  summary: string;
+  /** The usage line(s), e.g. `deno task train --dataset NAME --out DIR [flags]`. */
+  usage: string;
+  /** One or more example command lines. */
+  examples: string[];
+  /** Paragraphs printed after the flags. @default {[]} */
+  notes?: string[];
+}
+
+/** `--help` was asked for: `message` is the whole usage text, for stdout, exit code 0. */
+export class HelpRequested extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HelpRequested";
+  }
+}
+
+/** Whether the command line asks for help. */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.some((a) => a === "--help" || a === "-h");
+}
+
+function flagLine(name: string, spec: FlagSpec): string {
+  const value = spec.type === "boolean"
+    ? ""
+    : spec.type === "enum"
+    ? ` ${spec.values.join("|")}`
+    : spec.type === "int"
+    ? " N"
+    : spec.type === "number"
+    ? " X"
+    : " VALUE";
+  const range = (spec.type === "int" || spec.type === "number") &&
+      (spec.min !== undefined || spec.max !== undefined)
+    ? ` [${spec.min ?? "-inf"}..${spec.max ?? "inf"}]`
+    : "";
+  const dflt = spec.default !== undefined ? ` (default: ${spec.default})` : "";
+  return `  --${name}${value}${range}  ${spec.help ?? ""}${dflt}`.trimEnd();
+}
+
+/** The usage text of a command: summary, usage, every flag with its help and default, examples. */
+export function formatHelp(
+  help: CommandHelp,
+  specs: Record<string, FlagSpec>,
+  extraFlagLines: string[] = [],
+): string {
+  return [
+    help.summary,
+    "",
+    `usage: ${help.usage}`,
+    "",
+    "flags:",
+    ...Object.entries(specs).map(([name, spec]) => flagLine(name, spec)),
+    ...extraFlagLines,
+    "  --help  print this help and exit",
+    ...(help.notes?.length ? ["", ...help.notes] : []),
+    "",
+    help.examples.length > 1 ? "examples:" : "example:",
+    ...help.examples.map((e) => `  ${e}`),
+  ].join("\n");
+}
 
 /** A bad command line; `message` is one line fit for stderr. */
 export class CliError extends Error {
@@ -52,11 +127,16 @@ function checkValue(name: string, spec: FlagSpec, raw: string | boolean): unknow
   }
 }
 
-/** Parses `args` against `specs`; throws {@linkcode CliError} on any unknown flag or bad value. */
+/**
+ * Parses `args` against `specs`; throws {@linkcode CliError} on any unknown flag or bad value,
+ * and {@linkcode HelpRequested} with the usage text when `help` is given and `--help` is asked.
+ */
 export function parseFlags<K extends string>(
   args: string[],
   specs: Record<K, FlagSpec>,
+  help?: CommandHelp,
 ): Partial<Record<K, unknown>> {
+  if (help && wantsHelp(args)) throw new HelpRequested(formatHelp(help, specs));
   const options = Object.fromEntries(
     Object.entries<FlagSpec>(specs).map(([name, s]) => [
       name,

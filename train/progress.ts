@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Progress } from "./loop.ts";
+import type { Progress } from "./gan/keep_training.ts";
 
 const encoder = new TextEncoder();
 

@@ -8,7 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { installWasmConvKernels } from "./wasm_conv.ts";
+import { installWasmConvKernels } from "./tfjs_wasm/wasm_conv.ts";
 
 const WASM_DIST = new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url);
 

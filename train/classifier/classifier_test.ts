@@ -65,9 +65,10 @@ Deno.test("trainClassifier() trains the CNN on wasm: > 80% on 1,000 MNIST test i
   trained.model.dispose();
 });
 
-Deno.test("classifier main.ts names a bad --dataset in one line", async () => {
+Deno.test("train/cli.ts classifier names a bad --dataset in one line", async () => {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname, "--dataset", "cifar"],
+    args: ["run", "-A", cli, "classifier", "--dataset", "cifar"],
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -12,32 +12,49 @@
  */
 
 import { join } from "node:path";
-import { CliError, parseFlags } from "../cli_args.ts";
-import { loadFashion } from "../data/fashion.ts";
+import { type CommandHelp, type FlagSpec, parseFlags } from "../cli_args.ts";
 import type { LabelledDataset } from "../data/labelled.ts";
-import { loadMnistDataset } from "../data/mnist.ts";
+import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { saveTfjsModel } from "../export/tfjs.ts";
 import { setupTf } from "../tf_setup.ts";
-import { installWasmMatMulFix } from "../wasm_matmul.ts";
+import { installWasmMatMulFix } from "../tfjs_wasm/wasm_matmul.ts";
 import type { ClassifierArch } from "./model.ts";
 import { trainClassifier } from "./train.ts";
 
 const FLAGS = {
-  dataset: { type: "enum", values: ["mnist", "fashion"] },
-  out: { type: "string" },
-  arch: { type: "enum", values: ["cnn", "mlp"] },
-  epochs: { type: "int", min: 1, max: 200 },
-  hidden: { type: "int", min: 8, max: 4096 },
-  seed: { type: "int", min: 0, max: 0xffffffff },
-} as const;
+  dataset: { type: "enum", values: ["mnist", "fashion"], help: "dataset", default: "mnist" },
+  out: {
+    type: "string",
+    help: "folder to write model.json, weights.bin, classifier.json",
+    default: ".classifiers/DATASET",
+  },
+  arch: { type: "enum", values: ["cnn", "mlp"], help: "architecture", default: "cnn" },
+  epochs: { type: "int", min: 1, max: 200, help: "training epochs", default: "the architecture's" },
+  hidden: {
+    type: "int",
+    min: 8,
+    max: 4096,
+    help: "width (cnn: filters of the first conv; mlp: units)",
+    default: "32 (cnn), 800 (mlp)",
+  },
+  seed: { type: "int", min: 0, max: 0xffffffff, help: "seed of weights and batches", default: "1" },
+} satisfies Record<string, FlagSpec>;
+
+const HELP: CommandHelp = {
+  summary:
+    "Train the evaluation classifier of an image dataset (TF.js; its features give FD and IS).",
+  usage: "deno task classifier [--dataset mnist|fashion] [--out DIR] [flags]",
+  examples: ["deno task classifier --dataset fashion --out .classifiers/fashion"],
+};
 
 /** Loads `name` with its train/test split. */
 function loadDataset(name: "mnist" | "fashion"): Promise<LabelledDataset> {
-  return name === "mnist" ? loadMnistDataset() : loadFashion();
+  return (DATASETS[name] as LabelledImageDataset).load();
 }
 
-async function main(args: string[]): Promise<void> {
-  const f = parseFlags(args, FLAGS);
+/** Runs the classifier command. */
+export async function classifierCommand(args: string[]): Promise<void> {
+  const f = parseFlags(args, FLAGS, HELP);
   const dataset = (f.dataset as "mnist" | "fashion" | undefined) ?? "mnist";
   const out = (f.out as string | undefined) ?? join(".classifiers", dataset);
   const arch = (f.arch as ClassifierArch | undefined) ?? "cnn";
@@ -80,14 +97,4 @@ async function main(args: string[]): Promise<void> {
       `${trained.trainSeconds.toFixed(0)} s of training (${info.parameters} parameters, ` +
       `${weightsBytes} bytes)`,
   );
-}
-
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    console.error(error.message);
-    Deno.exit(2);
-  }
 }

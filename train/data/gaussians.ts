@@ -5,11 +5,13 @@
  */
 
 import { normals, uniforms } from "../../shared/rng.ts";
-import type { DatasetName } from "../config.ts";
+
+/** The 2D mixtures. */
+export type MixtureName = "grid25" | "ring8";
 
 /** A mixture of isotropic Gaussians with equal weights. */
 export interface Mixture {
-  name: DatasetName;
+  name: MixtureName;
   /** Mode centres: `// [modes, 2]`. */
   means: [number, number][];
   /** Standard deviation of every mode. */
@@ -33,7 +35,7 @@ export function ring8(): Mixture {
 }
 
 /** The mixture of a dataset name. */
-export function mixture(name: DatasetName): Mixture {
+export function mixture(name: MixtureName): Mixture {
   switch (name) {
     case "grid25":
       return grid25();

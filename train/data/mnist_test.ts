@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals } from "../../testing/assert.ts";
-import { loadMnist, loadMnistDataset, mnistSource, scaledPixels } from "./mnist.ts";
+import { loadMnist, loadMnistDataset } from "./mnist.ts";
 
 Deno.test("loadMnist() reads the test split with the published label counts", async () => {
   const test = await loadMnist("test");
@@ -19,31 +17,6 @@ Deno.test("loadMnist() says which file is missing", async () => {
     name: "Error",
     message: /Cannot read MNIST as 't10k-images-idx3-ubyte' is missing/,
   });
-});
-
-Deno.test("mnistSource() gives [n, 28, 28, 1] in [-1, 1] and a disjoint held-out slice", async () => {
-  const train = await loadMnist("train");
-  const source = mnistSource(train, { heldOut: 5000, seed: 3 });
-  const batch = source.train(0, 8);
-  assert.deepEqual(batch.shape, [8, 28, 28, 1]);
-  const [lo, hi] = [batch.min().dataSync()[0], batch.max().dataSync()[0]];
-  assert.deepEqual([lo, hi], [-1, 1]);
-  const held = source.heldOut(10, 2);
-  const want = scaledPixels(train, 55_010, 2);
-  const got = held.dataSync();
-  for (let i = 0; i < want.length; i += 97) assertAlmostEquals(got[i], want[i], 1e-7);
-  // Same (seed, index) -> same images; different seeds -> different picks.
-  const again = source.train(0, 8);
-  assert.equal(tf.sub(batch, again).abs().max().dataSync()[0], 0);
-  assert.throws(() => source.heldOut(4999, 2), {
-    name: "RangeError",
-    message: /only 5000 are held out/,
-  });
-  assert.throws(() => mnistSource(train, { heldOut: 60_000 }), {
-    name: "RangeError",
-    message: /Cannot hold out/,
-  });
-  tf.dispose([batch, held, again]);
 });
 
 Deno.test("loadMnistDataset() keeps MNIST's official split and describes it", async () => {

@@ -8,25 +8,47 @@
  */
 
 import { join } from "node:path";
-import { CliError, parseFlags, requireFlag } from "../cli_args.ts";
+import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { type Calibrator, parseCalibrator } from "../../shared/calibrator.ts";
 import { parseManifestText } from "../../shared/manifest.ts";
 import { verifyFileBytes } from "../../shared/hash.ts";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { mixture } from "../data/gaussians.ts";
-import type { DatasetName } from "../config.ts";
+import type { MixtureName } from "../data/gaussians.ts";
 import { writeManifest } from "../write_manifest.ts";
 import { formatDiagnostics } from "./mod.ts";
 import { diagnosePointModel } from "./run_points.ts";
 
 const FLAGS = {
-  model: { type: "string" },
-  samples: { type: "int", min: 100, max: 10_000_000 },
-  seed: { type: "int", min: 0, max: 0xffffffff },
-  calibrator: { type: "string" },
-  json: { type: "string" },
-  write: { type: "boolean" },
-} as const;
+  model: { type: "string", help: "model version folder (with manifest.json)", default: "required" },
+  samples: {
+    type: "int",
+    min: 100,
+    max: 10_000_000,
+    help: "samples of G and of real data",
+    default: "100000",
+  },
+  seed: {
+    type: "int",
+    min: 0,
+    max: 0xffffffff,
+    help: "seed of the diagnostic draws",
+    default: "5150",
+  },
+  calibrator: {
+    type: "string",
+    help: "a calibrator JSON file to diagnose instead of the manifest's",
+  },
+  json: { type: "string", help: "also write the report as JSON to this file" },
+  write: { type: "boolean", help: "store the diagnostics in the manifest's metrics" },
+} satisfies Record<string, FlagSpec>;
+
+const HELP: CommandHelp = {
+  summary:
+    "Diagnose D as a density-ratio estimator on a 2-D model (calibration, AUC, ratio error).",
+  usage: "deno task diagnose --model DIR [flags]",
+  examples: ["deno task diagnose --model models/grid25/2 --samples 20000"],
+};
 
 async function readCalibrator(file: string): Promise<Calibrator> {
   let text: string;
@@ -46,11 +68,11 @@ async function readCalibrator(file: string): Promise<Calibrator> {
 
 /** Runs the diagnose command. */
 export async function diagnoseCommand(args: string[]): Promise<void> {
-  const f = parseFlags(args, FLAGS);
+  const f = parseFlags(args, FLAGS, HELP);
   const dir = requireFlag(f.model as string | undefined, "model", "a model folder");
   const source = join(dir, "manifest.json");
   const manifest = parseManifestText(await Deno.readTextFile(source), { source });
-  const dataset = manifest.training?.config.dataset as DatasetName | undefined;
+  const dataset = manifest.training?.config.dataset as MixtureName | undefined;
   if (manifest.kind !== "points2d" || (dataset !== "grid25" && dataset !== "ring8")) {
     throw new CliError(
       `Cannot diagnose '${manifest.id}' as only 2D models of a known mixture are supported: ` +

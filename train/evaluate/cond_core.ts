@@ -16,7 +16,7 @@ import { classHistogram, klFromUniform } from "./images.ts";
 
 /** Samples of every class, class-major, and what they cost. */
 export interface ClassSamples {
-  /** `// [classes * perClass, 784]` in [-1, 1]: rows `c * perClass ..` are class c. */
+  /** `// [classes * perClass, ...sampleShape]` in [-1, 1]: rows `c * perClass ..` are class c. */
   images: Float32Array;
   /** The requested class of each row. */
   labels: Uint8Array;
@@ -35,7 +35,7 @@ export async function sampleEachClass(
   options: { perClass: number; seed: number },
 ): Promise<ClassSamples> {
   const { perClass, seed } = options;
-  const classes = model.classes, size = 784;
+  const classes = model.classes, size = model.sampleShape.reduce((a, b) => a * b, 1);
   const images = new Float32Array(classes * perClass * size);
   const labels = new Uint8Array(classes * perClass);
   const costPerClass: number[] = [], acceptancePerClass: number[] = [];

@@ -14,9 +14,8 @@ import type { ScoringBackend } from "../../backends/mod.ts";
 import { modelOf } from "../../sampling/mod.ts";
 import type { Calibrator } from "../../shared/calibrator.ts";
 import { classify } from "../classifier/features.ts";
-import type { DatasetName } from "../config.ts";
-import { loadCondData } from "../data/cond_datasets.ts";
-import { mixture } from "../data/gaussians.ts";
+import { mixture, type MixtureName } from "../data/gaussians.ts";
+import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import { condMetrics } from "./cond.ts";
 import { condReference } from "./cond_core.ts";
@@ -63,7 +62,7 @@ interface Scorer {
 }
 
 function pointScorer(manifest: Manifest): Scorer {
-  const dataset = manifest.training?.config.dataset as DatasetName | undefined;
+  const dataset = manifest.training?.config.dataset as MixtureName | undefined;
   if (dataset !== "grid25" && dataset !== "ring8") {
     throw new Error(`Cannot evaluate '${manifest.id}' as its manifest names no known dataset`);
   }
@@ -92,9 +91,13 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
     );
   }
   const classifier: tf.LayersModel = await loadTfjsModel(join(dir, "classifier"));
-  const { reference, held } = condReference(classifier, await loadCondData(dataset), {
-    realImages: 500,
-  });
+  const { reference, held } = condReference(
+    classifier,
+    await (DATASETS[dataset] as LabelledImageDataset).load(),
+    {
+      realImages: 500,
+    },
+  );
   return {
     score: (x, labels) => {
       if (!labels) throw new Error("Cannot score image samples without their classes");

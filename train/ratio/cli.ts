@@ -6,9 +6,9 @@
  * @module
  */
 
-import { CliError, parseFlags, requireFlag } from "../cli_args.ts";
+import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { progressPrinter } from "../progress.ts";
-import { buildRatioCandidate, type RatioRunConfig } from "./pipeline.ts";
+import { buildRatioCandidate, DEFAULT_RATIO_RUN, type RatioRunConfig } from "./pipeline.ts";
 
 const FLAGS = {
   model: { type: "string" },
@@ -57,9 +57,34 @@ const CONFIG_KEYS: [keyof typeof FLAGS, keyof RatioRunConfig][] = [
   ["init", "init"],
 ];
 
+const HELP: CommandHelp = {
+  summary:
+    "Train a density-ratio estimator for a 2-D model on held-out real data (a candidate version).",
+  usage: "deno task train-ratio --model DIR --out DIR [flags]",
+  examples: ["deno task train-ratio --model models/grid25/1 --out .runs/grid25-ratio --steps 3000"],
+};
+
+/** The flags with their help: the config field each sets and its default. */
+function withDefaults(): Record<string, FlagSpec> {
+  const fields = new Map<string, string>(CONFIG_KEYS);
+  return Object.fromEntries(
+    Object.entries(FLAGS).map(([flag, spec]) => {
+      const key = fields.get(flag) as keyof RatioRunConfig | undefined;
+      const extra = flag === "model"
+        ? { help: "the base model version folder", default: "required" }
+        : flag === "out"
+        ? { help: "the candidate's folder", default: "required" }
+        : flag === "id"
+        ? { help: "model id of the candidate", default: "BASE-ratio" }
+        : { help: `the estimator's '${key}'`, default: JSON.stringify(DEFAULT_RATIO_RUN[key!]) };
+      return [flag, { ...spec, ...extra } as FlagSpec];
+    }),
+  );
+}
+
 /** Runs the train-ratio command. */
 export async function trainRatioCommand(args: string[]): Promise<void> {
-  const f = parseFlags(args, FLAGS);
+  const f = parseFlags(args, withDefaults(), HELP);
   const model = requireFlag(f.model as string | undefined, "model", "a model folder");
   const out = requireFlag(f.out as string | undefined, "out", "a folder such as .runs/x");
   if (f.scale !== undefined && !((f.scale as number) > 0)) {

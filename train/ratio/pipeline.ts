@@ -24,14 +24,13 @@ import {
 } from "../../shared/calibration.ts";
 import { computeF } from "../../shared/drs.ts";
 import { assertLogits, burnInLogits } from "../calibrate.ts";
-import type { DatasetName } from "../config.ts";
-import { mixture, samplePoints } from "../data/gaussians.ts";
+import { mixture, type MixtureName, samplePoints } from "../data/gaussians.ts";
 import { diagnosePointModel } from "../diagnose/run_points.ts";
 import { evaluatePointModel, formatMetricsTable } from "../evaluate/run_points.ts";
-import type { Progress } from "../loop.ts";
-import { writePointReport } from "../report.ts";
+import type { Progress } from "../gan/keep_training.ts";
+import { writePointReport } from "../evaluate/report_points.ts";
 import { setupTf } from "../tf_setup.ts";
-import { installWasmMatMulFix } from "../wasm_matmul.ts";
+import { installWasmMatMulFix } from "../tfjs_wasm/wasm_matmul.ts";
 import { writeManifest } from "../write_manifest.ts";
 import { readModelFolder } from "../model_folder.ts";
 import { chooseCalibrator } from "./choose_calibrator.ts";
@@ -141,7 +140,7 @@ export async function buildRatioCandidate(
   const config = { ...DEFAULT_RATIO_RUN, ...options.config };
   const t0 = performance.now();
   const base = await readModelFolder(modelDir);
-  const dataset = base.manifest.training?.config.dataset as DatasetName | undefined;
+  const dataset = base.manifest.training?.config.dataset as MixtureName | undefined;
   if (base.manifest.kind !== "points2d" || (dataset !== "grid25" && dataset !== "ring8")) {
     throw new RangeError(
       `Cannot build a ratio estimator for '${base.manifest.id}' as only 2D models of a known ` +

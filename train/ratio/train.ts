@@ -8,9 +8,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { bceWithLogits } from "../gan.ts";
-import { trainableVariables } from "../models.ts";
-import type { Progress } from "../loop.ts";
+import { bceWithLogits, trainableVariables } from "../gan/step.ts";
+import type { Progress } from "../gan/keep_training.ts";
 
 /** Optimisation settings of {@linkcode trainRatioEstimator}. */
 export interface RatioTrainConfig {

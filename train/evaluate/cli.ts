@@ -1,0 +1,165 @@
+/**
+ * `deno task evaluate --model DIR`: re-measures a shipped model through the serving runtime.
+ *
+ * - `--sampler drs` (default, 2D models): raw G vs DRS, the manifest's `metrics` table.
+ * - `--sampler all`: the quality-cost curve of every sampler (raw, truncation, DRS at several
+ *   acceptance targets, MH at several K) over `--seeds`, for 2D and class-conditional image
+ *   models; `--write` stores the rows in `metrics.curves` and the plot as `curves.png`.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { openOnnxBackend } from "../../backends/onnx_node.ts";
+import { type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
+import { mixture, type MixtureName } from "../data/gaussians.ts";
+import { modelCurve } from "./curve_run.ts";
+import { evaluatePointModel, formatMetricsTable } from "./run_points.ts";
+import { fileEntry } from "../export/mod.ts";
+import { readModelFolder } from "../model_folder.ts";
+import { setupTf } from "../tf_setup.ts";
+import { writeManifest } from "../write_manifest.ts";
+
+function parseSeeds(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const seeds = text.split(",").map((s) => Number(s.trim()));
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 0xffffffff)) {
+    throw new Error(
+      `Cannot evaluate as '--seeds' must be comma-separated integers such as 1,2,3: current value is '${text}'`,
+    );
+  }
+  return seeds;
+}
+
+const FLAGS = {
+  model: { type: "string", help: "model version folder (with manifest.json)", default: "required" },
+  sampler: {
+    type: "enum",
+    values: ["drs", "all"],
+    help: "drs: raw G vs DRS (2-D models); all: every sampler's quality-cost curve",
+    default: "drs",
+  },
+  samples: {
+    type: "int",
+    min: 100,
+    max: 1_000_000,
+    help: "samples per setting (and seed)",
+    default: "10000 (drs), the model's (all)",
+  },
+  seed: {
+    type: "int",
+    min: 0,
+    max: 0xffffffff,
+    help: "seed of the evaluation (--sampler drs)",
+    default: "424242",
+  },
+  seeds: {
+    type: "string",
+    help: "comma-separated seeds of the curve (--sampler all)",
+    default: "1,2",
+  },
+  write: { type: "boolean", help: "store the figures in the manifest (and curves.png)" },
+} satisfies Record<string, FlagSpec>;
+
+const HELP: CommandHelp = {
+  summary: "Re-measure a model version through the serving runtime.",
+  usage: "deno task evaluate --model DIR [--sampler drs|all] [flags]",
+  examples: [
+    "deno task evaluate --model models/grid25/2",
+    "deno task evaluate --model models/mnist --sampler all --seeds 1,2 --samples 4000 --write",
+  ],
+};
+
+/** Runs the evaluate command. */
+export async function evaluateCommand(args: string[]): Promise<void> {
+  const f = parseFlags(args, FLAGS, HELP);
+  const dir = requireFlag(
+    f.model as string | undefined,
+    "model",
+    "a model folder such as models/grid25",
+  );
+  const folder = await readModelFolder(dir);
+  const { manifest } = folder;
+  const backend = await openOnnxBackend({
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    classes: manifest.classes?.length,
+    readFile: (name) => {
+      const bytes = folder.files[name];
+      if (!bytes) throw new Error(`Cannot read '${name}' as the manifest does not list it`);
+      return Promise.resolve(bytes);
+    },
+  });
+  const { version: _v, createdAt: _c, ...draft } = manifest;
+  const source = join(dir, "manifest.json");
+  try {
+    if (f.sampler === "all") {
+      if (manifest.kind === "image") await setupTf("wasm");
+      const curve = await modelCurve(folder, backend, {
+        samples: f.samples as number | undefined,
+        seeds: parseSeeds(f.seeds as string | undefined),
+        log: (line) => console.log(line),
+      });
+      console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);
+      console.log(curve.table);
+      if (f.write) {
+        await Deno.writeFile(join(dir, "curves.png"), curve.png);
+        await writeManifest(dir, {
+          ...draft,
+          files: { ...draft.files, "curves.png": await fileEntry("curves.png", curve.png) },
+          metrics: {
+            ...draft.metrics!,
+            curves: {
+              samples: curve.samples,
+              runtime: backend.name,
+              ...(curve.calibration ? { calibration: curve.calibration } : {}),
+              rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
+                label,
+                family,
+                spec,
+                cost,
+                metrics,
+                spread,
+                seeds,
+              })),
+            },
+          },
+        });
+        console.log(`updated ${source} and ${join(dir, "curves.png")}`);
+      }
+      return;
+    }
+    if (manifest.kind !== "points2d") {
+      throw new Error(
+        `Cannot evaluate '${manifest.id}' with '--sampler drs' as its kind is '${manifest.kind}': ` +
+          "image models are measured by 'deno task train' and '--sampler all'",
+      );
+    }
+    const dataset = manifest.training?.config.dataset as MixtureName | undefined;
+    if (dataset !== "grid25" && dataset !== "ring8") {
+      throw new Error(`Cannot evaluate '${manifest.id}' as its manifest names no known dataset`);
+    }
+    const evaluation = await evaluatePointModel(
+      { backend, ...manifest, mix: mixture(dataset) },
+      { samples: f.samples as number | undefined, seed: f.seed as number | undefined },
+    );
+    console.log(`${manifest.id}: ${evaluation.samples} samples each, seed ${evaluation.seed}`);
+    console.log(formatMetricsTable(evaluation.raw, evaluation.drs));
+    if (f.write) {
+      await writeManifest(dir, {
+        ...draft,
+        metrics: {
+          ...draft.metrics, // other measurements (e.g. diagnostics, curves) stay
+          samples: evaluation.samples,
+          seed: evaluation.seed,
+          runtime: backend.name,
+          raw: evaluation.raw,
+          drs: evaluation.drs,
+        },
+      });
+      console.log(`updated ${source}`);
+    }
+  } finally {
+    await backend.dispose();
+  }
+}

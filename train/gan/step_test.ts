@@ -1,0 +1,32 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { assertAlmostEquals } from "../../testing/assert.ts";
+import { classLoss, modeSeeking } from "./step.ts";
+import { pairedClasses } from "./source.ts";
+
+Deno.test("modeSeeking() is 1 / (mean|x1 - x2| / mean|z1 - z2| + 1e-5) over the batch halves", async () => {
+  await tf.setBackend("cpu");
+  const x = tf.tensor4d([0, 0, 1, 3, 2, 2, 2, 2], [4, 1, 2, 1]); // halves [0 0 | 1 3], [2 2 | 2 2]
+  const z = tf.tensor2d([0, 1, 1, 1], [4, 1]); // |z1 - z2| = 1, 0 -> mean 0.5
+  // |x1 - x2| = 2 2 1 1 -> mean 1.5; ratio 3
+  assertAlmostEquals(modeSeeking(x, z).dataSync()[0], 1 / (3 + 1e-5), 1e-6);
+});
+
+Deno.test("classLoss() is the softmax cross-entropy of int labels", async () => {
+  await tf.setBackend("cpu");
+  const logits = tf.tensor2d([2, 0, 0, 0, 1, 3], [2, 3]);
+  const y = tf.tensor2d([0, 2], [2, 1], "int32");
+  const ce = (row: number[], k: number) =>
+    Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[k];
+  assertAlmostEquals(
+    classLoss(logits, y).dataSync()[0],
+    (ce([2, 0, 0], 0) + ce([0, 1, 3], 2)) / 2,
+    1e-6,
+  );
+});
+
+Deno.test("pairedClasses() repeats the first half of a batch in the second", async () => {
+  await tf.setBackend("cpu");
+  const y = tf.tensor2d([3, 1, 4, 1, 5], [5, 1], "int32");
+  assert.deepEqual(Array.from(pairedClasses(y).dataSync()), [3, 1, 3, 1, 5]);
+});
