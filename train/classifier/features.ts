@@ -6,6 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { IMAGE_PIXELS, IMAGE_SHAPE } from "../data/labelled.ts";
 import { FEATURE_LAYER } from "./model.ts";
 
 /** Classifier outputs for n images. */
@@ -42,12 +43,8 @@ export function classify(
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
     const [f, p] = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(start * 784, (start + count) * 784), [
-        count,
-        28,
-        28,
-        1,
-      ]); // [count, 784] -> [count, 28, 28, 1]
+      const rows = images.subarray(start * IMAGE_PIXELS, (start + count) * IMAGE_PIXELS);
+      const x = tf.tensor(rows, [count, ...IMAGE_SHAPE]); // [count, 784] -> [count, 28, 28, 1]
       const [feat, logits] = both.predict(x) as tf.Tensor[]; // [count, featureDim], [count, 10]
       return [feat.dataSync() as Float32Array, tf.softmax(logits).dataSync() as Float32Array];
     });

@@ -9,6 +9,9 @@
 /** Pixels per image (28 x 28). */
 export const IMAGE_PIXELS = 784;
 
+/** Shape of one image as the models take it: height, width, channels. */
+export const IMAGE_SHAPE: readonly number[] = [28, 28, 1];
+
 /** One split: raw bytes as in the source files. */
 export interface LabelledImages {
   /** Number of images. */

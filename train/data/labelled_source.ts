@@ -8,7 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { uniforms } from "../../shared/rng.ts";
-import { IMAGE_PIXELS as PIXELS, type LabelledImages } from "./labelled.ts";
+import { IMAGE_PIXELS as PIXELS, IMAGE_SHAPE, type LabelledImages } from "./labelled.ts";
 import { permutation } from "./permutation.ts";
 
 /** Images and their classes. */
@@ -21,7 +21,7 @@ export interface LabelledBatch {
 
 /** Training and held-out batches by index. */
 export interface LabelledSource {
-  /** Shape of one image: `[28, 28, 1]`. */
+  /** Shape of one image. */
   sampleShape: readonly number[];
   classes: number;
   /** Training images `start .. start + count - 1` (drawn with replacement, seeded). */
@@ -70,7 +70,7 @@ export function labelledSource(
   const order = permutation(split.count, seed, STREAM_SPLIT);
   const pool = order.subarray(heldOut), kept = order.subarray(0, heldOut);
   return {
-    sampleShape: [28, 28, 1],
+    sampleShape: IMAGE_SHAPE,
     classes: options.classes ?? 10,
     heldOutCount: heldOut,
     train: (start, count) => {

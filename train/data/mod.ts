@@ -1,14 +1,14 @@
 /**
  * The dataset table: every fact about a dataset the trainer knows (its family, the shape of one
- * sample, its classes, the value range, how to load it and how it is split) lives here, so no
- * other file spells `784`, `[28, 28, 1]` or `10 classes`.
+ * sample, its classes, the value range, how to load it and how it is split) lives here and in
+ * the loaders it names, so the pipeline, families and evaluation read shapes and classes from it.
  *
  * @module
  */
 
 import { FASHION_CLASSES, loadFashion } from "./fashion.ts";
 import { type Mixture, mixture, type MixtureName } from "./gaussians.ts";
-import type { LabelledDataset } from "./labelled.ts";
+import { IMAGE_SHAPE, type LabelledDataset } from "./labelled.ts";
 import { loadMnistDataset, MNIST_CLASSES } from "./mnist.ts";
 
 /** The model families: 2-D points MLPs and class-conditional conv image GANs. */
@@ -47,7 +47,7 @@ export interface LabelledImageDataset extends DatasetBase {
 /** One dataset row. */
 export type DatasetInfo = PointsDataset | LabelledImageDataset;
 
-const IMAGE_28 = { sampleShape: [28, 28, 1], outputRange: [-1, 1] as [number, number] };
+const IMAGE_28 = { sampleShape: IMAGE_SHAPE, outputRange: [-1, 1] as [number, number] };
 
 /** The datasets by name. */
 export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {

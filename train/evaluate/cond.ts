@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { normals } from "../../shared/rng.ts";
 import type { Classified } from "../classifier/features.ts";
-import type { LabelledImages } from "../data/labelled.ts";
+import { IMAGE_PIXELS, type LabelledImages } from "../data/labelled.ts";
 import { inceptionScore } from "./images.ts";
 import { frechetDistance, type GaussianStats, gaussianStats } from "./symmetric.ts";
 
@@ -42,7 +42,7 @@ export interface GenerateOptions {
 
 /**
  * `perClass` samples of each of `classes` classes from G in inference mode, class-major:
- * rows `c * perClass ..` are class c. Returns `// [classes * perClass, 784]` in [-1, 1].
+ * rows `c * perClass ..` are class c. Returns `// [classes * perClass, IMAGE_PIXELS]` in [-1, 1].
  */
 export function generateByClass(
   generator: tf.LayersModel,
@@ -52,7 +52,7 @@ export function generateByClass(
   const { latentDim, classes, perClass } = shape;
   const seed = options.seed ?? 424242, batch = options.batch ?? 500;
   const n = classes * perClass;
-  const out = new Float32Array(n * 784);
+  const out = new Float32Array(n * IMAGE_PIXELS);
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
     const z = normals(seed, { start, count, dim: latentDim }); // [count, latentDim]
@@ -64,7 +64,7 @@ export function generateByClass(
       ]) as tf.Tensor)
         .dataSync() as Float32Array
     );
-    out.set(x, start * 784);
+    out.set(x, start * IMAGE_PIXELS);
   }
   return out;
 }
@@ -138,11 +138,11 @@ export function splitImages(
   split: LabelledImages,
   count: number,
 ): { images: Float32Array; labels: Uint8Array } {
-  const images = new Float32Array(count * 784), labels = new Uint8Array(count);
+  const images = new Float32Array(count * IMAGE_PIXELS), labels = new Uint8Array(count);
   for (let k = 0; k < count; k++) {
     const i = Math.floor((k * split.count) / count);
-    const src = split.images.subarray(i * 784, (i + 1) * 784);
-    for (let p = 0; p < 784; p++) images[k * 784 + p] = src[p] / 127.5 - 1;
+    const src = split.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+    for (let p = 0; p < IMAGE_PIXELS; p++) images[k * IMAGE_PIXELS + p] = src[p] / 127.5 - 1;
     labels[k] = split.labels[i];
   }
   return { images, labels };
