@@ -7,6 +7,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { registerFourierFeatures } from "./fourier_features.ts";
+import { registerOnnxGraph } from "./onnx_graph.ts";
 
 /** Names used in messages: the manifest names of the two files. */
 export interface TfjsFileNames {
@@ -74,5 +75,6 @@ export async function loadLayersModelFromBytes(
   }
   // Custom layers the project's exports use (the ratio estimator's Fourier features).
   registerFourierFeatures();
+  registerOnnxGraph();
   return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }

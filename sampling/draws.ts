@@ -5,7 +5,8 @@
  * @module
  */
 
-import { normals, uniforms } from "../shared/rng.ts";
+import { drawLatents, type LatentPrior } from "../shared/latent_prior.ts";
+import { uniforms } from "../shared/rng.ts";
 import { truncateLatents } from "../shared/truncation.ts";
 
 /** Draws of proposals `start .. start + count - 1`. */
@@ -24,11 +25,13 @@ export interface DrawOptions {
   uniforms: boolean;
   /** Truncate the latents at psi (BigGAN's trick). @default {undefined} */
   psi?: number;
+  /** The model's latent prior. @default {{ kind: "normal" }} */
+  prior?: LatentPrior;
 }
 
 /**
- * The draws of proposals `range.start ..` of `seed`: latents of width `dim` (truncated when
- * asked), and uniforms when asked.
+ * The draws of proposals `range.start ..` of `seed`: latents of width `dim` from the model's
+ * prior (truncated when asked), and uniforms when asked.
  */
 export function drawProposals(
   seed: number,
@@ -36,7 +39,7 @@ export function drawProposals(
   options: DrawOptions,
 ): Draws {
   const { start, count, dim } = range;
-  const z = normals(seed, { start, count, dim });
+  const z = drawLatents(seed, { start, count, dim }, options.prior);
   if (options.psi !== undefined) truncateLatents(z, { seed, start, count, dim }, options.psi);
   return { z, u: options.uniforms ? uniforms(seed, { start, count }) : NO_UNIFORMS };
 }

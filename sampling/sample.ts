@@ -7,6 +7,7 @@
 
 import type { Backend } from "../backends/mod.ts";
 import type { Calibrator } from "../shared/calibrator.ts";
+import type { LatentPrior } from "../shared/latent_prior.ts";
 import { laneAcceptance, laneGamma } from "./_acceptance.ts";
 import type { ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
@@ -44,6 +45,8 @@ export interface SamplerModel {
   drs: ModelDrs;
   /** Number of classes of a class-conditional model. @default {0} */
   classes?: number;
+  /** The prior G's latents are drawn from. @default {{ kind: "normal" }} */
+  latentPrior?: LatentPrior;
   /**
    * Maps D's logit to a calibrated one (the manifest's calibrator): what DRS and MH read. The
    * model's `drs` constants are those of the calibrated logits. @default {identity}
@@ -70,6 +73,7 @@ export interface ManifestLike {
   drs: ModelDrs;
   classes?: readonly string[];
   calibrator?: Calibrator;
+  latentPrior?: LatentPrior;
 }
 
 /** A model as the core sees it: a manifest's fields and the backend its files opened on. */
@@ -81,6 +85,7 @@ export function modelOf(manifest: ManifestLike, backend: Backend): SamplerModel 
     drs: manifest.drs,
     classes: manifest.classes?.length ?? 0,
     calibrator: manifest.calibrator,
+    ...(manifest.latentPrior ? { latentPrior: manifest.latentPrior } : {}),
   };
 }
 

@@ -10,6 +10,7 @@
  */
 
 import type { Backend, BackendOutput } from "../backends/mod.ts";
+import type { LatentPrior } from "../shared/latent_prior.ts";
 import type { Decider } from "./decider.ts";
 import { drawProposals, type Draws, roundChunks } from "./draws.ts";
 import { BudgetExhaustedError, type SampleStats } from "./stats.ts";
@@ -21,6 +22,8 @@ export interface CoreModel {
   backend: Backend;
   latentDim: number;
   sampleShape: readonly number[];
+  /** The prior G's latents are drawn from. @default {{ kind: "normal" }} */
+  latentPrior?: LatentPrior;
 }
 
 /** Options for {@linkcode runSampler}. */
@@ -133,7 +136,7 @@ export async function runSampler(
     chunk.drawn = drawProposals(
       seed,
       { start: chunk.start, count: chunk.size, dim: model.latentDim },
-      { uniforms: decider.needsLogits, psi: decider.psi },
+      { uniforms: decider.needsLogits, psi: decider.psi, prior: model.latentPrior },
     );
     chunk.classes = decider.classesFor?.(chunk.start, chunk.size);
     timings.draws += performance.now() - t0;

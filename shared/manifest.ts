@@ -9,6 +9,7 @@
 
 import { z } from "zod";
 import { calibratorSchema } from "./calibrator.ts";
+import { latentPriorSchema } from "./latent_prior.ts";
 import { MAX_K } from "./mh.ts";
 import { MAX_PSI } from "./truncation.ts";
 import { MODEL_FILES } from "./model_files.ts";
@@ -114,6 +115,19 @@ export const manifestSchema = z.object({
    * logit is used as is. The `drs` block is computed on the logit the discriminator returns.
    */
   calibrator: calibratorSchema.optional(),
+  /** The prior G's latents are drawn from (`shared/latent_prior.ts`). Absent: the standard normal. */
+  latentPrior: latentPriorSchema.optional(),
+  /**
+   * How an imported pair was adapted to the serving contract (`train/import/`): the original
+   * files' names and layouts, the nodes added, and warnings a user should read.
+   */
+  import: z.object({
+    generator: z.string(),
+    discriminator: z.string(),
+    adapters: z.array(z.string()),
+    warnings: z.array(z.string()),
+    fused: z.boolean(),
+  }).catchall(z.unknown()).optional(),
   /** Default sampler and parameters for requests that name none (see `samplerDefaultsSchema`). */
   samplers: samplerDefaultsSchema.optional(),
   metrics: metricsSchema.optional(),

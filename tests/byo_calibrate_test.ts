@@ -104,22 +104,13 @@ test("calibrateCli() writes a valid manifest for an ONNX pair built outside the 
   assert.deepEqual(entries, ["1", "2"], "no staging folder is left behind");
 });
 
-test("calibrateCli() renames custom input and output names to z, x, logit", async () => {
+test("calibrateCli() finds the roles of custom-named inputs and outputs and names them z, x, logit", async () => {
   const dir = await Deno.makeTempDir();
   const g = mlpOnnx(G_LAYERS, { input: "noise", output: "sample" });
   const d = mlpOnnx(D_LAYERS, { input: "image", output: "score" });
   const pair = await writePair(dir, { g, d });
   const args = [...pair, "--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
-  const refused = await calibrate(args);
-  assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /input must be named 'z': got 'noise'/);
-  const run = await calibrate([
-    ...args,
-    "--input-names",
-    "noise,image",
-    "--output-names",
-    "sample,score",
-  ]);
+  const run = await calibrate(args);
   assert.equal(run.code, 0, run.stderr);
   const { openOnnxBackend } = await import("../backends/onnx_node.ts");
   const backend = await openOnnxBackend({
@@ -134,7 +125,37 @@ test("calibrateCli() renames custom input and output names to z, x, logit", asyn
   await backend.dispose();
 });
 
-test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", async () => {
+test("calibrateCli() cuts a Sigmoid head, turns probabilities into log-odds with a warning", async () => {
+  const dir = await Deno.makeTempDir();
+  const z = normals(7, { start: 0, count: 5, dim: LATENT });
+  const expected = mlpReference(D_LAYERS, Float32Array.from(mlpReference(G_LAYERS, z)));
+  const { openOnnxBackend } = await import("../backends/onnx_node.ts");
+  // sigmoid(y) = exp(-softplus(-y)), with no Sigmoid node: caught on a probe's values.
+  for (
+    const [label, head, dOutput] of [
+      ["Sigmoid node", ["Sigmoid"], "sigmoid-cut"],
+      ["sigmoid math", ["Neg", "Softplus", "Neg", "Exp"], "probability"],
+    ] as const
+  ) {
+    const out = `${dir}/${dOutput}`;
+    const pair = await writePair(dir, { g: goodG(), d: goodD({ head: [...head] }) });
+    const run = await calibrate([...pair, "--samples", `${SAMPLES}`, "--out", out]);
+    assert.equal(run.code, 0, `${label}: ${run.stderr}`);
+    const manifest = parseManifestText(await Deno.readTextFile(`${out}/1/manifest.json`));
+    assert.equal(manifest.import?.dOutput, dOutput, label);
+    assert.equal(manifest.import?.warnings.length, dOutput === "probability" ? 1 : 0, label);
+    const backend = await openOnnxBackend({
+      latentDim: LATENT,
+      sampleShape: [2],
+      readFile: (name) => Deno.readFile(`${out}/1/${name}`),
+    });
+    const { logits } = await backend.run(z, 5);
+    logits.forEach((v, i) => assertAlmostEquals(v, expected[i], 1e-4));
+    await backend.dispose();
+  }
+});
+
+test("calibrateCli() refuses wrong ranks and truncated files", async () => {
   const dir = await Deno.makeTempDir();
   const base = ["--latent", `${LATENT}`, "--samples", `${SAMPLES}`, "--out", `${dir}/m`];
   const cases: [string, Uint8Array, Uint8Array, RegExp][] = [
@@ -144,20 +165,13 @@ test("calibrateCli() refuses wrong ranks, sigmoid heads and truncated files", as
       mlpOnnx(D_LAYERS, { input: "x", output: "logit", inputShape: ["N", 2, 1] }),
       /input 'x' must have rank 2 and shape \[N, 2\]: got \[N, 2, 1\]/,
     ],
-    [
-      "sigmoid node",
-      goodG(),
-      goodD({ head: ["Sigmoid"] }),
-      /Sigmoid node: it returns probabilities/,
-    ],
-    // sigmoid(y) = exp(-softplus(-y)), with no Sigmoid node: caught on the burn-in's values.
-    [
-      "sigmoid math",
-      goodG(),
-      goodD({ head: ["Neg", "Softplus", "Neg", "Exp"] }),
-      /outputs all lie in \[0, 1\].*returns probabilities/,
-    ],
     ["truncated", goodG().slice(0, 150), goodD(), /g\.onnx/],
+    [
+      "unsupported op",
+      goodG(),
+      goodD({ head: ["Sin"] }),
+      /d\.onnx' as it uses the ONNX op 'Sin', which the WASM path cannot run/,
+    ],
   ];
   for (const [label, g, d, message] of cases) {
     const run = await calibrate([...(await writePair(dir, { g, d })), ...base]);

@@ -10,6 +10,7 @@ import type { Backend } from "../backends/mod.ts";
 import { calibrateDrs, type DrsConstants } from "../shared/calibration.ts";
 import { scoreProposals } from "../sampling/mod.ts";
 import type { Manifest } from "../shared/manifest.ts";
+import type { LatentPrior } from "../shared/latent_prior.ts";
 
 /** Seed of every burn-in (its latents are apart from serving seeds by the stream). */
 const BURN_IN_SEED = 0x5eed;
@@ -93,6 +94,8 @@ export interface CalibrateModelOptions {
    * one may well output values in [0, 1]). @default {false}
    */
   checkLogits?: boolean;
+  /** @default {1e-6} */
+  epsilon?: number;
 }
 
 /**
@@ -102,16 +105,16 @@ export interface CalibrateModelOptions {
  */
 export async function calibrateModel(
   backend: Backend,
-  shape: { latentDim: number; classes?: number },
+  shape: { latentDim: number; classes?: number; latentPrior?: LatentPrior },
   options: CalibrateModelOptions = {},
 ): Promise<Manifest["drs"]> {
   const samples = options.samples ?? 10_000, percentile = options.percentile ?? 95;
   const classes = shape.classes ?? 0;
-  const model = { backend, latentDim: shape.latentDim, classes };
+  const model = { backend, latentDim: shape.latentDim, classes, latentPrior: shape.latentPrior };
   const burn = async (label?: number) => {
     const logits = await scoreProposals(model, { seed: BURN_IN_SEED, count: samples, label });
     if (options.checkLogits) assertLogits(logits);
-    return calibrateDrs(logits, { percentile });
+    return calibrateDrs(logits, { percentile, epsilon: options.epsilon });
   };
   if (classes === 0) return await burn();
   const perClass = [];

@@ -82,11 +82,24 @@ async function evaluateImages(
   outDir: string,
 ) {
   const { data, classifier } = context, labels = data.classes, classes = labels.length;
-  const size = sampleSize(model.sampleShape);
+  const imageShape = DATASETS[config.dataset].sampleShape, size = sampleSize(imageShape);
+  if (sampleSize(model.sampleShape) !== size) {
+    throw new RangeError(
+      `Cannot evaluate samples of shape [${model.sampleShape}] on '${config.dataset}' as its ` +
+        `images have shape [${imageShape}]`,
+    );
+  }
   const { reference, held, real, testAccuracy } = condReference(classifier, data);
   const options = { perClass: config.evalPerClass, seed: EVAL_SEED };
   const rawSamples = await sampleEachClass(model, { kind: "raw" }, options);
   const drsSamples = await sampleEachClass(model, { kind: "drs" }, options);
+  const [lo, hi] = model.outputRange ?? [-1, 1];
+  if (lo !== -1 || hi !== 1) {
+    // The classifier reads images in [-1, 1], as the datasets give them.
+    for (const set of [rawSamples.images, drsSamples.images]) {
+      for (let i = 0; i < set.length; i++) set[i] = (2 * (set[i] - lo)) / (hi - lo) - 1;
+    }
+  }
   const raw = scoreClassSamples(rawSamples, { classifier, reference });
   const drs = scoreClassSamples(drsSamples, { classifier, reference });
   const caption = (m: SamplerScore) =>
@@ -94,7 +107,7 @@ async function evaluateImages(
       (m.classAccuracy * 100).toFixed(1)
     }%`;
   const png = renderCondReport({
-    imageShape: model.sampleShape,
+    imageShape,
     real: { images: heldOutByClass(held, classes, size), perClass: FIGURE_PER_CLASS },
     raw: { images: rawSamples.images, perClass: options.perClass },
     drs: { images: drsSamples.images, perClass: options.perClass },

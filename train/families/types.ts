@@ -14,6 +14,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Backend } from "../../backends/mod.ts";
 import type { FileEntry } from "../../shared/manifest.ts";
+import type { LatentPrior } from "../../shared/latent_prior.ts";
 import type { ModelDrs } from "../../sampling/mod.ts";
 import type { FamilyName, TrainConfig } from "../config.ts";
 import type { TrainSource } from "../gan/source.ts";
@@ -36,6 +37,10 @@ export interface CalibratedModel {
   sampleShape: readonly number[];
   classes: number;
   drs: ModelDrs;
+  /** The prior G's latents are drawn from. @default {{ kind: "normal" }} */
+  latentPrior?: LatentPrior;
+  /** Value range of G's samples (images in [0, 1] are measured as if in [-1, 1]). @default {[-1, 1]} */
+  outputRange?: [number, number];
 }
 
 /** One run of a family: its data loaded, ready to build, train and measure. */

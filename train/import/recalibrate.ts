@@ -1,6 +1,7 @@
 /**
  * Re-runs DRS calibration for a model folder that already has a manifest (a shipped model),
- * through the same {@linkcode calibrateBackend} and ONNX backend as bring-your-own pairs.
+ * through the same {@linkcode calibrateModel} and ONNX backend as trained and imported pairs
+ * (per class for a class-conditional model).
  *
  * @module
  */
@@ -8,7 +9,7 @@
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { verifyFileBytes } from "../../shared/hash.ts";
 import { type Manifest, parseManifest, parseManifestText } from "../../shared/manifest.ts";
-import { calibrateBackend } from "../calibrate.ts";
+import { calibrateModel } from "../calibrate.ts";
 
 /** Options for {@linkcode recalibrateModel}. */
 export interface RecalibrateOptions {
@@ -35,13 +36,16 @@ export async function recalibrateModel(
     await verifyFileBytes(`${dir}/${entry.path}`, bytes, entry);
     files[name] = bytes;
   }
+  const classes = manifest.classes?.length ?? 0;
   const backend = await openOnnxBackend({
     latentDim: manifest.latentDim,
     sampleShape: manifest.sampleShape,
+    classes,
     readFile: (name) => Promise.resolve(files[name]),
   });
   try {
-    const drs = await calibrateBackend(backend, manifest.latentDim, {
+    const shape = { latentDim: manifest.latentDim, classes, latentPrior: manifest.latentPrior };
+    const drs = await calibrateModel(backend, shape, {
       percentile: options.percentile ?? manifest.drs.percentile,
       samples: options.samples ?? manifest.drs.burnInSamples,
       epsilon: manifest.drs.epsilon,
