@@ -84,7 +84,8 @@ function pointScorer(manifest: Manifest): Scorer {
 }
 
 async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
-  const dataset = manifest.training?.config.dataset;
+  // A trained model's config names its dataset; an import evaluated on one records it.
+  const dataset = manifest.training?.config.dataset ?? manifest.import?.dataset;
   if (!manifest.classes || (dataset !== "mnist" && dataset !== "fashion")) {
     throw new Error(
       `Cannot evaluate '${manifest.id}' as it is not a class-conditional mnist or fashion model`,

@@ -84,11 +84,16 @@ const FLAGS = {
 const HELP: CommandHelp = {
   summary: "Import an ONNX G/D pair trained elsewhere: check both graphs, calibrate DRS on the " +
     "serving runtime, publish a version; or calibrate a model version again (--model).",
-  usage: "deno task import --generator G.onnx --discriminator D.onnx --latent N --out MODEL_DIR " +
-    "[flags]\n       deno task calibrate --model MODEL_VERSION_DIR [--percentile P] [--samples N]",
+  usage: "deno task import --generator G.onnx --discriminator D.onnx --out MODEL_DIR [flags]\n" +
+    "       deno task calibrate --model MODEL_VERSION_DIR [--percentile P] [--samples N]",
   examples: [
-    "deno task import --generator g.onnx --discriminator d.onnx --latent 64 --out models/mine",
+    "deno task import --generator g.onnx --discriminator d.onnx --out models/dcgan",
+    "deno task import --generator g.onnx --discriminator d.onnx --out models/cgan \\\n" +
+    "    --labels 0,1,2,3,4,5,6,7,8,9 --dataset mnist --classifier models/mnist/classifier",
     "deno task calibrate --model models/grid25/2 --percentile 90",
+  ],
+  notes: [
+    "The guide: docs/byo.md (the contract, what is adapted, per-class calibration, Workers).",
   ],
 };
 
