@@ -35,7 +35,7 @@ export interface BlocksOptions {
  */
 export async function servedVsFloor(
   serve: (seed: number) => Promise<number[]>,
-  floor: { backend: Backend; latentDim: number },
+  floor: { backend: Backend; latentDim: number; classes?: number },
   options: BlocksOptions = {},
 ): Promise<ServedVsFloor> {
   const seconds = options.seconds ?? 3;

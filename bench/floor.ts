@@ -18,7 +18,7 @@ export function parseBatches(header: string | null): number[] {
 
 /** Seconds the backend spends on G+D for `batches` of request `seed` (latents made untimed). */
 export async function floorSeconds(
-  model: { backend: Backend; latentDim: number },
+  model: { backend: Backend; latentDim: number; classes?: number },
   request: { seed: number; batches: readonly number[] },
 ): Promise<number> {
   const { backend, latentDim } = model;
@@ -26,12 +26,16 @@ export async function floorSeconds(
   let start = 0;
   const inputs = batches.map((count) => {
     const z = normals(seed, { start, count, dim: latentDim });
+    // A class-conditional model's proposals carry a class each (any class costs the same).
+    const classes = model.classes
+      ? Int32Array.from({ length: count }, (_, i) => (start + i) % model.classes!)
+      : undefined;
     start += count;
-    return { z, count };
+    return { z, count, classes };
   });
   const t0 = performance.now();
-  for (const { z, count } of inputs) {
-    await backend.run(z, count);
+  for (const { z, count, classes } of inputs) {
+    await backend.run(z, count, { classes });
   }
   return (performance.now() - t0) / 1000;
 }

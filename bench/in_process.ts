@@ -54,7 +54,11 @@ export async function measureThroughput(
   options: ThroughputOptions = {},
 ): Promise<ThroughputRow> {
   const { model, n } = request;
-  const target = { backend: request.floor, latentDim: model.manifest.latentDim };
+  const target = {
+    backend: request.floor,
+    latentDim: model.manifest.latentDim,
+    classes: model.manifest.classes?.length,
+  };
   const serve = async (seed: number) => {
     const extra = request.query ? `&${request.query}` : "";
     const path = `/v1/models/${model.id}/samples?n=${n}&seed=${seed}${extra}`;

@@ -48,6 +48,12 @@ export interface ServerConfig {
    */
   chunk: number;
   /**
+   * `DRS_ROUND_SIZING`: `cost` measures each model's G+D call cost at load and sizes DRS rounds
+   * of compute-bound models (images) by quantile; `fixed` keeps one round that completes with
+   * high probability for every model. @default {"cost"}
+   */
+  roundSizing: "cost" | "fixed";
+  /**
    * `DRS_KEEP_VERSIONS`: ready versions kept loaded per model, newest first; older ones are
    * retired (pinned URLs to them answer 410). @default {2}
    */
@@ -135,10 +141,19 @@ export function configFromEnv(
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
+    roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),
     keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
     pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,
   };
+}
+
+function roundSizingFrom(value: string | undefined): "cost" | "fixed" {
+  if (value === undefined || value === "" || value === "cost") return "cost";
+  if (value === "fixed") return "fixed";
+  throw new RangeError(
+    `Cannot start as 'DRS_ROUND_SIZING' must be cost or fixed: current value is '${value}'`,
+  );
 }
 
 /** Options for {@linkcode appLimits}. */

@@ -7,11 +7,12 @@
 
 import { sha256Hex, verifyFileBytes } from "../shared/hash.ts";
 import { parseManifestText } from "../shared/manifest.ts";
+import { measureCallCost } from "../sampling/mod.ts";
 import type { VersionFolder } from "../shared/model_versions.ts";
 import type { BackendOpener, LoadedModel, ModelSource, RegistryOptions } from "./model_types.ts";
 
 /** The opener plus {@linkcode RegistryOptions}, as the third argument of {@linkcode loadModel}. */
-export interface LoadModelOptions extends Pick<RegistryOptions, "files"> {
+export interface LoadModelOptions extends Pick<RegistryOptions, "files" | "measureCallCost"> {
   open: BackendOpener;
   /** The version folder to load. @default {{ version: 1, dir: "" }} (the flat layout) */
   folder?: VersionFolder;
@@ -27,8 +28,13 @@ export async function loadModel(
   id: string,
   opener: BackendOpener | LoadModelOptions,
 ): Promise<LoadedModel> {
-  const { open, files, folder = { version: 1, dir: "" }, manifestBytes: given } =
-    typeof opener === "function" ? { open: opener } as LoadModelOptions : opener;
+  const {
+    open,
+    files,
+    folder = { version: 1, dir: "" },
+    manifestBytes: given,
+    measureCallCost: measure,
+  } = typeof opener === "function" ? { open: opener } as LoadModelOptions : opener;
   const { version, dir } = folder;
   if (folder.conflict) throw new Error(folder.conflict);
   let manifestBytes = given;
@@ -83,5 +89,19 @@ export async function loadModel(
   // The runtime has what it needs: the file bytes need not live as long as the backend does.
   opened = true;
   verified.clear();
-  return { id, version, manifest, backend, manifestSha256: await sha256Hex(manifestBytes) };
+  const callCost = measure
+    ? await measureCallCost({
+      backend,
+      latentDim: manifest.latentDim,
+      classes: manifest.classes?.length,
+    }).catch((error) => backend.dispose().then(() => Promise.reject(error)))
+    : undefined;
+  return {
+    id,
+    version,
+    manifest,
+    backend,
+    manifestSha256: await sha256Hex(manifestBytes),
+    callCost,
+  };
 }

@@ -43,6 +43,11 @@ export interface LoadedModel {
   backend: Backend;
   /** sha256 of the manifest bytes (pins every file through their hashes). */
   manifestSha256: string;
+  /**
+   * A G+D call's fixed cost in proposals on this backend, measured at load
+   * (`sampling/call_cost.ts`): compute-bound models get rounds sized by quantile.
+   */
+  callCost?: number;
 }
 
 /** A model version that could not be loaded, with the reason (naming the file when a file is bad). */
@@ -79,6 +84,12 @@ export interface RegistryOptions {
   defaults?: Readonly<Record<string, number>>;
   /** Milliseconds a retired version waits for calls in flight before disposal. @default {30000} */
   drainMs?: number;
+  /**
+   * Measure each version's G+D call cost when it loads (a few calls: `sampling/call_cost.ts`),
+   * so compute-bound models get rounds sized by quantile. The server's entry points set it;
+   * tests that count backend calls leave it off. @default {false}
+   */
+  measureCallCost?: boolean;
   /** Called for every version loaded, refused, retired and disposed. @default {undefined} */
   onEvent?: (event: RegistryEvent) => void;
 }

@@ -84,7 +84,13 @@ export function createRegistry(
   }
   const table = createVersionTable(source, {
     load: (id, folder, manifestBytes) =>
-      loadModel(source, id, { open, files: options.files, folder, manifestBytes }),
+      loadModel(source, id, {
+        open,
+        files: options.files,
+        folder,
+        manifestBytes,
+        measureCallCost: options.measureCallCost,
+      }),
     files: options.files,
     keep,
     defaults: options.defaults ?? {},

@@ -85,7 +85,7 @@ export interface SampleBody {
 
 /** A loaded model as the sampling core sees it. */
 export function samplerModel(model: LoadedModel): SamplerModel {
-  return modelOf(model.manifest, model.backend);
+  return { ...modelOf(model.manifest, model.backend), callCost: model.callCost };
 }
 
 /** The sampling core's request for a validated query. */

@@ -91,6 +91,7 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
       }),
     {
       files: options.files,
+      measureCallCost: config.roundSizing === "cost",
       keep: config.keepVersions,
       defaults: config.defaultVersions,
       onEvent: (event) => logEvent(log, event),

@@ -24,17 +24,75 @@ export interface DrsConstants {
 
 /** Options for {@linkcode batchSize}. */
 export interface BatchSizeOptions {
-  /** Smallest batch. @default {16} */
+  /** Smallest batch. @default {16, or 1 when `callCost` sizes the rounds} */
   minBatch?: number;
   /** Largest batch. @default {8192} */
   maxBatch?: number;
+  /**
+   * The fixed cost of one G+D call in proposals (`c0 / c1` of `t(k) = c0 + c1 k`, measured per
+   * model: `sampling/call_cost.ts`). Below {@linkcode COMPUTE_BOUND}, proposals are what costs
+   * and rounds are sized by quantile: the first for about the median, later ones for the 99th
+   * percentile of what is left. @default {undefined} (one round that completes w.h.p.)
+   */
+  callCost?: number;
 }
 
-/** Proposals to evaluate next: enough that `remaining` are accepted with high probability. */
-export function batchSize(remaining: number, rate: number, options: BatchSizeOptions = {}): number {
+/** Models whose call overhead is worth fewer proposals than this are compute-bound. */
+export const COMPUTE_BOUND = 8;
+
+/** The standard normal quantile for q in (0, 1), by bisection on erf (|z| <= 6). */
+function normalQuantile(q: number): number {
+  let lo = -6, hi = 6;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (0.5 * (1 + erfApprox(mid / Math.SQRT2)) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** erf to ~1e-7 (Abramowitz and Stegun 7.1.26): ample for sizing rounds. */
+function erfApprox(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t +
+        0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+/**
+ * The smallest k whose proposals hold `remaining` acceptances with probability `q` at acceptance
+ * `p`: exact for one (geometric), a normal approximation of the binomial beyond.
+ */
+export function quantileRound(remaining: number, p: number, q: number): number {
+  if (p >= 1) return remaining;
+  if (remaining <= 1) return Math.max(1, Math.ceil(Math.log(1 - q) / Math.log(1 - p)));
+  const z = normalQuantile(q), sd = Math.sqrt(p * (1 - p));
+  const s = (z * sd + Math.sqrt(z * z * sd * sd + 4 * p * (remaining - 0.5))) / (2 * p);
+  return Math.max(remaining, Math.ceil(s * s));
+}
+
+/**
+ * Proposals to evaluate next for `remaining` samples at acceptance `rate`. With a cheap
+ * proposal (no `callCost`, or one at least {@linkcode COMPUTE_BOUND}), enough that one round
+ * completes with high probability; with an expensive one, the first round (`first`) aims at the
+ * median, raised by the call cost's share, and later rounds at the 99th percentile, so the tail
+ * is one more round.
+ */
+export function batchSize(
+  remaining: number,
+  rate: number,
+  options: BatchSizeOptions = {},
+  first = true,
+): number {
   const p = Math.min(1, Math.max(rate, 1e-4));
-  const want = Math.ceil((remaining + 2 * Math.sqrt(remaining) + 1) / p);
-  return Math.min(options.maxBatch ?? 8192, Math.max(options.minBatch ?? 16, want));
+  const max = options.maxBatch ?? 8192;
+  const cost = options.callCost;
+  if (cost === undefined || !(cost < COMPUTE_BOUND)) {
+    const want = Math.ceil((remaining + 2 * Math.sqrt(remaining) + 1) / p);
+    return Math.min(max, Math.max(options.minBatch ?? 16, want));
+  }
+  const q = first ? 0.5 + 0.5 * cost / (cost + remaining / p) : 0.99;
+  return Math.min(max, Math.max(options.minBatch ?? 1, quantileRound(remaining, p, q)));
 }
 
 /** Options for {@linkcode drsDecider}. */
@@ -89,7 +147,11 @@ export function drsDecider(
   const { gammas, sampleSize, classes } = options;
   // Only the round sizes of the options: a decider may outlive its request, and the options a
   // caller passes (a signal, a renderer's closure) must not live on with it.
-  const sizes = { minBatch: options.minBatch, maxBatch: options.maxBatch };
+  const sizes = {
+    minBatch: options.minBatch,
+    maxBatch: options.maxBatch,
+    callCost: options.callCost,
+  };
   const calibrator = options.calibrator?.kind === "identity" ? undefined : options.calibrator;
   const lanes: DrsLane[] = constants.map((c, k) => ({
     state: createDrsState(c.logM),
@@ -114,7 +176,7 @@ export function drsDecider(
     classesFor: classes && ((start, count) => classesOf(classes, { start, count })),
     roundSize(remaining, evaluated) {
       rate = evaluated === 0 ? expected : (accepted + 1) / (evaluated + 1 / expected);
-      return batchSize(remaining, rate, sizes);
+      return batchSize(remaining, rate, sizes, evaluated === 0);
     },
     decide(chunk, need) {
       const logits = calibrator ? calibrateLogits(chunk.logits!, calibrator) : chunk.logits!;

@@ -8,7 +8,15 @@
 
 export type { DecideChunk, Decider, Kept } from "./decider.ts";
 export { classesOf, type ClassPlan } from "./classes.ts";
-export { batchSize, type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
+export {
+  batchSize,
+  type BatchSizeOptions,
+  COMPUTE_BOUND,
+  type DrsConstants,
+  drsDecider,
+  quantileRound,
+} from "./drs.ts";
+export { measureCallCost } from "./call_cost.ts";
 export { rawDecider } from "./raw.ts";
 export { checkK, MAX_K, mhDecider } from "./mh.ts";
 export { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";

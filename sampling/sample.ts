@@ -47,6 +47,8 @@ export interface SamplerModel {
   classes?: number;
   /** The prior G's latents are drawn from. @default {{ kind: "normal" }} */
   latentPrior?: LatentPrior;
+  /** A G+D call's fixed cost in proposals (`call_cost.ts`): sizes DRS rounds. @default {undefined} */
+  callCost?: number;
   /**
    * Maps D's logit to a calibrated one (the manifest's calibrator): what DRS and MH read. The
    * model's `drs` constants are those of the calibrated logits. @default {identity}
@@ -140,6 +142,7 @@ export function deciderFor(
     case "drs":
       return drsDecider(drsLanes(model), {
         ...options,
+        callCost: options.callCost ?? model.callCost,
         gammas: drsGammas(model, spec),
         sampleSize,
         classes,

@@ -1,0 +1,48 @@
+/**
+ * What one G+D call costs on a backend: `t(k) = c0 + c1 k` for a batch of k proposals, measured
+ * once when a model version loads, as the fixed part in proposals (`c0 / c1`). Rounds of a
+ * compute-bound model (an image G+D: a proposal costs more than the call) are then sized by
+ * quantile (`drs.ts`), so a single sample does not pay for twenty proposals.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backends/mod.ts";
+
+/** Options for {@linkcode measureCallCost}. */
+export interface CallCostOptions {
+  /** The larger batch of the two measured. @default {32} */
+  batch?: number;
+  /** Timed calls per batch size (the fastest counts). @default {3} */
+  repeats?: number;
+  /** Clock in milliseconds. @default {() => performance.now()} */
+  now?: () => number;
+}
+
+/**
+ * `c0 / c1` of `model.backend` (Infinity when a proposal costs nothing measurable, as for a
+ * small MLP on ONNX Runtime, where the call dominates). Uses zero latents: cost does not depend
+ * on values.
+ */
+export async function measureCallCost(
+  model: { backend: Backend; latentDim: number; classes?: number },
+  options: CallCostOptions = {},
+): Promise<number> {
+  const big = options.batch ?? 32, repeats = options.repeats ?? 3;
+  const now = options.now ?? (() => performance.now());
+  const time = async (k: number) => {
+    const z = new Float32Array(k * model.latentDim);
+    const classes = model.classes ? new Int32Array(k) : undefined;
+    await model.backend.run(z, k, { classes }); // warm: kernels, allocations
+    let best = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const t0 = now();
+      await model.backend.run(z, k, { classes });
+      best = Math.min(best, now() - t0);
+    }
+    return best;
+  };
+  const one = await time(1), many = await time(big);
+  const c1 = (many - one) / (big - 1), c0 = Math.max(0, one - c1);
+  return c1 > 0 ? c0 / c1 : Infinity;
+}
