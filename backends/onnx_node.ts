@@ -167,3 +167,30 @@ export async function openOnnxBackend(
     },
   };
 }
+
+/**
+ * The output shape (without the batch dim) of a generator graph that left it dynamic, read off
+ * one run on a batch of 2: `z` zeros `// [2, latentDim]`, and `class` 0, 1 (int64) when the
+ * graph takes one.
+ */
+export async function probeGeneratorShape(
+  bytes: Uint8Array,
+  inputs: { latentDim: number; classes?: number },
+): Promise<number[]> {
+  const session = await createSession("generator.onnx", bytes, {});
+  try {
+    const feeds: Record<string, ort.Tensor> = {
+      [GRAPH_NAMES.latent]: new ort.Tensor("float32", new Float32Array(2 * inputs.latentDim), [
+        2,
+        inputs.latentDim,
+      ]),
+    };
+    if (inputs.classes) {
+      feeds[GRAPH_NAMES.label] = new ort.Tensor("int64", BigInt64Array.from([0n, 1n]), [2]);
+    }
+    const out = await session.run(feeds);
+    return [...out[session.outputNames[0]].dims.slice(1)];
+  } finally {
+    await session.release();
+  }
+}

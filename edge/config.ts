@@ -54,6 +54,12 @@ export interface ServerConfig {
    */
   roundSizing: "cost" | "fixed";
   /**
+   * `DRS_INTRA_OP_THREADS`: ONNX Runtime threads inside one G+D call. 1 suits many small
+   * requests on a cheap model (grid25); a compute-bound image model on an idle machine gains
+   * from one per core (BENCHMARKS.md, image models). @default {1}
+   */
+  intraOpThreads: number;
+  /**
    * `DRS_KEEP_VERSIONS`: ready versions kept loaded per model, newest first; older ones are
    * retired (pinned URLs to them answer 410). @default {2}
    */
@@ -142,6 +148,7 @@ export function configFromEnv(
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),
+    intraOpThreads: intFrom(env, "DRS_INTRA_OP_THREADS", 1, 1),
     keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
     pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,

@@ -34,7 +34,10 @@ async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
 
 async function main(): Promise<void> {
   const config = configFromEnv(Deno.env.toObject());
-  const runtimes = { wasm: { wasmPaths: denoWasmPaths() } };
+  const runtimes = {
+    wasm: { wasmPaths: denoWasmPaths() },
+    onnx: { intraOpThreads: config.intraOpThreads },
+  };
   const thread = config.inferenceThread ? createInferenceThread() : undefined;
   const service = startService(config, {
     source: fsModelSource(config.modelsDir),

@@ -11,7 +11,7 @@
  */
 
 import { basename } from "node:path";
-import { openOnnxBackend } from "../../backends/onnx_node.ts";
+import { openOnnxBackend, probeGeneratorShape } from "../../backends/onnx_node.ts";
 import { type Backend, openBackend, type ScoringBackend } from "../../backends/mod.ts";
 import { checkGraph, pairExpectations } from "../../backends/graph_check.ts";
 import { denoWasmPaths } from "../../backends/wasm_paths.ts";
@@ -132,13 +132,16 @@ export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Prom
       );
     }
   }
-  const sampleShape = options.sampleShape ?? adapted.sampleShape;
-  if (!sampleShape) {
-    throw new RangeError(
-      `Cannot infer the sample shape from '${files.generator}' as its output has no fixed ` +
-        `non-batch dims: pass --sample-shape (e.g. 3,64,64)`,
+  // A shape the export left dynamic (a `.view(-1, ...)`) is read off one run of G.
+  const sampleShape = options.sampleShape ?? adapted.sampleShape ??
+    await probeGeneratorShape(encodeOnnx(g), { latentDim: adapted.latentDim, classes }).catch(
+      (error) => {
+        throw new RangeError(
+          `Cannot infer the sample shape of '${files.generator}' as a probe run failed ` +
+            `(${(error as Error).message.split("\n")[0]}): pass --sample-shape (e.g. 3,64,64)`,
+        );
+      },
     );
-  }
   const latentDim = adapted.latentDim;
   const expect = pairExpectations({ latentDim, sampleShape, classes }, files);
   checkGraph(graphIo(g), expect.generator);
