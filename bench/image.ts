@@ -112,6 +112,7 @@ const SERVERS: Record<string, Record<string, string>> = {
   fixed: { DRS_ROUND_SIZING: "fixed" },
   cost: { DRS_ROUND_SIZING: "cost" },
   "cost-2t": { DRS_ROUND_SIZING: "cost", DRS_INTRA_OP_THREADS: String(cores) },
+  "cost-c4": { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "4" },
 };
 const names = flags.servers.split(",");
 const servers = await Promise.all(

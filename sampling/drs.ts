@@ -31,7 +31,7 @@ export interface BatchSizeOptions {
   /**
    * The fixed cost of one G+D call in proposals (`c0 / c1` of `t(k) = c0 + c1 k`, measured per
    * model: `sampling/call_cost.ts`). Below {@linkcode COMPUTE_BOUND}, proposals are what costs
-   * and rounds are sized by quantile: the first for about the median, later ones for the 99th
+   * and rounds are sized by quantile: the first for about the median, later ones for the 98th
    * percentile of what is left. @default {undefined} (one round that completes w.h.p.)
    */
   callCost?: number;
@@ -75,7 +75,7 @@ export function quantileRound(remaining: number, p: number, q: number): number {
  * Proposals to evaluate next for `remaining` samples at acceptance `rate`. With a cheap
  * proposal (no `callCost`, or one at least {@linkcode COMPUTE_BOUND}), enough that one round
  * completes with high probability; with an expensive one, the first round (`first`) aims at the
- * median, raised by the call cost's share, and later rounds at the 99th percentile, so the tail
+ * median, raised by the call cost's share, and later rounds at the 98th percentile, so the tail
  * is one more round.
  */
 export function batchSize(
@@ -91,7 +91,9 @@ export function batchSize(
     const want = Math.ceil((remaining + 2 * Math.sqrt(remaining) + 1) / p);
     return Math.min(max, Math.max(options.minBatch ?? 16, want));
   }
-  const q = first ? 0.5 + 0.5 * cost / (cost + remaining / p) : 0.99;
+  // Later rounds at 0.98: with a first round that completes about half the time, one request
+  // in a hundred needs a third.
+  const q = first ? 0.5 + 0.5 * cost / (cost + remaining / p) : 0.98;
   return Math.min(max, Math.max(options.minBatch ?? 1, quantileRound(remaining, p, q)));
 }
 
@@ -165,6 +167,7 @@ export function drsDecider(
     0,
   ) / inPlay.length;
   let accepted = 0;
+  const costly = options.callCost !== undefined && options.callCost < COMPUTE_BOUND;
   // The acceptance rate the current round was sized with: the calibrated one at first, then
   // the observed one (with a prior).
   let rate = expected;
@@ -175,7 +178,11 @@ export function drsDecider(
     },
     classesFor: classes && ((start, count) => classesOf(classes, { start, count })),
     roundSize(remaining, evaluated) {
-      rate = evaluated === 0 ? expected : (accepted + 1) / (evaluated + 1 / expected);
+      // The observed rate, with the calibrated one as a prior worth one acceptance; for a
+      // compute-bound model (quantile rounds) worth four, so one short first round does not
+      // swell the next.
+      const prior = costly ? 4 : 1;
+      rate = evaluated === 0 ? expected : (accepted + prior) / (evaluated + prior / expected);
       return batchSize(remaining, rate, sizes, evaluated === 0);
     },
     decide(chunk, need) {

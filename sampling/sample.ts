@@ -11,7 +11,7 @@ import type { LatentPrior } from "../shared/latent_prior.ts";
 import { laneAcceptance, laneGamma } from "./_acceptance.ts";
 import type { ClassPlan } from "./classes.ts";
 import type { Decider } from "./decider.ts";
-import { type BatchSizeOptions, type DrsConstants, drsDecider } from "./drs.ts";
+import { type BatchSizeOptions, COMPUTE_BOUND, type DrsConstants, drsDecider } from "./drs.ts";
 import { mhDecider } from "./mh.ts";
 import { rawDecider } from "./raw.ts";
 import { type CoreModel, type CoreOptions, runSampler, type SampleResult } from "./sampler.ts";
@@ -164,7 +164,28 @@ export async function sample(
   options: SamplerOptions = {},
 ): Promise<SampleResult> {
   const decider = deciderFor(model, request, options);
-  return await runSampler(model, { seed: request.seed, n: request.n, decider }, options);
+  return await runSampler(model, { seed: request.seed, n: request.n, decider }, {
+    ...options,
+    chunk: chunkFor(model, options),
+  });
+}
+
+/** Proposals per G+D call within a round for a compute-bound model: few wasted past completion. */
+export const COMPUTE_CHUNK = 16;
+
+/**
+ * The chunk size of a request: the configured one, and for a compute-bound model (its call
+ * worth under `COMPUTE_BOUND` proposals) at most {@linkcode COMPUTE_CHUNK} times the call's
+ * worth (at least one), so a round stops at most one small chunk past the sample that
+ * completes it while the call's fixed cost stays a few percent.
+ */
+export function chunkFor(
+  model: SamplerModel,
+  options: { chunk?: number; callCost?: number },
+): number | undefined {
+  const cost = options.callCost ?? model.callCost;
+  if (cost === undefined || !(cost < COMPUTE_BOUND)) return options.chunk;
+  return Math.min(options.chunk ?? Infinity, Math.ceil(COMPUTE_CHUNK * Math.max(1, cost)));
 }
 
 /** Options for {@linkcode scoreProposals}. */
