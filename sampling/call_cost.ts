@@ -20,14 +20,15 @@ export interface CallCostOptions {
 }
 
 /**
- * `c0 / c1` of `model.backend` (Infinity when a proposal costs nothing measurable, as for a
- * small MLP on ONNX Runtime, where the call dominates). Uses zero latents: cost does not depend
- * on values.
+ * `c0 / c1` of `model.backend` (Infinity when a proposal costs nothing measurable next to the
+ * call, as for a small MLP on ONNX Runtime), or undefined when the clock does not move across
+ * the calls: Cloudflare Workers stop `performance.now()` while a request computes. Uses zero
+ * latents: cost does not depend on values.
  */
 export async function measureCallCost(
   model: { backend: Backend; latentDim: number; classes?: number },
   options: CallCostOptions = {},
-): Promise<number> {
+): Promise<number | undefined> {
   const big = options.batch ?? 32, repeats = options.repeats ?? 3;
   const now = options.now ?? (() => performance.now());
   const time = async (k: number) => {
@@ -43,6 +44,7 @@ export async function measureCallCost(
     return best;
   };
   const one = await time(1), many = await time(big);
+  if (many === 0) return undefined;
   const c1 = (many - one) / (big - 1), c0 = Math.max(0, one - c1);
   return c1 > 0 ? c0 / c1 : Infinity;
 }

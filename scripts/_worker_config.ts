@@ -19,6 +19,7 @@ export const WORKER_ENV_NAMES = [
   "DRS_BUDGET",
   "DRS_DEADLINE_MS",
   "DRS_CHUNK",
+  "DRS_ROUND_SIZING",
   "DRS_KEEP_VERSIONS",
   "DRS_DEFAULT_VERSIONS",
 ] as const;
