@@ -36,7 +36,8 @@ export async function requireAdmin(
       `Cannot ${options.action} as ${options.route} is disabled: set DRS_ADMIN_TOKEN`,
     );
   }
-  const token = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
+  // The scheme is case-insensitive (RFC 9110, 11.1).
+  const token = /^bearer +(.+)$/i.exec(authorization ?? "")?.[1];
   if (!token || !(await tokenMatches(token, deps.adminToken))) {
     throw new HttpError(
       401,

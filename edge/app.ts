@@ -6,8 +6,9 @@
  */
 
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { SigningKey } from "../shared/signing.ts";
-import type { AppDeps, AppEnv } from "./deps.ts";
+import { importSigningKey, type SigningKey } from "../shared/signing.ts";
+import { clientKey } from "./client_key.ts";
+import type { AppDeps, AppEnv, SecurityOptions } from "./deps.ts";
 import { notFound, onError } from "./errors.ts";
 import { createLimiter, type LimiterOptions } from "./limiter.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -19,7 +20,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { sampleRoutes } from "./routes/samples.ts";
-import { signRoutes } from "./routes/sign.ts";
+import { MAX_TTL_SECONDS, signRoutes } from "./routes/sign.ts";
 import { signedRoutes } from "./routes/signed.ts";
 import type { SamplerOptions } from "../sampling/mod.ts";
 import { securityHeaders } from "./security_headers.ts";
@@ -42,6 +43,29 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Unix seconds. @default {() => Math.floor(Date.now() / 1000)} */
   nowSeconds?: () => number;
+  /** What an exposed server allows. @default {{}} (development: unsigned sampling and the demo) */
+  security?: SecurityOptions;
+}
+
+/** A fresh random key for the demo's URLs (never a production key). */
+function demoKeyHolder(): AppDeps["demoKey"] {
+  let made: Promise<SigningKey> | undefined;
+  const holder: AppDeps["demoKey"] = {
+    get() {
+      made ??= (async () => {
+        const hex = (n: number) =>
+          Array.from(
+            crypto.getRandomValues(new Uint8Array(n)),
+            (b) => b.toString(16).padStart(2, "0"),
+          )
+            .join("");
+        holder.current = await importSigningKey(`demo-${hex(4)}`, hex(32));
+        return holder.current;
+      })();
+      return made;
+    },
+  };
+  return holder;
 }
 
 /**
@@ -54,10 +78,21 @@ export function createApp(options: AppOptions) {
     throw new RangeError("Cannot create the app as 'keys' must hold at least one signing key");
   }
   const { concurrency, queue, ...sampler } = options.limits ?? {};
+  const s = options.security ?? {};
+  const unsigned = s.unsigned ?? "allow";
+  const security: AppDeps["security"] = {
+    unsigned,
+    demo: s.demo ?? unsigned === "allow",
+    maxTtlSeconds: s.maxTtlSeconds ?? MAX_TTL_SECONDS,
+    perClient: s.perClient ?? Math.max(1, Math.floor((queue ?? 64) / 4)),
+    clientHeader: s.clientHeader?.toLowerCase(),
+  };
   const deps: AppDeps = {
     registry: options.registry,
     keys: options.keys,
-    limiter: createLimiter({ concurrency, queue }),
+    limiter: createLimiter({ concurrency, queue, perClient: security.perClient }),
+    security,
+    demoKey: demoKeyHolder(),
     metrics: options.metrics ?? createMetrics(),
     sampler,
     adminToken: options.adminToken,
@@ -72,6 +107,7 @@ export function createApp(options: AppOptions) {
     deps.metrics.request(c.get("route"), c.res.status, (performance.now() - start) / 1000);
   });
   app.use(securityHeaders());
+  app.use(clientKey(security.clientHeader));
   app.onError(onError);
   app.notFound(notFound);
   const routed = app
@@ -82,7 +118,7 @@ export function createApp(options: AppOptions) {
     .route("/", signRoutes(deps))
     .route("/", adminRoutes(deps))
     .route("/", metricsRoutes(deps))
-    .route("/", demoRoutes(deps))
+    .route("/", security.demo ? demoRoutes(deps) : new OpenAPIHono<AppEnv>())
     .route("/", docsRoutes(() => app));
   return routed;
 }

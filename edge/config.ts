@@ -54,6 +54,23 @@ export interface ServerConfig {
    */
   roundSizing: "cost" | "fixed";
   /**
+   * `DRS_UNSIGNED`: `allow` (development) or `deny` (production: only signed URLs sample).
+   * @default {"allow"}
+   */
+  unsigned: "allow" | "deny";
+  /** `DRS_DEMO` (`on`/`off`): the demo page. @default {on unless DRS_UNSIGNED=deny} */
+  demo: boolean;
+  /** `DRS_MAX_TTL_S`: the longest lifetime of a signed URL, minting and verifying (at most 30 days). @default {2592000} */
+  maxTtlSeconds: number;
+  /**
+   * `DRS_CLIENT_IP_HEADER`: the header a trusted proxy sets with the client's address
+   * (`cf-connecting-ip`, `x-forwarded-for`) for per-client fairness. @default {undefined} (the
+   * connection's address)
+   */
+  clientHeader?: string;
+  /** `DRS_CLIENT_QUEUE`: requests one client may have waiting (beyond: 429). @default {max(1, queue / 4)} */
+  perClient: number;
+  /**
    * `DRS_INTRA_OP_THREADS`: ONNX Runtime threads inside one G+D call. 1 suits many small
    * requests on a cheap model (grid25); a compute-bound image model on an idle machine gains
    * from one per core (BENCHMARKS.md, image models). @default {1}
@@ -82,13 +99,15 @@ function intFrom(
   name: string,
   fallback: number,
   min: number,
+  max = Infinity,
 ): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min)) {
+  if (!(value >= min && value <= max)) {
+    const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
     throw new RangeError(
-      `Cannot start as '${name}' must be an integer >= ${min}: current value is '${raw}'`,
+      `Cannot start as '${name}' must be an integer ${range}: current value is '${raw}'`,
     );
   }
   return value;
@@ -140,7 +159,7 @@ export function configFromEnv(
     backend,
     modelsDir: env.DRS_MODELS_DIR || "models",
     signingKeys: env.DRS_SIGNING_KEYS || undefined,
-    adminToken: env.DRS_ADMIN_TOKEN || undefined,
+    adminToken: adminTokenFrom(env.DRS_ADMIN_TOKEN),
     concurrency: intFrom(env, "DRS_CONCURRENCY", 2, 1),
     queue: intFrom(env, "DRS_QUEUE", 64, 0),
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
@@ -148,11 +167,48 @@ export function configFromEnv(
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),
+    unsigned: oneOf(env, "DRS_UNSIGNED", ["allow", "deny"], "allow") as "allow" | "deny",
+    demo:
+      oneOf(env, "DRS_DEMO", ["on", "off"], env.DRS_UNSIGNED === "deny" ? "off" : "on") === "on",
+    maxTtlSeconds: intFrom(env, "DRS_MAX_TTL_S", 30 * 24 * 3600, 1, 30 * 24 * 3600),
+    clientHeader: env.DRS_CLIENT_IP_HEADER || undefined,
+    perClient: intFrom(
+      env,
+      "DRS_CLIENT_QUEUE",
+      Math.max(1, Math.floor(intFrom(env, "DRS_QUEUE", 64, 0) / 4)),
+      1,
+    ),
     intraOpThreads: intFrom(env, "DRS_INTRA_OP_THREADS", 1, 1),
     keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
     pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,
   };
+}
+
+function adminTokenFrom(token: string | undefined): string | undefined {
+  if (!token) return undefined;
+  if (new TextEncoder().encode(token).length < 32) {
+    throw new RangeError(
+      "Cannot start as 'DRS_ADMIN_TOKEN' must be at least 32 bytes (e.g. openssl rand -hex 32)",
+    );
+  }
+  return token;
+}
+
+function oneOf(
+  env: Record<string, string | undefined>,
+  name: string,
+  values: readonly string[],
+  fallback: string,
+): string {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!values.includes(value)) {
+    throw new RangeError(
+      `Cannot start as '${name}' must be ${values.join(" or ")}: current value is '${value}'`,
+    );
+  }
+  return value;
 }
 
 function roundSizingFrom(value: string | undefined): "cost" | "fixed" {

@@ -19,10 +19,19 @@ Deno.test("configFromEnv() reads variables and names a bad one", () => {
     PORT: "0",
     DRS_BACKEND: "wasm",
     DRS_MODELS_DIR: "/m",
-    DRS_ADMIN_TOKEN: "t",
+    DRS_ADMIN_TOKEN: "t".repeat(32),
     DRS_INFERENCE_THREAD: "0",
   });
-  assert.deepEqual([c.port, c.backend, c.modelsDir, c.adminToken], [0, "wasm", "/m", "t"]);
+  assert.deepEqual([c.port, c.backend, c.modelsDir, c.adminToken], [
+    0,
+    "wasm",
+    "/m",
+    "t".repeat(32),
+  ]);
+  assert.throws(
+    () => configFromEnv({ DRS_ADMIN_TOKEN: "short" }),
+    /'DRS_ADMIN_TOKEN' must be at least 32 bytes/,
+  );
   assert.equal(c.inferenceThread, false);
   assert.throws(
     () => configFromEnv({ DRS_INFERENCE_THREAD: "yes" }),

@@ -13,7 +13,7 @@ function imgSources(html: string): string[] {
   );
 }
 
-Deno.test("GET /demo serves raw and DRS signed URLs that verify and load", async () => {
+Deno.test("GET /demo serves raw and DRS signed URLs that load, signed with the demo's key only", async () => {
   const { app, key } = await makeTestApp();
   for (const path of ["/", "/demo"]) {
     const res = await app.request(`http://demo.test${path}`);
@@ -26,7 +26,10 @@ Deno.test("GET /demo serves raw and DRS signed URLs that verify and load", async
     for (const src of srcs) {
       const url = new URL(src);
       assert.equal(url.origin, "http://demo.test");
-      assert.ok((await verifyUrl(url, [key], { now: Math.floor(Date.now() / 1000) })).ok, src);
+      // Never a production key: the demo mints with its own (kid demo-...).
+      const verdict = await verifyUrl(url, [key], { now: Math.floor(Date.now() / 1000) });
+      assert.equal(verdict.ok, false, src);
+      assert.match(url.searchParams.get("kid")!, /^demo-[0-9a-f]{8}$/);
       const img = await app.request(src);
       assert.equal(img.status, 200, src);
       assert.equal(img.headers.get("content-type"), "image/png");

@@ -6,9 +6,26 @@ import type { Metrics } from "./metrics.ts";
 import type { Registry, ReloadReport } from "./registry.ts";
 import type { SamplerOptions } from "../sampling/mod.ts";
 
-/** Hono environment of the app: handlers name their route for metrics. */
+/** Hono environment of the app: handlers name their route for metrics; `client` keys fairness. */
 export interface AppEnv {
-  Variables: { route: string };
+  Variables: { route: string; client?: string };
+}
+
+/** What an exposed server allows (`DRS_UNSIGNED`, `DRS_DEMO`, `DRS_MAX_TTL_S`, client keys). */
+export interface SecurityOptions {
+  /** `deny` answers unsigned sample routes 403: only signed URLs sample. @default {"allow"} */
+  unsigned?: "allow" | "deny";
+  /** Serve `/demo` and `/demo/urls`. @default {unsigned === "allow"} */
+  demo?: boolean;
+  /** The farthest a signed URL's `exp` may lie ahead, minting and verifying. @default {2592000} (30 days) */
+  maxTtlSeconds?: number;
+  /**
+   * A header set by a trusted proxy that names the client (`cf-connecting-ip`,
+   * `x-forwarded-for`: its first address). @default {undefined} (the connection's address)
+   */
+  clientHeader?: string;
+  /** Requests one client may have waiting; beyond them 429. @default {max(1, floor(queue / 4))} */
+  perClient?: number;
 }
 
 /** Dependencies every route can use (built by `createApp`). */
@@ -24,4 +41,11 @@ export interface AppDeps {
   reload: () => Promise<ReloadReport>;
   /** Unix time in seconds (expiry checks, signing). */
   nowSeconds: () => number;
+  /** What the server allows, filled with its defaults. */
+  security: Required<Omit<SecurityOptions, "clientHeader">> & { clientHeader?: string };
+  /**
+   * The demo's own signing key, made on first use (short-lived URLs, restricted parameters):
+   * the demo never mints with a production key. `current` once made, for verification.
+   */
+  demoKey: { current?: SigningKey; get(): Promise<SigningKey> };
 }

@@ -46,7 +46,12 @@ export function errorResponse(
   if (body.details !== undefined) error.details = body.details;
   return new Response(JSON.stringify({ error }), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    // An error is never cached: a CDN default must not pin a broken image or a refusal.
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      ...headers,
+      "cache-control": "no-store",
+    },
   });
 }
 

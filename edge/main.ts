@@ -55,7 +55,10 @@ async function main(): Promise<void> {
           `${thread ? ", G+D on an inference thread" : ""})`,
       );
     },
-  }, service.app.fetch);
+  }, (request, info) =>
+    // The connection's address keys per-client fairness (unless DRS_CLIENT_IP_HEADER names a
+    // trusted proxy's header).
+    service.app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }));
   const stop = async () => {
     await server.shutdown();
     await service.close();

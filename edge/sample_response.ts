@@ -8,7 +8,7 @@
 import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
-import { OverloadedError } from "./limiter.ts";
+import { ClientOverloadedError, OverloadedError } from "./limiter.ts";
 import {
   ALL_CLASSES,
   canonicalQuery,
@@ -124,9 +124,9 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
  */
 export async function sampleBody(
   deps: AppDeps,
-  request: { model: LoadedModel; query: SeededQuery; signal?: AbortSignal },
+  request: { model: LoadedModel; query: SeededQuery; signal?: AbortSignal; client?: string },
 ): Promise<SampleBody> {
-  const { model, query: q, signal } = request;
+  const { model, query: q, signal, client } = request;
   const { manifest, backend } = model;
   const core = samplerModel(model);
   const req = sampleRequest(q);
@@ -152,14 +152,23 @@ export async function sampleBody(
   try {
     result = await deps.limiter.run(() => {
       queue = performance.now() - queued;
+      // The deadline counts from the request's arrival: time in the queue is spent from it.
+      const left = Math.max(1, (deps.sampler.deadlineMs ?? 10_000) - queue);
+      const bounds = { ...deps.sampler, deadlineMs: left, signal };
       return q.eachClass
-        ? sampleEachClass(core, req, { ...deps.sampler, signal })
-        : sample(core, req, { ...deps.sampler, signal, onAccepted });
-    }, { signal });
+        ? sampleEachClass(core, req, bounds)
+        : sample(core, req, { ...bounds, onAccepted });
+    }, { signal, client });
   } catch (error) {
     if (signal?.aborted) {
       // The client left: nobody reads this answer, it only shows in the metrics as 499.
       throw new HttpError(499, "client_closed", "Cannot answer as the client closed the request");
+    }
+    if (error instanceof ClientOverloadedError) {
+      deps.metrics.overloaded();
+      throw new HttpError(429, "too_many_requests", error.message, {
+        headers: { "retry-after": "1" },
+      });
     }
     if (error instanceof OverloadedError) {
       deps.metrics.overloaded();

@@ -118,6 +118,13 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
     keys: options.keys,
     adminToken: config.adminToken,
     limits: appLimits(config, { chunked: options.chunked }),
+    security: {
+      unsigned: config.unsigned,
+      demo: config.demo,
+      maxTtlSeconds: config.maxTtlSeconds,
+      clientHeader: config.clientHeader,
+      perClient: config.perClient,
+    },
     reload: () => reloader.reload("admin"),
   });
   return {

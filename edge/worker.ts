@@ -50,7 +50,12 @@ function stringsOf(env: Record<string, unknown>): Record<string, string> {
 async function build(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Promise<Service> {
   // Workers run only the WASM runtime: it is the default here (`auto` would try onnx first).
   const config = {
-    ...configFromEnv({ DRS_BACKEND: "wasm", ...stringsOf(rawEnv) }),
+    ...configFromEnv({
+      DRS_BACKEND: "wasm",
+      // Cloudflare names the client in this header; the connection is the edge's own.
+      DRS_CLIENT_IP_HEADER: "cf-connecting-ip",
+      ...stringsOf(rawEnv),
+    }),
     // The bundle never changes under an isolate (a new version is a new deploy), and Workers
     // allow no timers outside a request: no polling.
     pollSeconds: undefined,

@@ -44,7 +44,7 @@ Deno.test("measureCallCost() recovers c0 / c1 of a backend costing c0 + c1 k per
     },
   } as unknown as Backend;
   const ratio = await measureCallCost({ backend, latentDim: 4 }, { now: () => clock });
-  assert.ok(Math.abs(ratio - 0.5) < 1e-9, `${ratio}`);
+  assert.ok(Math.abs(ratio! - 0.5) < 1e-9, `${ratio}`);
   const free = {
     ...backend,
     run: (_z: Float32Array, k: number) => backend.run(_z, k).then((o) => (clock -= 0.4 * k, o)),

@@ -41,6 +41,11 @@ export interface CoreOptions {
    */
   chunk?: number;
   /**
+   * Most proposals in one G+D call, on every runtime: a round larger than this (MH's n x k, a
+   * DRS round at a low acceptance) runs as several calls. @default {8192}
+   */
+  maxBatch?: number;
+  /**
    * Called as samples are returned, in order, with `out` (`// [n, ...sampleShape]`) filled up
    * to `range.to`: a renderer can write them while G+D runs on the next chunk.
    */
@@ -154,7 +159,12 @@ export async function runSampler(
   while (decider.accepted < n) {
     if (evaluated >= budget) throw exhausted("budget");
     if (batches.length > 0 && now() > deadline) throw exhausted("deadline");
-    const count = Math.min(decider.roundSize(n - decider.accepted, evaluated), budget - evaluated);
+    // A round never exceeds one G+D call's bound: the rest of a larger one is the next round.
+    const count = Math.min(
+      decider.roundSize(n - decider.accepted, evaluated),
+      budget - evaluated,
+      options.maxBatch ?? 8192,
+    );
     let next = evaluated;
     const pending: Chunk[] = roundChunks(count, chunkSize).map((size) => {
       const chunk: Chunk = { start: next, size };

@@ -24,14 +24,19 @@ function rfc3986(value: string): string {
   );
 }
 
-/** The string that is signed: `METHOD\npath\nk1=v1&k2=v2` with pairs sorted, `sig` left out. */
-export function canonicalString(method: string, path: string, query: URLSearchParams): string {
+/** The query pairs (every one but `sig`) RFC 3986-encoded and sorted: `k1=v1&k2=v2`. */
+export function canonicalQuery(query: URLSearchParams): string {
   const pairs = [...query].filter(([k]) => k !== "sig").map(([k, v]) => [rfc3986(k), rfc3986(v)]);
   pairs.sort((
     a,
     b,
   ) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return `${method.toUpperCase()}\n${path}\n${pairs.map(([k, v]) => `${k}=${v}`).join("&")}`;
+  return pairs.map(([k, v]) => `${k}=${v}`).join("&");
+}
+
+/** The string that is signed: `METHOD\npath\nk1=v1&k2=v2` with pairs sorted, `sig` left out. */
+export function canonicalString(method: string, path: string, query: URLSearchParams): string {
+  return `${method.toUpperCase()}\n${path}\n${canonicalQuery(query)}`;
 }
 
 function toBase64Url(bytes: Uint8Array): string {
@@ -90,7 +95,13 @@ export async function parseSigningKeys(spec: string): Promise<SigningKey[]> {
         `Cannot parse signing keys as entry ${index + 1} must look like 'kid:secret'`,
       );
     }
-    keys.push(await importSigningKey(entry.slice(0, colon), entry.slice(colon + 1)));
+    const id = entry.slice(0, colon);
+    if (keys.some((k) => k.id === id)) {
+      throw new RangeError(
+        `Cannot parse signing keys as the key id '${id}' is repeated: each kid must be unique`,
+      );
+    }
+    keys.push(await importSigningKey(id, entry.slice(colon + 1)));
   }
   if (keys.length === 0) throw new RangeError("Cannot parse signing keys as none were given");
   return keys;
@@ -123,7 +134,8 @@ export async function signUrl(url: URL, key: SigningKey, options: SignOptions): 
   out.searchParams.set("kid", key.id);
   const message = canonicalString(options.method ?? "GET", out.pathname, out.searchParams);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key.key, encoder.encode(message)));
-  out.searchParams.set("sig", toBase64Url(mac));
+  // The one spelling: the sorted, encoded pairs, then `sig` (what verifyUrl accepts).
+  out.search = `?${canonicalQuery(out.searchParams)}&sig=${toBase64Url(mac)}`;
   return out;
 }
 
@@ -139,7 +151,7 @@ export type VerifyResult =
 export async function verifyUrl(
   url: URL,
   keys: readonly SigningKey[],
-  options: { method?: string; now?: number } = {},
+  options: { method?: string; now?: number; maxTtlSeconds?: number } = {},
 ): Promise<VerifyResult> {
   const q = url.searchParams;
   const deny = (code: string, message: string): VerifyResult => ({
@@ -172,7 +184,22 @@ export async function verifyUrl(
   if (!Number.isSafeInteger(expiresAt)) {
     return deny("bad_signature", "Cannot serve as 'exp' must be unix seconds");
   }
+  // One spelling per signed URL: each spelling would be a new cache key (and fresh work).
+  const canonical = `?${canonicalQuery(q)}&sig=${q.get("sig")}`;
+  if (url.search !== canonical) {
+    return deny(
+      "non_canonical",
+      `Cannot serve as the URL is not in its one spelling: expected '${url.pathname}${canonical}'`,
+    );
+  }
   const now = options.now ?? Math.floor(Date.now() / 1000);
+  if (options.maxTtlSeconds !== undefined && expiresAt - now > options.maxTtlSeconds) {
+    return deny(
+      "bad_expiry",
+      `Cannot serve as 'exp' lies more than ${options.maxTtlSeconds} s ahead (the longest ` +
+        "lifetime this server accepts): mint a shorter-lived URL",
+    );
+  }
   if (expiresAt <= now) {
     return {
       ok: false,

@@ -47,6 +47,7 @@ Deno.test("signUrl() and verifyUrl() follow the test vectors of docs/signed_urls
     for (const [name, value] of v.params) url.searchParams.append(name, value);
     const signed = await signUrl(url, key, { expiresAt: v.exp });
     assert.equal(signed.searchParams.get("sig"), v.sig, v.name);
+    assert.equal(signed.href, v.url, `${v.name}: the one spelling`);
     assert.equal(canonicalString("GET", signed.pathname, signed.searchParams), v.canonical, v.name);
     const verdict = await verifyUrl(new URL(v.url), [key], { now: v.exp - 1 });
     assert.deepEqual(verdict, { ok: true, expiresAt: v.exp, kid: v.key.kid }, v.name);

@@ -17,7 +17,6 @@ import { errors, json } from "../openapi/responses.ts";
 import { demoUrlsSchema } from "../openapi/schemas.ts";
 import { MAX_N, resolveClass } from "../query.ts";
 import { samplerDefaults } from "../../shared/manifest.ts";
-import { MAX_K } from "../../shared/mh.ts";
 import { MAX_PSI } from "../../shared/truncation.ts";
 import type { LoadedModel } from "../registry.ts";
 import { signedSampleUrl } from "../signed_url.ts";
@@ -39,7 +38,7 @@ const querySchema = z.object({
   sampler: z.enum(["drs", "mh", "truncation"]).optional().meta({
     description: "The filtered column's sampler (default `drs`)",
   }),
-  k: z.coerce.number().int().min(2).max(MAX_K).optional().meta({
+  k: z.coerce.number().int().min(2).max(16).optional().meta({
     description: "MH chain length (with `sampler=mh`)",
   }),
   psi: z.coerce.number().gt(0).max(MAX_PSI).optional().meta({
@@ -112,7 +111,8 @@ async function mintPairs(
   };
   // Expiry rounded to the hour, so a page reload mints the same (cacheable) URLs.
   const expiresAt = (Math.floor(deps.nowSeconds() / 3600) + 2) * 3600;
-  const key = deps.keys[0];
+  // The demo's own short-lived key: the demo never mints with a production key.
+  const key = await deps.demoKey.get();
   const acceptance = Math.round(options.acceptance * 100) / 100;
   const filtered = options.sampler === "drs"
     ? { acceptance }

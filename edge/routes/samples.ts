@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { randomSeed } from "../../shared/rng.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
+import { HttpError } from "../errors.ts";
 import { documented } from "../openapi/route.ts";
 import { headers } from "../openapi/headers.ts";
 import { errors, jsonOrPng } from "../openapi/responses.ts";
@@ -95,6 +96,13 @@ const versionSamplesRoute = createRoute({
 });
 
 async function samples(deps: AppDeps, c: Context<AppEnv>, version?: number): Promise<Response> {
+  if (deps.security.unsigned === "deny") {
+    throw new HttpError(
+      403,
+      "unsigned_denied",
+      "Cannot sample as this server serves signed URLs only (DRS_UNSIGNED=deny): use /v1/s/...",
+    );
+  }
   // The version is taken for the whole request: a reload meanwhile never changes its answer.
   const lease = leaseVersion(deps, c.req.param("id")!, { version });
   try {
@@ -110,7 +118,12 @@ async function samples(deps: AppDeps, c: Context<AppEnv>, version?: number): Pro
     if (seeded && ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
       return c.body(null, 304, { ...sampleHeaders(q, etag), ...headers });
     }
-    const made = await sampleBody(deps, { model, query: q, signal: c.req.raw.signal });
+    const made = await sampleBody(deps, {
+      model,
+      query: q,
+      signal: c.req.raw.signal,
+      client: c.get("client"),
+    });
     return c.body(made.body as Uint8Array<ArrayBuffer>, 200, {
       ...sampleHeaders(q, etag, made),
       ...headers,

@@ -91,6 +91,21 @@ const signedRoute = createRoute({
   },
 });
 
+/** Longest life and the parameters of URLs the demo's key signs (the demo's own choices). */
+const DEMO_LIMITS = { ttlSeconds: 3 * 3600, n: 256, k: 16 };
+
+/** Refuses a demo-key URL outside what the demo mints: the demo key signs nothing else. */
+function checkDemoUrl(q: { n?: number; k?: number; gamma?: number }, ttl: number): void {
+  if (ttl > DEMO_LIMITS.ttlSeconds || (q.n ?? 1) > DEMO_LIMITS.n || (q.k ?? 0) > DEMO_LIMITS.k) {
+    throw new HttpError(
+      403,
+      "bad_signature",
+      "Cannot serve as the demo's key signs only the demo's short-lived URLs",
+      { headers: CROSS_ORIGIN },
+    );
+  }
+}
+
 /** The signed sample route. */
 export function signedRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
@@ -98,7 +113,11 @@ export function signedRoutes(deps: AppDeps) {
     c.set("route", "/v1/s/:file");
     const url = new URL(c.req.url);
     const now = deps.nowSeconds();
-    const verdict = await verifyUrl(url, deps.keys, { now });
+    const demo = deps.demoKey.current;
+    const verdict = await verifyUrl(url, demo ? [...deps.keys, demo] : deps.keys, {
+      now,
+      maxTtlSeconds: deps.security.maxTtlSeconds,
+    });
     if (!verdict.ok) {
       throw new HttpError(verdict.status, verdict.code, verdict.message, { headers: CROSS_ORIGIN });
     }
@@ -114,6 +133,7 @@ export function signedRoutes(deps: AppDeps) {
       );
     }
     const parsed = parseSampleQuery(url.searchParams, QUERY);
+    if (demo && verdict.kid === demo.id) checkDemoUrl(parsed, verdict.expiresAt - now);
     // A URL minted with `v` stays on that version (410 once it is retired); one without is
     // served by the default version, as before versions existed.
     let lease;
@@ -127,16 +147,24 @@ export function signedRoutes(deps: AppDeps) {
       const model = lease.model;
       const q = seededQuery(model, { ...parsed, format: match[2] as "png" | "json" }, parsed.seed!);
       const etag = sampleEtag(model, q);
+      // Never cached past `exp`; `immutable` only when pinned to a version (an unpinned URL's
+      // bytes change with the default version).
+      const maxAge = Math.min(verdict.expiresAt - now, deps.security.maxTtlSeconds);
       const headers = {
         ...CROSS_ORIGIN,
         ...versionHeaders(model),
-        "cache-control": `public, max-age=${verdict.expiresAt - now}, immutable`,
+        "cache-control": `public, max-age=${maxAge}${parsed.v !== undefined ? ", immutable" : ""}`,
       };
       const ifNoneMatch = c.req.header("if-none-match");
       if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
         return c.body(null, 304, { ...headers, ...sampleHeaders(q, etag) });
       }
-      const made = await sampleBody(deps, { model, query: q, signal: c.req.raw.signal });
+      const made = await sampleBody(deps, {
+        model,
+        query: q,
+        signal: c.req.raw.signal,
+        client: c.get("client"),
+      });
       return c.body(made.body as Uint8Array<ArrayBuffer>, 200, {
         ...headers,
         ...sampleHeaders(q, etag, made),
