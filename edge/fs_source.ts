@@ -37,8 +37,19 @@ function leaves(id: string, path: string): Error {
   return new Error(`Cannot read '${id}/${path}' as it leaves the models folder`);
 }
 
-/** Model folders under `dir`: every subfolder holding a `manifest.json` or version folders. */
-export function fsModelSource(dir: string): ModelSource {
+/** Options for {@linkcode fsModelSource}. */
+export interface FsSourceOptions {
+  /** The largest file read, checked before reading. @default {1073741824} (1 GiB) */
+  maxFileBytes?: number;
+}
+
+/**
+ * Model folders under `dir`: every subfolder holding a `manifest.json` or version folders. Only
+ * regular files are read (a symbolic link, a device or a FIFO is refused, so a link to
+ * `/dev/zero` or out of the folder reads nothing), and a file's size is checked before reading.
+ */
+export function fsModelSource(dir: string, options: FsSourceOptions = {}): ModelSource {
+  const maxBytes = options.maxFileBytes ?? 1 << 30;
   const root = dir.replace(/\/+$/, "");
   return {
     label: dir,
@@ -59,9 +70,17 @@ export function fsModelSource(dir: string): ModelSource {
       if (!ID.test(id)) throw leaves(id, "");
       return versionFolders(id, await entriesOf(`${root}/${id}`));
     },
-    read(id, path) {
-      if (!checked(id, path)) return Promise.reject(leaves(id, path));
-      return Deno.readFile(`${root}/${id}/${path}`).catch((error: Error) => {
+    async read(id, path) {
+      if (!checked(id, path)) throw leaves(id, path);
+      const full = `${root}/${id}/${path}`;
+      const info = await Deno.lstat(full).catch((error: Error) => {
+        const what = error instanceof Deno.errors.NotFound ? "no such file" : error.name;
+        throw new Error(what, { cause: error });
+      });
+      if (info.isSymlink) throw new Error("a symbolic link (only regular files are read)");
+      if (!info.isFile) throw new Error("not a regular file");
+      if (info.size > maxBytes) throw new Error(`${info.size} bytes, over ${maxBytes}`);
+      return await Deno.readFile(full).catch((error: Error) => {
         // The OS message names the server's absolute path, and load errors reach clients
         // (503 details, /readyz): keep only what happened.
         const what = error instanceof Deno.errors.NotFound ? "no such file" : error.name;

@@ -15,7 +15,7 @@ const SOURCE = new URL("../models/mnist/", import.meta.url).pathname;
 // deno-lint-ignore no-explicit-any
 type Change = (files: Map<string, Uint8Array | null>, manifest: any) => unknown;
 
-/** A copy of models/mnist as `<root>/<id>` (unchanged files symlinked), with `change` applied. */
+/** A copy of models/mnist as `<root>/<id>` (unchanged files copied: links are refused), with `change` applied. */
 async function variant(root: string, id: string, change: Change): Promise<void> {
   const manifest = JSON.parse(await Deno.readTextFile(`${SOURCE}manifest.json`));
   manifest.id = id;
@@ -27,7 +27,7 @@ async function variant(root: string, id: string, change: Change): Promise<void> 
     const bytes = files.get(entry.path);
     if (bytes === null) continue; // deleted
     if (bytes) await Deno.writeFile(target, bytes);
-    else await Deno.symlink(`${SOURCE}${entry.path}`, target);
+    else await Deno.copyFile(`${SOURCE}${entry.path}`, target);
   }
   await Deno.writeTextFile(`${root}/${id}/manifest.json`, JSON.stringify(manifest));
 }
