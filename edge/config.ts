@@ -24,7 +24,7 @@ export interface ServerConfig {
   backend: BackendChoice;
   /** `DRS_MODELS_DIR`. @default {"models"} */
   modelsDir: string;
-  /** `DRS_SIGNING_KEYS` (`kid:secret,...`); absent means an ephemeral dev key. */
+  /** `DRS_SIGNING_KEYS` (`kid:secret,...`); absent means the development key (`dev_key.ts`). */
   signingKeys?: string;
   /** `DRS_ADMIN_TOKEN` for `POST /v1/sign`; absent disables the route. */
   adminToken?: string;

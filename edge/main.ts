@@ -12,24 +12,19 @@
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
+import { DEV_KEY_FILE, devSigningKeys } from "./dev_key.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { createInferenceThread } from "./inference_thread/mod.ts";
 import { startService } from "./start.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
   if (config.signingKeys) return await parseSigningKeys(config.signingKeys);
-  const secret = crypto.getRandomValues(new Uint8Array(32));
-  // The kid is public (every signed URL carries it): random bytes of its own, not the secret's.
-  const kid = `dev-${
-    Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0"))
-      .join("")
-  }`;
-  const text = btoa(String.fromCharCode(...secret));
+  const spec = await devSigningKeys();
   console.warn(
-    `DRS_SIGNING_KEYS is not set: using an ephemeral key '${kid}' for this process ` +
-      "(signed URLs stop verifying when it exits; set DRS_SIGNING_KEYS=kid:secret in production)",
+    `DRS_SIGNING_KEYS is not set: signing with the development key '${spec.split(":")[0]}' in ` +
+      `${DEV_KEY_FILE} (shared with 'deno task sign'; set DRS_SIGNING_KEYS=kid:secret in production)`,
   );
-  return await parseSigningKeys(`${kid}:${text}`);
+  return await parseSigningKeys(spec);
 }
 
 async function main(): Promise<void> {

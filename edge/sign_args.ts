@@ -17,6 +17,10 @@ export interface SignArgs {
   params: SignedSampleParams;
   /** Seconds until expiry. @default {3600} */
   ttl: number;
+  /** One URL per seed (`--seed`, or the list of `--seeds`). */
+  seeds: number[];
+  /** PNG scales to mint for each seed, with an `<img srcset>` snippet. @default {undefined} */
+  srcset?: number[];
   /** Origin of the printed URL. @default {"http://localhost:8000"} */
   baseUrl: string;
 }
@@ -26,7 +30,7 @@ export const SIGN_USAGE =
   "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
   "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8] " +
   "[--class INDEX|LABEL] [--sampler drs|mh|raw|truncation] [--k 2..64] [--psi P] " +
-  "[--version V]";
+  "[--version V] [--seeds S1,S2,...] [--srcset 1,2]";
 
 const int = (min: number, max: number) =>
   z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -58,6 +62,16 @@ const flags = {
     schema: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
     expected: "a model version (an integer in 1..999999999)",
   },
+  seeds: {
+    schema: z.string().regex(/^[0-9]{1,10}(,[0-9]{1,10}){0,63}$/).transform((s) =>
+      s.split(",").map(Number)
+    ).pipe(z.array(z.number().int().min(0).max(0xffffffff))),
+    expected: "up to 64 uint32 seeds separated by commas",
+  },
+  srcset: {
+    schema: z.string().regex(/^[1-8](,[1-8]){0,3}$/).transform((s) => s.split(",").map(Number)),
+    expected: "up to four PNG scales 1..8 separated by commas, e.g. 1,2",
+  },
 } as const;
 
 type Flag = keyof typeof flags;
@@ -79,6 +93,8 @@ const DEFAULTS: Record<Flag, string> = {
   k: "the model's (mh)",
   psi: "the model's (truncation)",
   version: "the newest in DRS_MODELS_DIR",
+  seeds: "-",
+  srcset: "-",
 };
 
 /** The `--help` text: usage, every flag with what it takes and its default, an example. */
@@ -124,12 +140,16 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
     }
     values.set(name, parsed.data);
   }
-  for (const required of ["model", "seed"] as const) {
-    if (!values.has(required)) {
-      throw new RangeError(
-        `Cannot sign as '--${required}' is required: ${flags[required].expected}`,
-      );
-    }
+  if (!values.has("model")) {
+    throw new RangeError(`Cannot sign as '--model' is required: ${flags.model.expected}`);
+  }
+  if (values.has("seed") === values.has("seeds")) {
+    throw new RangeError(
+      "Cannot sign as exactly one of '--seed' (a uint32) and '--seeds' (a list) is required",
+    );
+  }
+  if (values.has("srcset") && values.get("format") === "json") {
+    throw new RangeError("Cannot sign as '--srcset' is for PNG images: drop '--format json'");
   }
   if (values.has("gamma") && values.has("acceptance")) {
     throw new RangeError("Cannot sign as '--gamma' and '--acceptance' are exclusive: give one");
@@ -138,7 +158,7 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
   return {
     params: {
       model: get<string>("model")!,
-      seed: get<number>("seed")!,
+      seed: get<number>("seed") ?? get<number[]>("seeds")![0],
       n: get<number>("n") ?? 1,
       format: get<"png" | "json">("format"),
       drs: get<string>("drs") === undefined ? undefined : get<string>("drs") === "true",
@@ -151,6 +171,8 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
       psi: get<number>("psi"),
       version: get<number>("version"),
     },
+    seeds: get<number[]>("seeds") ?? [get<number>("seed")!],
+    srcset: get<number[]>("srcset"),
     ttl: get<number>("ttl") ?? 3600,
     baseUrl: get<string>("base-url") ?? "http://localhost:8000",
   };

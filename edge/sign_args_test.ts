@@ -37,7 +37,7 @@ Deno.test("parseSignArgs() reads the documented flags", () => {
 Deno.test("parseSignArgs() names the bad flag in one line", () => {
   const cases: [string[], RegExp][] = [
     [["--seed", "1"], /'--model' is required/],
-    [["--model", "grid25"], /'--seed' is required/],
+    [["--model", "grid25"], /exactly one of '--seed' \(a uint32\) and '--seeds'/],
     [["--model", "grid25", "--seed", "-1"], /'--seed' must be a uint32/],
     [["--model", "grid25", "--seed", "1", "--n", "300"], /'--n' must be an integer in 1\.\.256/],
     [["--model", "grid25", "--seed", "1", "--ttl", "0"], /'--ttl' must be seconds/],
@@ -59,4 +59,14 @@ Deno.test("parseSignArgs() names the bad flag in one line", () => {
       return true;
     });
   }
+});
+
+Deno.test("parseSignArgs() reads several seeds and srcset scales", () => {
+  const parsed = parseSignArgs(["--model", "mnist", "--seeds", "1,2,3", "--srcset", "1,2"]);
+  assert.deepEqual(parsed.seeds, [1, 2, 3]);
+  assert.deepEqual(parsed.srcset, [1, 2]);
+  assert.throws(
+    () => parseSignArgs(["--model", "m", "--seeds", "1", "--srcset", "1,2", "--format", "json"]),
+    /'--srcset' is for PNG images/,
+  );
 });

@@ -10,6 +10,7 @@
 import { parseSigningKeys } from "../shared/signing.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { parseSignArgs, signHelp } from "./sign_args.ts";
+import { DEV_KEY_FILE, devSigningKeys } from "./dev_key.ts";
 import { signedSampleUrl } from "./signed_url.ts";
 
 /** The newest version of `id` in the models folder, or a one-line error. */
@@ -37,12 +38,14 @@ async function main(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  const spec = Deno.env.get("DRS_SIGNING_KEYS");
+  let spec = Deno.env.get("DRS_SIGNING_KEYS");
   if (!spec) {
+    // The key `deno task start` uses when it has none: the printed URL verifies there.
+    spec = await devSigningKeys();
     console.error(
-      "Cannot sign as 'DRS_SIGNING_KEYS' is not set: give the server's keys (kid:secret,...)",
+      `DRS_SIGNING_KEYS is not set: signing with the development key in ${DEV_KEY_FILE} ` +
+        "(the one 'deno task start' uses without keys)",
     );
-    return 2;
   }
   try {
     const [key] = await parseSigningKeys(spec);
@@ -55,8 +58,24 @@ async function main(args: string[]): Promise<number> {
       );
     }
     const expiresAt = Math.floor(Date.now() / 1000) + parsed.ttl;
-    const url = await signedSampleUrl(key, parsed.params, { base: parsed.baseUrl, expiresAt });
-    console.log(url.href);
+    for (const seed of parsed.seeds) {
+      const scales = parsed.srcset ?? [undefined];
+      const urls: string[] = [];
+      for (const scale of scales) {
+        const params = { ...parsed.params, seed, ...(scale ? { scale } : {}) };
+        urls.push((await signedSampleUrl(key, params, { base: parsed.baseUrl, expiresAt })).href);
+      }
+      if (!parsed.srcset) {
+        console.log(urls[0]);
+        continue;
+      }
+      // One <img> per seed: the first scale as src, every scale in srcset (1x, 2x, ...).
+      const srcset = urls.map((u, i) => `${u} ${parsed.srcset![i]}x`).join(", ");
+      console.log(
+        `<img src="${urls[0]}" srcset="${srcset}" alt="generated sample from ` +
+          `${parsed.params.model} (seed ${seed})" loading="lazy" decoding="async">`,
+      );
+    }
     return 0;
   } catch (error) {
     console.error((error as Error).message);

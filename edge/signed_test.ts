@@ -156,3 +156,34 @@ Deno.test("POST /v1/sign is disabled without an admin token", async () => {
   });
   assert.equal(res.status, 404);
 });
+
+Deno.test("POST /v1/sign mints several seeds at 1x and 2x with an <img srcset> snippet each", async () => {
+  const { app } = await setup("admin-token");
+  const res = await app.request("http://edge.example/v1/sign", {
+    method: "POST",
+    headers: { authorization: "bearer admin-token", "content-type": "application/json" },
+    body: JSON.stringify({ model: "grid", seeds: [3, 4], srcset: [1, 2], ttl: 120 }),
+  });
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.deepEqual(
+    body.urls.map((u: { seed: number; scale: number }) => [u.seed, u.scale]),
+    [[3, 1], [3, 2], [4, 1], [4, 2]],
+  );
+  for (const { url } of body.urls) {
+    assert.equal((await app.request(pathOf(new URL(url)))).status, 200, url);
+  }
+  assert.equal(body.srcset.length, 2);
+  const { html, srcset } = body.srcset[0];
+  assert.equal(srcset, `${body.urls[0].url} 1x, ${body.urls[1].url} 2x`);
+  assert.match(
+    html,
+    /^<img src="[^"]+" srcset="[^"]+ 1x, [^"]+ 2x" width="256" height="256" alt="[^"]+" loading="lazy" decoding="async">$/,
+  );
+  const bad = await app.request("http://edge.example/v1/sign", {
+    method: "POST",
+    headers: { authorization: "Bearer admin-token", "content-type": "application/json" },
+    body: JSON.stringify({ model: "grid", seed: 1, seeds: [2] }),
+  });
+  assert.equal(bad.status, 400);
+});

@@ -171,10 +171,17 @@ export const reloadSchema = z.object({
 
 /** `POST /v1/sign`. */
 export const signedSchema = z.object({
-  url: z.url(),
+  url: z.url().meta({ description: "The first URL (the first seed at the first scale)" }),
   expiresAt: z.number().int().meta({ description: "Unix seconds" }),
   kid: z.string().meta({ description: "The key that signed it" }),
   version: z.number().int().meta({ description: "The model version the URL is pinned to" }),
+  urls: z.array(z.object({ seed: z.number().int(), scale: z.number().int(), url: z.url() }))
+    .meta({ description: "Every URL minted: each seed at each scale" }),
+  srcset: z.array(z.object({ seed: z.number().int(), srcset: z.string(), html: z.string() }))
+    .optional().meta({
+      description: "With `srcset` scales (PNG): per seed, an `srcset` value and an `<img>` " +
+        "snippet with width, height, alt, lazy loading",
+    }),
 });
 
 /** `GET /demo/urls`. */

@@ -12,6 +12,21 @@ import { imageLayout } from "./png.ts";
 /** Most pixels of one rendered image grid: 2048 x 1024. */
 export const MAX_PNG_PIXELS = 2048 * 1024;
 
+/** Width and height in pixels of the PNG answer of `n` samples at `scale` (as `gridPng` draws it). */
+export function pngSize(
+  model: { kind: string; sampleShape: readonly number[] },
+  q: { n: number; scale: number },
+): { width: number; height: number } {
+  if (model.kind !== "image") return { width: 256 * q.scale, height: 256 * q.scale };
+  const { h, w } = imageLayout(model.sampleShape);
+  const cols = Math.ceil(Math.sqrt(q.n)), rows = Math.ceil(q.n / cols);
+  const gap = q.n === 1 ? 0 : q.scale;
+  return {
+    width: cols * w * q.scale + (cols + 1) * gap,
+    height: rows * h * q.scale + (rows + 1) * gap,
+  };
+}
+
 /**
  * Throws `400 invalid_parameter` naming `scale` when `n` images of `sampleShape` at `scale`
  * exceed {@linkcode MAX_PNG_PIXELS}. Scatter plots (points2d) have a fixed size and pass.

@@ -12,6 +12,7 @@ import { documented } from "../openapi/route.ts";
 import { errors, json } from "../openapi/responses.ts";
 import { signedSchema } from "../openapi/schemas.ts";
 import { ADMIN_ERRORS, BEARER } from "../openapi/security.ts";
+import { pngSize } from "../render/limits.ts";
 import { signedSampleUrl } from "../signed_url.ts";
 import { findVersion } from "../versions/http.ts";
 import { resolveClass } from "../query.ts";
@@ -32,7 +33,16 @@ function param<K extends SampleParam>(key: K): z.ZodOptional<(typeof SAMPLE_PARA
 /** The body: the sample parameters a signed URL pins (as JSON values), and how to sign it. */
 const signBodySchema = z.strictObject({
   model: z.string().min(1).max(64).meta({ description: "Model id" }),
-  seed: SAMPLE_PARAMS.seed.value.meta({ description: "Seed (required: one URL, one image)" }),
+  seed: SAMPLE_PARAMS.seed.value.optional().meta({
+    description: "Seed (one URL, one image); or `seeds`",
+  }),
+  seeds: z.array(SAMPLE_PARAMS.seed.value).min(1).max(64).optional().meta({
+    description: "Several seeds: one URL each (a gallery), in one call",
+  }),
+  srcset: z.array(z.number().int().min(1).max(8)).min(1).max(4).optional().meta({
+    description: "PNG scales to mint for each seed (e.g. [1, 2] for 1x and 2x), with an " +
+      "`<img srcset>` snippet each",
+  }),
   n: param("n"),
   ttl: z.number().int().min(1).max(MAX_TTL_SECONDS).optional().meta({
     description: `Seconds until the URL expires (1..${MAX_TTL_SECONDS}, 30 days; default 3600)`,
@@ -105,17 +115,68 @@ export function signRoutes(deps: AppDeps) {
         },
       );
     }
-    const { model, ttl = 3600, baseUrl, version, ...params } = parsed.data;
+    const { model, ttl = 3600, baseUrl, version, seed, seeds, srcset, ...params } = parsed.data;
+    if ((seed === undefined) === (seeds === undefined)) {
+      throw new HttpError(
+        400,
+        "invalid_parameter",
+        "Cannot sign as exactly one of 'seed' and 'seeds' must be given",
+        {
+          details: { parameter: "seed" },
+        },
+      );
+    }
+    if (ttl > deps.security.maxTtlSeconds) {
+      throw new HttpError(
+        400,
+        "invalid_parameter",
+        `Cannot sign as 'ttl' must be at most ${deps.security.maxTtlSeconds} s on this server`,
+        { details: { parameter: "ttl" } },
+      );
+    }
+    if (srcset && params.format === "json") {
+      throw new HttpError(400, "invalid_parameter", "Cannot sign as 'srcset' is for PNG images", {
+        details: { parameter: "srcset" },
+      });
+    }
     // Minting pins the version: the one asked for, else the one unpinned requests get now.
     const found = findVersion(deps, model, { version });
     const pinned = found.version;
     // A class the model does not have is refused now, not when the URL is first fetched.
     resolveClass(found.manifest, params.class?.toString());
     const expiresAt = deps.nowSeconds() + ttl;
-    const url = await signedSampleUrl(deps.keys[0], { model, ...params, version: pinned }, {
-      base: baseUrl ?? new URL(c.req.url).origin,
-      expiresAt,
+    const scales = srcset ?? [params.scale ?? 1];
+    const urls: { seed: number; scale: number; url: string }[] = [];
+    for (const s of seeds ?? [seed!]) {
+      for (const scale of scales) {
+        const url = await signedSampleUrl(deps.keys[0], {
+          model,
+          ...params,
+          seed: s,
+          ...(srcset || params.scale !== undefined ? { scale } : {}),
+          version: pinned,
+        }, { base: baseUrl ?? new URL(c.req.url).origin, expiresAt });
+        urls.push({ seed: s, scale, url: url.href });
+      }
+    }
+    const images = srcset && (seeds ?? [seed!]).map((s) => {
+      const mine = urls.filter((u) => u.seed === s);
+      const set = mine.map((u) => `${u.url} ${u.scale}x`).join(", ");
+      const { width, height } = pngSize(found.manifest, { n: params.n ?? 1, scale: mine[0].scale });
+      const alt =
+        `${params.n ?? 1} generated ${found.manifest.kind === "image" ? "image" : "plot"}` +
+        `${(params.n ?? 1) > 1 ? "s" : ""} from ${model} (seed ${s})`;
+      const html = `<img src="${mine[0].url}" srcset="${set}" width="${width}" ` +
+        `height="${height}" alt="${alt}" loading="lazy" decoding="async">`;
+      return { seed: s, srcset: set, html };
     });
-    return c.json({ url: url.href, expiresAt, kid: deps.keys[0].id, version: pinned }, 200);
+    return c.json({
+      url: urls[0].url,
+      expiresAt,
+      kid: deps.keys[0].id,
+      version: pinned,
+      urls,
+      ...(images ? { srcset: images } : {}),
+    }, 200);
   });
 }
