@@ -29,6 +29,8 @@ export interface BuildWorkerOptions {
   versions?: number;
   /** Minify `worker.js`. @default {true} */
   minify?: boolean;
+  /** Bundle the API reference page's script (`/docs`). @default {true} */
+  docs?: boolean;
 }
 
 /** What was built: paths and sizes in bytes. */
@@ -148,7 +150,10 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   }
   await Deno.copyFile(WASM_SOURCE, `${out}/${WASM_FILE}`);
   await Deno.mkdir(`${out}/docs`, { recursive: true });
-  await Deno.copyFile(await docsScriptSource(), `${out}/${DOCS_SCRIPT}`);
+  // --no-docs: the reference page's script (about 1.2 MiB gzip) becomes an empty Data module;
+  // /docs and /docs/scalar.js then answer 404, /openapi.json stays.
+  if (options.docs ?? true) await Deno.copyFile(await docsScriptSource(), `${out}/${DOCS_SCRIPT}`);
+  else await Deno.writeFile(`${out}/${DOCS_SCRIPT}`, new Uint8Array(0));
   try {
     await esbuild.build({
       stdin: { contents: entrySource(data), resolveDir: ROOT.pathname, loader: "js" },
@@ -251,6 +256,7 @@ export const BUILD_WORKER_HELP = [
   "  --out DIR  the output folder (default: dist/worker)",
   "  --model ID  bundle this model; repeat for several (default: every model with TF.js files)",
   "  --versions N  newest versions kept per model (default: every usable version)",
+  "  --no-docs  leave out the API reference page's script (about 1.2 MiB gzip; /docs answers 404)",
   "  --help  print this help and exit",
   "",
   "example:",
@@ -258,8 +264,19 @@ export const BUILD_WORKER_HELP = [
 ].join("\n");
 
 function flags(args: string[]): BuildWorkerOptions {
-  const options: { models?: string; out?: string; ids?: string[]; versions?: number } = {};
+  const options: {
+    models?: string;
+    out?: string;
+    ids?: string[];
+    versions?: number;
+    docs?: boolean;
+  } = {};
   for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === "--no-docs") {
+      options.docs = false;
+      i--;
+      continue;
+    }
     const [flag, value] = [args[i], args[i + 1]];
     if (value === undefined || value.startsWith("--")) {
       throw new RangeError(`Cannot build the Worker as '${flag}' needs a value`);
@@ -276,7 +293,7 @@ function flags(args: string[]): BuildWorkerOptions {
       options.versions = Number(value);
     } else {
       throw new RangeError(
-        `Cannot build the Worker as '${flag}' is not a flag: use --models, --out, --model, --versions`,
+        `Cannot build the Worker as '${flag}' is not a flag: use --models, --out, --model, --versions, --no-docs`,
       );
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The typed client call shown in README.md ("From TypeScript"), taken from the README as written:
+ * The typed client call shown in docs/serving.md ("From TypeScript"), taken from it as written:
  * type-checked against `AppType` (`deno run --check`) and run against the real server, so the
  * example breaks this test when the API or its types change.
  */
@@ -9,16 +9,16 @@ import { startServer } from "../testing/server_process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-/** The `ts` block after `<!-- typed-client -->` in README.md. */
+/** The `ts` block after `<!-- typed-client -->` in docs/serving.md. */
 async function readmeExample(): Promise<string> {
-  const readme = await Deno.readTextFile(new URL("README.md", ROOT));
+  const readme = await Deno.readTextFile(new URL("docs/serving.md", ROOT));
   const block = /<!-- typed-client -->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(block, "README.md has the typed client example");
+  assert.ok(block, "docs/serving.md has the typed client example");
   return block;
 }
 
 Deno.test({
-  name: "the README's hc<AppType>() call type-checks and samples from the real server",
+  name: "docs/serving.md's hc<AppType>() call type-checks and samples from the real server",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

@@ -11,11 +11,22 @@ import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../deps.ts";
+import { HttpError } from "../errors.ts";
 import { documentBytes } from "../openapi/document.ts";
 import { documented } from "../openapi/route.ts";
 import { headers } from "../openapi/headers.ts";
 import { scalarBundle } from "../openapi/scalar_bundle.ts";
 import { etagMatches } from "../sample_response.ts";
+
+/** A Worker built with `--no-docs` has no reference page (the document stays). */
+function leftOut(): HttpError {
+  return new HttpError(
+    404,
+    "not_found",
+    "Cannot show the API reference as this build leaves it out (build:worker --no-docs): " +
+      "/openapi.json is the document",
+  );
+}
 
 /** Path of the reference page's script. */
 export const DOCS_SCRIPT = "/docs/scalar.js";
@@ -106,11 +117,13 @@ export function docsRoutes(root: () => App<any, any, any>) {
     })
     .openapi(documented(app, pageRoute), async (c) => {
       c.set("route", "/docs");
+      if (scalarBundle().length === 0) throw leftOut();
       return (await page(c, () => Promise.resolve()))!;
     })
     .openapi(documented(app, scriptRoute), async (c) => {
       c.set("route", DOCS_SCRIPT);
       const bytes = scalarBundle();
+      if (bytes.length === 0) throw leftOut();
       scriptTag ??= crypto.subtle.digest("SHA-256", bytes).then((d) =>
         `"${
           [...new Uint8Array(d)].slice(0, 16).map((b) => b.toString(16).padStart(2, "0")).join("")
