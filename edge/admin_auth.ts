@@ -37,7 +37,7 @@ export async function requireAdmin(
     );
   }
   // The scheme is case-insensitive (RFC 9110, 11.1).
-  const token = /^bearer +(.+)$/i.exec(authorization ?? "")?.[1];
+  const token = /^bearer (.+)$/i.exec(authorization ?? "")?.[1];
   if (!token || !(await tokenMatches(token, deps.adminToken))) {
     throw new HttpError(
       401,

@@ -68,7 +68,7 @@ export interface ReloadPhaseResult extends LoadResult {
   rss: ReloadRss;
 }
 
-const TOKEN = "bench-reload-admin-token";
+const TOKEN = "bench-reload-admin-token-0123456789abcdef";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function restingRss(pid: number): Promise<number> {

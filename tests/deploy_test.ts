@@ -14,7 +14,10 @@ import { modelsFolder, shippedModels } from "../testing/models_folder.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SECRET = "deploy-test-secret-0123456789abcdefghijkl";
-const ENV = { DRS_SIGNING_KEYS: `dk1:${SECRET}`, DRS_ADMIN_TOKEN: "deploy-test-admin-token" };
+const ENV = {
+  DRS_SIGNING_KEYS: `dk1:${SECRET}`,
+  DRS_ADMIN_TOKEN: "deploy-test-admin-token-0123456789abcdef",
+};
 
 async function serve(
   permissions: readonly string[],

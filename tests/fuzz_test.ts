@@ -13,7 +13,7 @@ import { makeTestApp } from "../testing/test_app.ts";
 import { createTally, responseProblem, tallySummary, toRequest } from "../testing/fuzz_check.ts";
 import { fuzzRequest, fuzzRng, type FuzzTarget } from "../testing/fuzz_gen.ts";
 
-const ADMIN = "fuzz-admin-token-do-not-echo-4f1c";
+const ADMIN = "fuzz-admin-token-do-not-echo-4f1c-0123456789";
 const SECRET = "fuzz-signing-secret-0123456789abcdefghijk";
 const NOW = 1_800_000_000;
 

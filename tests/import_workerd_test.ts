@@ -17,7 +17,7 @@ import { startWorkerd } from "../testing/workerd_process.ts";
 const FIXTURES = new URL("./fixtures/torch/", import.meta.url).pathname;
 const ENV = {
   DRS_SIGNING_KEYS: "wk1:import-workerd-secret-0123456789abcdef",
-  DRS_ADMIN_TOKEN: "import-workerd-admin-token",
+  DRS_ADMIN_TOKEN: "import-workerd-admin-token-0123456789abcdef",
 };
 const MIB = 1024 * 1024;
 

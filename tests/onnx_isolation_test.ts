@@ -23,6 +23,8 @@ const NEVER_LOADS: Record<string, string> = {
   "backends/open_test.ts": "resolveBackend() runs with an injected opener",
   "tests/workerd_test.ts": "imports scripts/build_worker.ts, which only bundles; servers run in " +
     "subprocesses",
+  "tests/import_workerd_test.ts": "imports scripts/build_worker.ts, which only bundles; imports " +
+    "and servers run in subprocesses",
 };
 
 interface Edge {

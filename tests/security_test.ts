@@ -12,7 +12,7 @@ import { makeTestApp } from "../testing/test_app.ts";
 
 const NOW = 1_800_000_000;
 const SECRET = "security-test-secret-0123456789abcdefghij";
-const ADMIN = "security-admin-token-9f8e7d6c";
+const ADMIN = "security-admin-token-9f8e7d6c-0123456789abc";
 
 /** Runs `fn` with console output captured; returns everything printed. */
 async function captureConsole(fn: () => Promise<void>): Promise<string> {
@@ -175,7 +175,6 @@ for (const route of ["/v1/sign", "/v1/admin/reload"]) {
       { authorization: "Bearer" },
       { authorization: "Bearer " },
       { authorization: ADMIN },
-      { authorization: `bearer ${ADMIN}` },
       { authorization: `Basic ${btoa(`admin:${ADMIN}`)}` },
       { authorization: `Bearer ${ADMIN}x` },
       { authorization: `Bearer ${ADMIN.slice(0, -1)}` },
@@ -189,9 +188,12 @@ for (const route of ["/v1/sign", "/v1/admin/reload"]) {
       assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="drs-edge"');
       assert.equal((await res.json()).error.code, "unauthorized");
     }
-    const ok = await post({ authorization: `Bearer ${ADMIN}` });
-    assert.equal(ok.status, 200);
-    await ok.body?.cancel();
+    // The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+    for (const scheme of ["Bearer", "bearer", "BEARER"]) {
+      const ok = await post({ authorization: `${scheme} ${ADMIN}` });
+      assert.equal(ok.status, 200, scheme);
+      await ok.body?.cancel();
+    }
     const off = (await makeTestApp()).app; // no admin token configured: the route does not exist
     const res = await off.request(route, {
       method: "POST",

@@ -12,7 +12,7 @@ const hasGrid25 = await Deno.stat(new URL("grid25/manifest.json", MODELS)).then(
   () => false,
 );
 const KEYS = "e2e:server-test-secret-0123456789abcdefghij";
-const ADMIN = "server-test-admin-token";
+const ADMIN = "server-test-admin-token-0123456789abcdef";
 
 // deno-lint-ignore no-explicit-any
 async function json(res: Response): Promise<any> {

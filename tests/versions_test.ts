@@ -14,7 +14,7 @@ import { copyFlatVersion, publishVersion } from "../testing/model_versions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SECRET = "versions-test-secret-0123456789abcdefghij";
-const ADMIN = "versions-test-admin-token";
+const ADMIN = "versions-test-admin-token-0123456789abcde";
 const hasGrid25 = await Deno.stat(`${ROOT}models/grid25/generator.onnx`).then(
   () => true,
   () => false,

@@ -17,7 +17,10 @@ import { modelsFolder, shippedModels } from "../testing/models_folder.ts";
 import { publishVersion } from "../testing/model_versions.ts";
 
 const SECRET = "workerd-test-secret-0123456789abcdefghij";
-const ENV = { DRS_SIGNING_KEYS: `wk1:${SECRET}`, DRS_ADMIN_TOKEN: "workerd-test-admin-token" };
+const ENV = {
+  DRS_SIGNING_KEYS: `wk1:${SECRET}`,
+  DRS_ADMIN_TOKEN: "workerd-test-admin-token-0123456789abcdef",
+};
 const MIB = 1024 * 1024;
 
 function same(a: ContractBodies, b: ContractBodies): void {
