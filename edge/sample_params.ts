@@ -114,7 +114,9 @@ export const SAMPLE_PARAMS = {
       "pixels.",
   }),
   class: param({
-    value: z.string().min(1).max(64).regex(/^\P{Cc}+$/u),
+    // No control characters; written without flags so the pattern is valid JSON Schema too.
+    // deno-lint-ignore no-control-regex
+    value: z.string().min(1).max(64).regex(/^[^\x00-\x1f\x7f-\x9f]+$/),
     text: AS_IS,
     expected: "a class index or label (see GET /v1/models/:id), or 'all'",
     description: "Class-conditional models: a class index or label (any case) of the model's " +

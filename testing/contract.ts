@@ -160,7 +160,10 @@ export async function checkContract(
   const minted = await json(
     await fetch(`${origin}/v1/sign`, {
       method: "POST",
-      headers: { authorization: `Bearer ${options.adminToken}` },
+      headers: {
+        authorization: `Bearer ${options.adminToken}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ model, seed: 3, n: 4, ttl: 600 }),
     }),
   );
@@ -173,7 +176,10 @@ export async function checkContract(
     const withClass = await json(
       await fetch(`${origin}/v1/sign`, {
         method: "POST",
-        headers: { authorization: `Bearer ${options.adminToken}` },
+        headers: {
+          authorization: `Bearer ${options.adminToken}`,
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ model, seed: 3, n: 4, ttl: 600, class: label }),
       }),
     );

@@ -68,8 +68,10 @@ async function signed(rng: FuzzRng, target: FuzzTarget): Promise<string> {
   const model = rng.pick(target.models);
   const expiresAt = rng.pick([
     target.nowSeconds + 3600, // valid
+    target.nowSeconds + 600, // valid
+    target.nowSeconds + 86400, // valid
     target.nowSeconds - 1, // expired
-    target.nowSeconds + 10 ** 9, // far future
+    target.nowSeconds + 10 ** 9, // far future: past the longest lifetime (403 bad_expiry)
     1, // long expired
   ]);
   // One sampler's parameters at most (a signed URL is validated when minted).
@@ -157,7 +159,9 @@ function junkPath(rng: FuzzRng): string {
 export async function fuzzRequest(rng: FuzzRng, target: FuzzTarget): Promise<FuzzRequest> {
   const method = rng.chance(0.88) ? "GET" : rng.pick(METHODS);
   const headers: Record<string, string> = {};
-  if (rng.chance(0.1)) headers["if-none-match"] = rng.pick(['"x"', "*", 'W/"a", "b"', "", ","]);
+  if (rng.chance(0.1)) {
+    headers["if-none-match"] = rng.pick(['"x"', "*", "*", 'W/"a", "b"', "", ","]);
+  }
   const r = rng.next();
   if (r < 0.4) {
     const version = rng.chance(0.25) ? `/versions/${versionSegment(rng)}` : "";

@@ -45,11 +45,63 @@ export function openApiDocument(app: OpenAPIHono<any, any, any>): Record<string,
   if (!registered) {
     app.openAPIRegistry.registerComponent("securitySchemes", ADMIN_SCHEME, ADMIN_SCHEME_OBJECT);
   }
-  return app.getOpenAPI31Document({
+  const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
-    info: { title: "drs-edge", version: API_VERSION, description: DESCRIPTION },
+    info: {
+      title: "drs-edge",
+      version: API_VERSION,
+      description: DESCRIPTION,
+    },
+    // Relative: the server that serves this document (a deployment's own origin).
+    servers: [{ url: "/", description: "The server this document comes from" }],
     tags: TAGS,
   }) as unknown as Record<string, unknown>;
+  return completeOperations(doc);
+}
+
+/** Stable names of the operations (code generators make method names of them). */
+const OPERATION_IDS: Record<string, string> = {
+  "get /": "getDemoRoot",
+  "get /demo": "getDemo",
+  "get /demo/urls": "getDemoUrls",
+  "get /openapi.json": "getOpenApiDocument",
+  "get /docs": "getReferencePage",
+  "get /docs/scalar.js": "getReferenceScript",
+  "get /healthz": "getHealth",
+  "get /readyz": "getReadiness",
+  "get /metrics": "getMetrics",
+  "get /v1/models": "listModels",
+  "get /v1/models/{id}": "getModel",
+  "get /v1/models/{id}/versions/{v}": "getModelVersion",
+  "get /v1/models/{id}/samples": "getSamples",
+  "get /v1/models/{id}/versions/{v}/samples": "getVersionSamples",
+  "post /v1/sign": "signUrls",
+  "post /v1/admin/reload": "reloadModels",
+  "get /v1/s/{file}": "getSignedSamples",
+};
+
+/**
+ * What every operation carries for tools (linters, code generators, validating proxies): an
+ * `operationId`, its `security` (public routes declare none: `[]`), and a 4XX answer.
+ */
+function completeOperations(doc: Record<string, unknown>): Record<string, unknown> {
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (typeof op !== "object" || op === null || !("responses" in op)) continue;
+      op.operationId ??= OPERATION_IDS[`${method} ${path}`] ??
+        `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ? c.toUpperCase() : ""))}`;
+      op.security ??= [];
+      const responses = op.responses as Record<string, unknown>;
+      if (!Object.keys(responses).some((s) => s.startsWith("4"))) {
+        responses["4XX"] = {
+          description: "A refused request (`{error: {code, message}}`), e.g. `not_found`",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        };
+      }
+    }
+  }
+  return doc;
 }
 
 /** The document as JSON bytes with their strong ETag. */

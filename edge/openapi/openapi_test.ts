@@ -163,3 +163,26 @@ Deno.test("answers of every route match the schemas /openapi.json documents", as
     assert.ok(seen.has(expected), `${expected} was exercised`);
   }
 });
+
+Deno.test("openApiDocument() gives every operation an operationId, its security and a 4XX answer", async () => {
+  const { app } = await makeTestApp({ adminToken: "admin-token-0123456789-0123456789" });
+  const doc = await (await app.request("/openapi.json")).json();
+  assert.deepEqual(doc.servers, [{ url: "/", description: "The server this document comes from" }]);
+  const ids = new Set<string>();
+  // deno-lint-ignore no-explicit-any
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [method, op] of Object.entries(item)) {
+      assert.match(op.operationId, /^[a-z][A-Za-z0-9]+$/, `${method} ${path}`);
+      assert.ok(!ids.has(op.operationId), `${op.operationId} is unique`);
+      ids.add(op.operationId);
+      assert.ok(Array.isArray(op.security), `${method} ${path} declares its security`);
+      assert.ok(Object.keys(op.responses).some((s) => s.startsWith("4")), `${method} ${path}`);
+    }
+  }
+  // Patterns are JSON Schema (ECMA-262 without flags): the class pattern compiles and matches.
+  const classParam = doc.paths["/v1/models/{id}/samples"].get.parameters.find((
+    p: { name: string },
+  ) => p.name === "class");
+  assert.ok(new RegExp(classParam.schema.pattern).test("Sneaker"));
+  assert.ok(!new RegExp(classParam.schema.pattern).test("a\u0007b"));
+});

@@ -55,7 +55,9 @@ const SAMPLE_ANSWERS = {
   ...errors({
     400: "`invalid_parameter`: a parameter is unknown, repeated, invalid, conflicts with " +
       "another, or asks for more than the budget allows (named in `details.parameter`)",
+    403: "`unsigned_denied`: the server serves signed URLs only (`DRS_UNSIGNED=deny`)",
     404: "`model_not_found`, `version_not_found`",
+    429: "`too_many_requests`: this client already has its share waiting (`Retry-After`)",
     503: "`overloaded` (queue full), `budget_exhausted` (proposal budget or deadline ran out; " +
       "partial `stats` in `details`), `model_error` (the backend failed), `not_ready` (still " +
       "loading), `model_unavailable` (it failed to load, with the reason)",

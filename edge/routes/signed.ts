@@ -82,7 +82,9 @@ const signedRoute = createRoute({
     ...errors({
       400: "`invalid_parameter`: a signed parameter is invalid (the URL was not minted here)",
       403: "`unsigned`, `bad_signature` (tampered, including a changed or added `v`), " +
-        "`unknown_key`",
+        "`unknown_key`, `non_canonical` (not the URL's one spelling), `bad_expiry` (`exp` more " +
+        "than the longest lifetime ahead)",
+      429: "`too_many_requests`: this client already has its share waiting (`Retry-After`)",
       404: "`not_found` (not `<model>.png|json`), `model_not_found`",
       410: "`expired`; `version_retired` (the pinned version is no longer served; " +
         "`details.versions` lists those that are)",
