@@ -26,6 +26,8 @@ export interface ServerConfig {
   modelsDir: string;
   /** `DRS_SIGNING_KEYS` (`kid:secret,...`); absent means the development key (`dev_key.ts`). */
   signingKeys?: string;
+  /** `DRS_VERIFY_KEYS` (`kid:secret,...`): keys that verify but never sign (a rotation's new key). */
+  verifyKeys?: string;
   /** `DRS_ADMIN_TOKEN` for `POST /v1/sign`; absent disables the route. */
   adminToken?: string;
   /** `DRS_CONCURRENCY`: sampling requests run at once. @default {2} */
@@ -159,6 +161,7 @@ export function configFromEnv(
     backend,
     modelsDir: env.DRS_MODELS_DIR || "models",
     signingKeys: env.DRS_SIGNING_KEYS || undefined,
+    verifyKeys: env.DRS_VERIFY_KEYS || undefined,
     adminToken: adminTokenFrom(env.DRS_ADMIN_TOKEN),
     concurrency: intFrom(env, "DRS_CONCURRENCY", 2, 1),
     queue: intFrom(env, "DRS_QUEUE", 64, 0),

@@ -13,7 +13,7 @@
  */
 
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
-import { parseSigningKeys } from "../shared/signing.ts";
+import { configuredKeys } from "./keys.ts";
 import { configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { fsModelSource } from "./fs_source.ts";
@@ -33,7 +33,7 @@ async function build(env: Record<string, string>): Promise<Service> {
   }
   return startService(config, {
     source: fsModelSource(config.modelsDir),
-    keys: await parseSigningKeys(config.signingKeys),
+    keys: await configuredKeys(config.signingKeys, config.verifyKeys),
     runtimes: { wasm: { wasmPaths: denoWasmPaths() } },
   });
 }

@@ -11,6 +11,7 @@
 
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { parseSigningKeys, type SigningKey } from "../shared/signing.ts";
+import { configuredKeys } from "./keys.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
 import { DEV_KEY_FILE, devSigningKeys } from "./dev_key.ts";
 import { fsModelSource } from "./fs_source.ts";
@@ -18,7 +19,7 @@ import { createInferenceThread } from "./inference_thread/mod.ts";
 import { startService } from "./start.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
-  if (config.signingKeys) return await parseSigningKeys(config.signingKeys);
+  if (config.signingKeys) return await configuredKeys(config.signingKeys, config.verifyKeys);
   const spec = await devSigningKeys();
   console.warn(
     `DRS_SIGNING_KEYS is not set: signing with the development key '${spec.split(":")[0]}' in ` +

@@ -19,7 +19,7 @@
 import { z } from "zod";
 import { BACKEND_FILES } from "../backends/mod.ts";
 import { openWasmBackend } from "../backends/tfjs_wasm.ts";
-import { parseSigningKeys } from "../shared/signing.ts";
+import { configuredKeys } from "./keys.ts";
 import { configFromEnv } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { type EmbeddedFiles, embeddedModelSource } from "./sources/embedded.ts";
@@ -68,7 +68,7 @@ async function build(bundle: WorkerBundle, rawEnv: Record<string, unknown>): Pro
   }
   return startService(config, {
     source: embeddedModelSource(bundle.files),
-    keys: await parseSigningKeys(config.signingKeys),
+    keys: await configuredKeys(config.signingKeys, config.verifyKeys),
     open: (name, init) =>
       name === "wasm"
         ? openWasmBackend(init, { wasmModule: bundle.wasmModule })

@@ -93,8 +93,13 @@ export const manifestSchema = z.object({
   version: z.literal(MANIFEST_VERSION),
   kind: z.enum(["points2d", "image"]),
   description: z.string().optional(),
-  latentDim: positiveInt,
-  sampleShape: z.array(positiveInt).min(1),
+  // Bounds on what a manifest may ask a server to allocate: a model is a program, and a
+  // manifest from a bad folder must not reserve gigabytes per proposal.
+  latentDim: positiveInt.max(65_536),
+  sampleShape: z.array(positiveInt.max(65_536)).min(1).max(4).refine(
+    (s) => s.reduce((a, b) => a * b, 1) <= 1 << 24,
+    "expected at most 16,777,216 values per sample",
+  ),
   /** Value range of generator outputs, for rendering (e.g. [-1, 1] for tanh images). */
   outputRange: z.tuple([finite, finite]),
   /**

@@ -266,3 +266,14 @@ Deno.test("parseManifestText() gives a clear ManifestError for invalid JSON", ()
     return true;
   });
 });
+
+Deno.test("parseManifest() bounds what a manifest may make a server allocate", () => {
+  const base = validManifest();
+  for (const [field, value] of [
+    ["latentDim", 1 << 20],
+    ["sampleShape", [1 << 13, 1 << 13, 3]],
+    ["sampleShape", [1, 1, 1, 1, 1]],
+  ] as const) {
+    assert.throws(() => parseManifest({ ...base, [field]: value }), ManifestError, field);
+  }
+});

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decode } from "fast-png";
+import onnxProto from "onnx-proto";
 import { openBackend } from "../backends/open.ts";
 import type { BackendName, ScoringBackend } from "../backends/mod.ts";
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
@@ -185,6 +186,43 @@ test("import refuses bad pairs in one line naming the file and publishes nothing
         /'--latent' 9 as .*squeeze_d_g\.onnx' takes a latent of 8 values/,
       ],
     ];
+    // Two float inputs of one shape and names that tell nothing; a D with two outputs.
+    const edit = async (
+      file: string,
+      out: string,
+      change: (g: onnxProto.onnx.IGraphProto) => void,
+    ) => {
+      const model = onnxProto.onnx.ModelProto.decode(await Deno.readFile(f(file)));
+      change(model.graph!);
+      await Deno.writeFile(join(dir, out), onnxProto.onnx.ModelProto.encode(model).finish());
+    };
+    await edit("cond_onehot_g.onnx", "anon_g.onnx", (g) => {
+      const names: Record<string, string> = { z: "a", c: "b" };
+      for (const v of g.input!) v.name = names[v.name!] ?? v.name;
+      for (const n of g.node!) n.input = n.input!.map((i: string) => names[i] ?? i);
+    });
+    await edit("squeeze_d_d.onnx", "two_d.onnx", (g) => {
+      g.output!.push({ ...g.output![0], name: g.node![0].output![0] });
+    });
+    cases.push(
+      [
+        "inputs whose roles cannot be told",
+        [
+          "--generator",
+          join(dir, "anon_g.onnx"),
+          "--discriminator",
+          f("cond_onehot_d.onnx"),
+          "--labels",
+          LABELS,
+        ],
+        /anon_g\.onnx' as the roles of its inputs 'a' float \[N,10\] and 'b' float \[N,10\] cannot be told: name them with --input-names/,
+      ],
+      [
+        "a D with several outputs",
+        ["--generator", f("squeeze_d_g.onnx"), "--discriminator", join(dir, "two_d.onnx")],
+        /two_d\.onnx' as the discriminator has 2 outputs/,
+      ],
+    );
     for (const [label, args, message] of cases) {
       const run = await trainer(["import", ...args, "--out", join(dir, "m"), "--samples", "200"]);
       assert.equal(run.code, 1, `${label}: ${run.stdout}`);

@@ -1,6 +1,6 @@
 /**
- * Imported models at the edge: the PyTorch DCGAN (64x64 RGB) and the conditional embedding
- * pair, imported with `deno task import`, bundled by `buildWorker()` (the TF.js files the import
+ * Imported models at the edge: every PyTorch fixture (the DCGAN at 64x64 RGB, the embedding and
+ * one-hot conditional pairs, the squeezed D), imported with `deno task import`, bundled by `buildWorker()` (the TF.js files the import
  * wrote, with the OnnxGraph layer) and served by workerd: an n=1 PNG of 64x64 RGB pixels, a
  * class of the conditional pair, and the same bytes as the Deno server on the wasm backend.
  * The bundle's size is printed against the Workers plans.
@@ -50,10 +50,15 @@ Deno.test({
         assert.equal(run.code, 0, run.stderr);
       }
       const build = await buildWorker({ models, out });
-      assert.deepEqual(build.models.sort(), ["cond-index v1", "dcgan64 v1"]);
+      assert.deepEqual(build.models.sort(), [
+        "cond-index v1",
+        "cond-onehot v1",
+        "dcgan64 v1",
+        "squeeze-d v1",
+      ]);
       const mib = (n: number) => (n / MIB).toFixed(2);
       console.log(
-        `  Worker with both imports: ${mib(build.total.raw)} MiB (gzip ${
+        `  Worker with the four imports: ${mib(build.total.raw)} MiB (gzip ${
           mib(build.total.gzip)
         } MiB; free plan 3 MiB, paid 10 MiB)`,
       );
@@ -61,6 +66,8 @@ Deno.test({
         "/v1/models/dcgan64/samples?format=png&n=1&seed=3",
         "/v1/models/dcgan64/samples?format=png&n=4&seed=3",
         "/v1/models/cond-index/samples?n=2&seed=5&class=3",
+        "/v1/models/cond-onehot/samples?format=png&n=2&seed=5&class=all",
+        "/v1/models/squeeze-d/samples?n=8&seed=5",
       ];
       const bodies: Uint8Array[][] = [];
       const workerd = await startWorkerd(out, { env: ENV, readyPath: "/readyz" });

@@ -61,6 +61,8 @@ function elemTypes(model: OnnxModel): Map<string, number> {
 }
 
 const isInt = (t: number) => t === T.INT64 || t === T.INT32;
+/** Names a class input usually has (`y`, `c`, `labels`, `class_onehot`, `cond`). */
+const CLASS_NAME = /^(y|c|cls)$|label|class|onehot|one_hot|cond/i;
 const nonBatch = (v: GraphValue) => (v.shape ?? []).slice(1);
 const fixed = (dims: readonly (number | string)[]) =>
   dims.every((d) => typeof d === "number" && d > 0);
@@ -109,14 +111,16 @@ function rolesOf(
   }
   if (!main && !label) {
     const ints = inputs.filter((v) => isInt(v.elemType));
+    const mains = inputs.filter(options.isMain);
+    const named = inputs.filter((v) => CLASS_NAME.test(v.name));
     if (ints.length === 1) label = ints[0];
-    else {
-      const mains = inputs.filter(options.isMain);
-      if (mains.length === 1) main = mains[0];
-    }
+    else if (mains.length === 1) main = mains[0];
+    else if (named.length === 1) label = named[0]; // shapes alike: the name tells (`y`, `labels`)
   }
-  main ??= inputs.find((v) => v !== label);
-  label ??= inputs.find((v) => v !== main);
+  if (main || label) {
+    main ??= inputs.find((v) => v !== label);
+    label ??= inputs.find((v) => v !== main);
+  }
   if (!main || !label || main === label || isInt(main.elemType)) {
     throw new RangeError(
       `Cannot import '${file}' as the roles of its inputs ` +
