@@ -269,11 +269,13 @@ Deno.test("parseManifestText() gives a clear ManifestError for invalid JSON", ()
 
 Deno.test("parseManifest() bounds what a manifest may make a server allocate", () => {
   const base = validManifest();
-  for (const [field, value] of [
-    ["latentDim", 1 << 20],
-    ["sampleShape", [1 << 13, 1 << 13, 3]],
-    ["sampleShape", [1, 1, 1, 1, 1]],
-  ] as const) {
+  for (
+    const [field, value] of [
+      ["latentDim", 1 << 20],
+      ["sampleShape", [1 << 13, 1 << 13, 3]],
+      ["sampleShape", [1, 1, 1, 1, 1]],
+    ] as const
+  ) {
     assert.throws(() => parseManifest({ ...base, [field]: value }), ManifestError, field);
   }
 });
