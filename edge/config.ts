@@ -78,6 +78,8 @@ export interface ServerConfig {
    * from one per core (BENCHMARKS.md, image models). @default {1}
    */
   intraOpThreads: number;
+  /** `DRS_LOAD_TIMEOUT_S`: seconds one model version may take to load before it is refused. @default {300} */
+  loadTimeoutSeconds: number;
   /**
    * `DRS_KEEP_VERSIONS`: ready versions kept loaded per model, newest first; older ones are
    * retired (pinned URLs to them answer 410). @default {2}
@@ -182,6 +184,7 @@ export function configFromEnv(
       1,
     ),
     intraOpThreads: intFrom(env, "DRS_INTRA_OP_THREADS", 1, 1),
+    loadTimeoutSeconds: intFrom(env, "DRS_LOAD_TIMEOUT_S", 300, 1),
     keepVersions: intFrom(env, "DRS_KEEP_VERSIONS", 2, 1),
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
     pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,

@@ -15,7 +15,7 @@
 import { denoWasmPaths } from "../backends/wasm_paths.ts";
 import { configuredKeys } from "./keys.ts";
 import { configFromEnv } from "./config.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, NOT_STARTED } from "./errors.ts";
 import { fsModelSource } from "./fs_source.ts";
 import { type Service, startService } from "./start.ts";
 
@@ -48,7 +48,9 @@ export async function fetchHandler(request: Request): Promise<Response> {
     started = await service;
   } catch (error) {
     service = undefined; // Retried on the next request (a variable may have been added).
-    return errorResponse(503, { code: "not_ready", message: (error as Error).message });
+    // The reason is the operator's (the log), never every client's.
+    console.error((error as Error).message);
+    return errorResponse(503, { code: "not_ready", message: NOT_STARTED });
   }
   return await started.fetchWhenReady(request);
 }

@@ -20,6 +20,9 @@ export interface HttpErrorOptions {
   headers?: Record<string, string>;
 }
 
+/** What every client is told when the service could not start (the reason goes to the log). */
+export const NOT_STARTED = "Cannot serve as the service could not start: its log says why";
+
 /** An error that maps to one HTTP status and a stable `code`. */
 export class HttpError extends Error {
   status: number;

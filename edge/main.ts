@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     runtimes,
     open: thread && ((name, init) => thread.open(name, init, runtimes)),
     chunked: thread !== undefined,
+    loadTimeouts: true,
   });
   const server = Deno.serve({
     port: config.port,

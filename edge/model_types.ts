@@ -90,6 +90,12 @@ export interface RegistryOptions {
    * tests that count backend calls leave it off. @default {false}
    */
   measureCallCost?: boolean;
+  /**
+   * Milliseconds one version may take to load before it is refused (a hung read or runtime then
+   * holds no reload pass). The Deno server sets `DRS_LOAD_TIMEOUT_S`; Workers allow no timer
+   * outside a request, so there it is off. @default {undefined} (no bound)
+   */
+  loadTimeoutMs?: number;
   /** Called for every version loaded, refused, retired and disposed. @default {undefined} */
   onEvent?: (event: RegistryEvent) => void;
 }

@@ -72,6 +72,29 @@ export interface Registry {
   dispose(): Promise<void>;
 }
 
+/**
+ * `loading`, refused after `options.ms` (a hung load must not hold a reload pass, and every
+ * later one, forever); a load that finishes after its refusal has its backend disposed.
+ */
+function withinLoadTimeout(
+  loading: Promise<LoadedModel>,
+  options: { ms?: number; what: string },
+): Promise<LoadedModel> {
+  if (options.ms === undefined) return loading;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let late = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`Cannot load '${options.what} as it took longer than ${options.ms} ms`));
+    }, options.ms);
+  });
+  loading.then((model) => {
+    if (late) void model.backend.dispose().catch(() => {});
+  }, () => {});
+  return Promise.race([loading, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A registry over `source`; call `load()` (the app serves 503 on /readyz until it is done). */
 export function createRegistry(
   source: ModelSource,
@@ -84,13 +107,16 @@ export function createRegistry(
   }
   const table = createVersionTable(source, {
     load: (id, folder, manifestBytes) =>
-      loadModel(source, id, {
-        open,
-        files: options.files,
-        folder,
-        manifestBytes,
-        measureCallCost: options.measureCallCost,
-      }),
+      withinLoadTimeout(
+        loadModel(source, id, {
+          open,
+          files: options.files,
+          folder,
+          manifestBytes,
+          measureCallCost: options.measureCallCost,
+        }),
+        { ms: options.loadTimeoutMs, what: `${id}' version ${folder.version}` },
+      ),
     files: options.files,
     keep,
     defaults: options.defaults ?? {},

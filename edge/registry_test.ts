@@ -90,3 +90,20 @@ Deno.test("loadModel() names the field of an invalid manifest", async () => {
     /'drs\.gamma' is invalid/,
   );
 });
+
+Deno.test("createRegistry() refuses a version whose load hangs past loadTimeoutMs; the pass ends", async () => {
+  const source = memorySource({ slow: await fakeModelFiles("slow", "points2d") });
+  const opened: FakeBackend[] = [];
+  const open = fakeOpener(opened);
+  const registry = createRegistry(source, async (init, manifest) => {
+    await new Promise((r) => setTimeout(r, 200)); // a hung (here: slow) runtime
+    return await open(init, manifest);
+  }, { loadTimeoutMs: 50 });
+  await registry.load();
+  assert.equal(registry.get("slow"), undefined);
+  assert.match(registry.errors()[0].message, /took longer than 50 ms/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(opened.length, 1);
+  assert.equal(opened[0].disposed, true, "the late backend is disposed");
+  await registry.dispose();
+});

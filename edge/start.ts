@@ -43,6 +43,11 @@ export interface ServiceOptions {
    * WASM heap to bound. @default {false}
    */
   chunked?: boolean;
+  /**
+   * Refuse a version whose load takes longer than `DRS_LOAD_TIMEOUT_S` (a timer: Deno only;
+   * Workers allow none outside a request). @default {false}
+   */
+  loadTimeouts?: boolean;
   /** Where start-up messages go. @default {console} */
   log?: Pick<Console, "log" | "warn" | "error">;
 }
@@ -92,6 +97,7 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
     {
       files: options.files,
       measureCallCost: config.roundSizing === "cost",
+      ...(options.loadTimeouts ? { loadTimeoutMs: config.loadTimeoutSeconds * 1000 } : {}),
       keep: config.keepVersions,
       defaults: config.defaultVersions,
       onEvent: (event) => logEvent(log, event),

@@ -21,7 +21,7 @@ import { BACKEND_FILES } from "../backends/mod.ts";
 import { openWasmBackend } from "../backends/tfjs_wasm.ts";
 import { configuredKeys } from "./keys.ts";
 import { configFromEnv } from "./config.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, NOT_STARTED } from "./errors.ts";
 import { type EmbeddedFiles, embeddedModelSource } from "./sources/embedded.ts";
 import { type Service, startService } from "./start.ts";
 
@@ -104,7 +104,9 @@ export function createWorker(
         started = await service;
       } catch (error) {
         service = undefined; // Retried on the next request (a secret may have been added).
-        return errorResponse(503, { code: "not_ready", message: (error as Error).message });
+        // The reason is the operator's (the log), never every client's.
+        console.error((error as Error).message);
+        return errorResponse(503, { code: "not_ready", message: NOT_STARTED });
       }
       return await started.fetchWhenReady(request);
     },
