@@ -29,12 +29,14 @@ Deno.test({
     const models = await Deno.makeTempDir({ prefix: "drs-import-models-" });
     const out = await Deno.makeTempDir({ prefix: "drs-import-dist-" });
     try {
-      for (
-        const [name, id, extra] of [
-          ["dcgan64", "dcgan64", []],
-          ["cond_index", "cond-index", ["--labels", "0,1,2,3,4,5,6,7,8,9", "--d-output", "logit"]],
-        ] as const
-      ) {
+      const labels = ["--labels", "0,1,2,3,4,5,6,7,8,9", "--d-output", "logit"];
+      const fixtures: [string, string, string[]][] = [
+        ["dcgan64", "dcgan64", []],
+        ["cond_index", "cond-index", labels],
+        ["cond_onehot", "cond-onehot", labels],
+        ["squeeze_d", "squeeze-d", ["--d-output", "logit"]],
+      ];
+      for (const [name, id, extra] of fixtures) {
         const run = await trainer([
           "import",
           "--generator",
