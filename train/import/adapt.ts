@@ -18,159 +18,29 @@
  * @module
  */
 
-import onnxProto from "onnx-proto";
-import type { GraphValue } from "../../backends/graph_check.ts";
 import { GRAPH_NAMES } from "../../shared/model_files.ts";
+import type { GraphValue } from "../../backends/graph_check.ts";
 import { graphIo, type OnnxModel } from "./_byo_graph.ts";
+import {
+  castTo,
+  floatTensor,
+  type Graph,
+  graphOf,
+  int64Tensor,
+  type Node,
+  node,
+  prune,
+  rename,
+  replaceInput,
+  T,
+  valueInfo,
+} from "./_graph_edit.ts";
+import { type AdaptNames, describe, fixed, isInt, nonBatch, rolesOf, size } from "./_roles.ts";
 
-const { onnx } = onnxProto;
-const T = onnx.TensorProto.DataType;
-
-type Node = onnxProto.onnx.INodeProto & { input: string[]; output: string[]; opType: string };
-type Graph = {
-  node: Node[];
-  input: onnxProto.onnx.IValueInfoProto[];
-  output: onnxProto.onnx.IValueInfoProto[];
-  valueInfo: onnxProto.onnx.IValueInfoProto[];
-  initializer: onnxProto.onnx.ITensorProto[];
-};
+export type { AdaptNames } from "./_roles.ts";
 
 /** How a graph takes the class. */
 export type ClassInput = "index" | "index-int32" | "index-column" | "onehot";
-
-/** What the user can tell that a graph cannot. */
-export interface AdaptNames {
-  /** G's latent and class input names. */
-  latent?: string;
-  label?: string;
-  /** D's sample and class input names. */
-  sample?: string;
-  dLabel?: string;
-}
-
-/** One graph's roles, found or given. */
-interface Roles {
-  main: GraphValue & { elemType: number };
-  label?: GraphValue & { elemType: number };
-}
-
-const graphOf = (model: OnnxModel) => model.graph as unknown as Graph;
-
-function elemTypes(model: OnnxModel): Map<string, number> {
-  return new Map(graphOf(model).input.map((v) => [v.name!, v.type?.tensorType?.elemType ?? 0]));
-}
-
-const isInt = (t: number) => t === T.INT64 || t === T.INT32;
-/** Names a class input usually has (`y`, `c`, `labels`, `class_onehot`, `cond`). */
-const CLASS_NAME = /^(y|c|cls)$|label|class|onehot|one_hot|cond/i;
-const nonBatch = (v: GraphValue) => (v.shape ?? []).slice(1);
-const fixed = (dims: readonly (number | string)[]) =>
-  dims.every((d) => typeof d === "number" && d > 0);
-const size = (dims: readonly (number | string)[]) =>
-  dims.reduce<number>((a, d) => a * (d as number), 1);
-
-/**
- * The main input (latent or sample) and the class input of a graph. `isMain` tells the main
- * input among float inputs when a graph has two (a one-hot class is the other).
- */
-function rolesOf(
-  model: OnnxModel,
-  file: string,
-  options: { main?: string; label?: string; what: string; isMain: (v: GraphValue) => boolean },
-): Roles {
-  const types = elemTypes(model);
-  const inputs = graphIo(model).inputs.map((v) => ({ ...v, elemType: types.get(v.name) ?? 0 }));
-  const named = (name: string | undefined, flag: string) => {
-    if (name === undefined) return undefined;
-    const found = inputs.find((v) => v.name === name);
-    if (!found) {
-      throw new RangeError(
-        `Cannot import '${file}' as it has no input '${name}' (${flag}): its inputs are ` +
-          inputs.map((v) => `'${v.name}'`).join(", "),
-      );
-    }
-    return found;
-  };
-  if (inputs.length === 0 || inputs.length > 2) {
-    throw new RangeError(
-      `Cannot import '${file}' as it has ${inputs.length} inputs: expected the ${options.what} ` +
-        "and at most a class input",
-    );
-  }
-  let main = named(options.main, "--input-names");
-  let label = named(options.label, "--input-names");
-  if (inputs.length === 1) {
-    main ??= inputs[0];
-    if (isInt(main.elemType)) {
-      throw new RangeError(
-        `Cannot import '${file}' as its only input '${main.name}' is an integer: expected the ` +
-          `${options.what} (float)`,
-      );
-    }
-    return { main };
-  }
-  if (!main && !label) {
-    const ints = inputs.filter((v) => isInt(v.elemType));
-    const mains = inputs.filter(options.isMain);
-    const named = inputs.filter((v) => CLASS_NAME.test(v.name));
-    if (ints.length === 1) label = ints[0];
-    else if (mains.length === 1) main = mains[0];
-    else if (named.length === 1) label = named[0]; // shapes alike: the name tells (`y`, `labels`)
-  }
-  if (main || label) {
-    main ??= inputs.find((v) => v !== label);
-    label ??= inputs.find((v) => v !== main);
-  }
-  if (!main || !label || main === label || isInt(main.elemType)) {
-    throw new RangeError(
-      `Cannot import '${file}' as the roles of its inputs ` +
-        inputs.map((v) => `'${v.name}' ${describe(v)}`).join(" and ") +
-        ` cannot be told: name them with --input-names (the ${options.what} first)`,
-    );
-  }
-  return { main, label };
-}
-
-function describe(v: GraphValue & { elemType: number }): string {
-  const type = v.elemType === T.INT64 ? "int64" : v.elemType === T.INT32 ? "int32" : "float";
-  return `${type} [${(v.shape ?? []).map((d) => (typeof d === "number" && d > 0 ? d : "N"))}]`;
-}
-
-function int64Tensor(name: string, values: number[]): onnxProto.onnx.ITensorProto {
-  const raw = new BigInt64Array(values.map(BigInt));
-  return { name, dataType: T.INT64, dims: [values.length], rawData: new Uint8Array(raw.buffer) };
-}
-
-function floatTensor(name: string, values: number[]): onnxProto.onnx.ITensorProto {
-  const raw = new Float32Array(values);
-  return { name, dataType: T.FLOAT, dims: [values.length], rawData: new Uint8Array(raw.buffer) };
-}
-
-function valueInfo(name: string, elemType: number, dims: (number | string)[]) {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: {
-          dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
-        },
-      },
-    },
-  };
-}
-
-/** Replaces graph input `old` by a new input `info` feeding `nodes` (whose last output is `old`). */
-function replaceInput(
-  graph: Graph,
-  old: string,
-  info: onnxProto.onnx.IValueInfoProto,
-  added: { nodes: Node[]; initializers: onnxProto.onnx.ITensorProto[] },
-): void {
-  graph.input = graph.input.map((v) => (v.name === old ? info : v));
-  graph.node.unshift(...added.nodes);
-  graph.initializer.push(...added.initializers);
-}
 
 /** Adapts the class input `label` of `graph` to `class` int64 [N]; returns what was done. */
 function adaptClass(
@@ -212,68 +82,6 @@ function adaptClass(
     `Cannot import the class input '${label.name}' ${describe(label)}: expected an integer ` +
       `index [N] or [N, 1], or a one-hot float [N, ${classes}]`,
   );
-}
-
-function castTo(from: string, to: string, type: number): Node {
-  return node("Cast", [from], [to], [{ name: "to", i: type }]);
-}
-
-function node(
-  opType: string,
-  input: string[],
-  output: string[],
-  attribute: { name: string; i?: number; f?: number }[] = [],
-): Node {
-  return {
-    opType,
-    input,
-    output,
-    name: `adapt/${opType}/${output[0]}`,
-    attribute: attribute.map((a) => ({
-      ...a,
-      type: a.f !== undefined
-        ? onnx.AttributeProto.AttributeType.FLOAT
-        : onnx.AttributeProto.AttributeType.INT,
-    })),
-  } as Node;
-}
-
-/** Renames value `from` to `to` everywhere in the graph. */
-function rename(graph: Graph, from: string, to: string): void {
-  if (from === to) return;
-  const taken = new Set([
-    ...graph.input.map((v) => v.name!),
-    ...graph.node.flatMap((n) => n.output),
-    ...graph.initializer.map((t) => t.name!),
-  ]);
-  if (taken.has(to)) {
-    throw new RangeError(`Cannot rename '${from}' to '${to}' as '${to}' already names a value`);
-  }
-  const map = (name: string) => (name === from ? to : name);
-  for (const v of [...graph.input, ...graph.output, ...graph.valueInfo]) v.name = map(v.name!);
-  for (const n of graph.node) {
-    n.input = n.input.map(map);
-    n.output = n.output.map(map);
-  }
-}
-
-/** Keeps only the nodes and initializers the outputs need. */
-function prune(graph: Graph): void {
-  const needed = new Set(graph.output.map((v) => v.name!));
-  const kept: Node[] = [];
-  for (const n of [...graph.node].reverse()) {
-    if (!n.output.some((o) => needed.has(o))) continue;
-    kept.push(n);
-    for (const i of n.input) needed.add(i);
-    for (const g of n.attribute ?? []) {
-      if (g.g) {
-        for (const i of g.g.node ?? []) i.input?.forEach((x) => needed.add(x));
-      }
-    }
-  }
-  graph.node = kept.reverse();
-  graph.initializer = graph.initializer.filter((t) => needed.has(t.name!));
-  graph.valueInfo = [];
 }
 
 const SHAPE_ONLY = new Set(["Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "If"]);

@@ -12,9 +12,7 @@
 
 import { basename } from "node:path";
 import { openOnnxBackend, probeGeneratorShape } from "../../backends/onnx_node.ts";
-import { type Backend, openBackend, type ScoringBackend } from "../../backends/mod.ts";
 import { checkGraph, pairExpectations } from "../../backends/graph_check.ts";
-import { denoWasmPaths } from "../../backends/wasm_paths.ts";
 import type { LatentPrior } from "../../shared/latent_prior.ts";
 import { type Manifest, MANIFEST_VERSION, parseManifest } from "../../shared/manifest.ts";
 import { drawLatents } from "../../shared/latent_prior.ts";
@@ -22,6 +20,7 @@ import { calibrateModel } from "../calibrate.ts";
 import { fileEntry, fuseOnnxPair, tfjsModelFiles } from "../export/mod.ts";
 import { setupTf } from "../tf_setup.ts";
 import { decodeOnnx, encodeOnnx, graphIo } from "./_byo_graph.ts";
+import { trackRange, wasmParity } from "./_checks.ts";
 import { type AdaptNames, adaptPair, appendLogOdds } from "./adapt.ts";
 import { evaluateImport } from "./evaluate.ts";
 import { tfjsModelOf, unsupportedOps } from "./to_tfjs.ts";
@@ -77,21 +76,6 @@ function rangeOf(values: ArrayLike<number>): [number, number] {
     hi = Math.max(hi, values[i]);
   }
   return [lo, hi];
-}
-
-/** Wraps a backend to record the min and max of every generated value. */
-function trackRange(backend: Backend, range: { min: number; max: number }): Backend {
-  return {
-    ...backend,
-    async run(z, n, runOptions) {
-      const out = await backend.run(z, n, runOptions);
-      for (const v of out.x) {
-        if (v < range.min) range.min = v;
-        if (v > range.max) range.max = v;
-      }
-      return out;
-    },
-  };
 }
 
 /** Probe classes: 0, 1, .., wrapping. */
@@ -316,35 +300,4 @@ export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Prom
   );
   for (const w of warnings) log(`warning: ${w}`);
   return manifest;
-}
-
-/** Max |difference| between ONNX Runtime and the WASM backend on the same proposals (x and logits). */
-async function wasmParity(
-  init: {
-    latentDim: number;
-    sampleShape: number[];
-    classes: number;
-    readFile: (n: string) => Promise<Uint8Array>;
-  },
-  probe: { z: Float32Array; classes?: Int32Array },
-): Promise<number> {
-  const n = probe.z.length / init.latentDim;
-  const outputs = [];
-  for (const name of ["onnx", "wasm"] as const) {
-    const backend: ScoringBackend = await openBackend(name, init, {
-      wasm: { wasmPaths: denoWasmPaths() },
-      onnx: { fused: false },
-    }) as ScoringBackend;
-    try {
-      outputs.push(await backend.run(probe.z, n, { classes: probe.classes }));
-    } finally {
-      await backend.dispose();
-    }
-  }
-  let worst = 0;
-  for (const key of ["x", "logits"] as const) {
-    const [a, b] = [outputs[0][key], outputs[1][key]];
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  return worst;
 }
