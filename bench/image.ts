@@ -137,11 +137,10 @@ const path = (seed: number, drs: boolean) =>
   (drs ? "" : "&sampler=raw");
 try {
   // Warm-up, then alternating blocks of 25 per server and kind.
-  for (const [i, s] of servers.entries()) {
+  for (const s of servers) {
     for (let k = 0; k < 30; k++) {
       await (await fetch(s.origin + path(900_000 + k, k % 2 === 0))).arrayBuffer();
     }
-    void i;
   }
   for (let start = 0; start < requests; start += 25) {
     for (const [i, s] of servers.entries()) {

@@ -25,10 +25,11 @@ import { testKey } from "../testing/fake_models.ts";
 import { isolatedTest } from "../testing/isolated.ts";
 import { maxAbsDiff } from "../testing/parity.ts";
 import { trainer } from "../testing/trainer_cli.ts";
+import { importFixture, TORCH_FIXTURES } from "../testing/torch_fixtures.ts";
 
 const test = isolatedTest(import.meta.url);
 
-const FIXTURES = new URL("./fixtures/torch/", import.meta.url).pathname;
+const FIXTURES = TORCH_FIXTURES;
 const LABELS = "0,1,2,3,4,5,6,7,8,9";
 
 interface Probe {
@@ -56,21 +57,6 @@ const CASES: [string, string[], { shape: number[]; classes: number }][] = [
   ["cond_onehot", ["--labels", LABELS, "--d-output", "logit"], { shape: [784], classes: 10 }],
   ["squeeze_d", ["--d-output", "logit"], { shape: [2], classes: 0 }],
 ];
-
-async function importFixture(name: string, out: string, extra: string[]) {
-  return await trainer([
-    "import",
-    "--generator",
-    join(FIXTURES, `${name}_g.onnx`),
-    "--discriminator",
-    join(FIXTURES, `${name}_d.onnx`),
-    "--out",
-    out,
-    "--samples",
-    "300",
-    ...extra,
-  ]);
-}
 
 test("import adapts every PyTorch fixture; onnx and wasm serve PyTorch's samples and logits (<= 1e-4)", async () => {
   const models = await Deno.makeTempDir({ prefix: "drs-import-" });

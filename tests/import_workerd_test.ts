@@ -11,10 +11,9 @@ import { join } from "node:path";
 import { decode } from "fast-png";
 import { buildWorker } from "../scripts/build_worker.ts";
 import { startServer } from "../testing/server_process.ts";
-import { trainer } from "../testing/trainer_cli.ts";
+import { FIXTURE_FLAGS, importFixture } from "../testing/torch_fixtures.ts";
 import { startWorkerd } from "../testing/workerd_process.ts";
 
-const FIXTURES = new URL("./fixtures/torch/", import.meta.url).pathname;
 const ENV = {
   DRS_SIGNING_KEYS: "wk1:import-workerd-secret-0123456789abcdef",
   DRS_ADMIN_TOKEN: "import-workerd-admin-token-0123456789abcdef",
@@ -29,26 +28,8 @@ Deno.test({
     const models = await Deno.makeTempDir({ prefix: "drs-import-models-" });
     const out = await Deno.makeTempDir({ prefix: "drs-import-dist-" });
     try {
-      const labels = ["--labels", "0,1,2,3,4,5,6,7,8,9", "--d-output", "logit"];
-      const fixtures: [string, string, string[]][] = [
-        ["dcgan64", "dcgan64", []],
-        ["cond_index", "cond-index", labels],
-        ["cond_onehot", "cond-onehot", labels],
-        ["squeeze_d", "squeeze-d", ["--d-output", "logit"]],
-      ];
-      for (const [name, id, extra] of fixtures) {
-        const run = await trainer([
-          "import",
-          "--generator",
-          join(FIXTURES, `${name}_g.onnx`),
-          "--discriminator",
-          join(FIXTURES, `${name}_d.onnx`),
-          "--out",
-          join(models, id),
-          "--samples",
-          "300",
-          ...extra,
-        ]);
+      for (const [name, extra] of Object.entries(FIXTURE_FLAGS)) {
+        const run = await importFixture(name, join(models, name.replace("_", "-")), extra);
         assert.equal(run.code, 0, run.stderr);
       }
       const build = await buildWorker({ models, out });
