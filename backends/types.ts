@@ -54,6 +54,17 @@ export interface ScoringBackend extends Backend {
   discriminate(x: Float32Array, n: number, options?: RunOptions): Promise<Float32Array>;
 }
 
+/**
+ * A backend refused a call as its queue is full (the inference thread's bounded queue): nothing
+ * ran, and the same call may succeed shortly. The server answers 503 `overloaded`.
+ */
+export class BackendBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackendBusyError";
+  }
+}
+
 /** Reads a model file by its manifest name (bytes already verified against the manifest). */
 export type ReadModelFile = (name: string) => Promise<Uint8Array>;
 

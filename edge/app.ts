@@ -45,6 +45,11 @@ export interface AppOptions {
   nowSeconds?: () => number;
   /** What an exposed server allows. @default {{}} (development: unsigned sampling and the demo) */
   security?: SecurityOptions;
+  /**
+   * Why the runtime cannot serve right now (an inference thread restarting): `/readyz` answers
+   * 503 with it. @default {() => undefined}
+   */
+  runtimeProblem?: AppDeps["runtimeProblem"];
 }
 
 /** A fresh random key for the demo's URLs (never a production key). */
@@ -98,6 +103,7 @@ export function createApp(options: AppOptions) {
     adminToken: options.adminToken,
     reload: options.reload ?? (() => options.registry.load()),
     nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)),
+    runtimeProblem: options.runtimeProblem ?? (() => undefined),
   };
   const app = new OpenAPIHono<AppEnv>();
   app.use(async (c, next) => {

@@ -4,6 +4,7 @@ import { createApp } from "./app.ts";
 import { createRegistry } from "./registry.ts";
 import { fakeModelFiles, fakeOpener, memorySource, testKey } from "../testing/fake_models.ts";
 import { makeTestApp } from "../testing/test_app.ts";
+import { BackendBusyError } from "../backends/types.ts";
 
 async function errorOf(
   res: Response,
@@ -250,6 +251,31 @@ Deno.test("a failing backend gives a JSON 503 model_error without leaking the er
   const error = await errorOf(res);
   assert.equal(error.code, "model_error");
   assert.doesNotMatch(JSON.stringify(error), /secret/);
+});
+
+Deno.test("a backend whose queue is full gives 503 overloaded with Retry-After", async () => {
+  const { app, opened } = await makeTestApp();
+  const grid = opened.find((b) => b.name === "onnx")!;
+  grid.run = () =>
+    Promise.reject(new BackendBusyError("Cannot run the model as the queue is full"));
+  const res = await app.request("/v1/models/grid/samples?seed=1");
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "1");
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.equal((await errorOf(res)).code, "overloaded");
+});
+
+Deno.test("GET /readyz answers 503 with the runtime's problem while it has one", async () => {
+  let problem: { code: string; message: string } | undefined = {
+    code: "restarting",
+    message: "Cannot serve as the inference thread is restarting: the log says why",
+  };
+  const { app } = await makeTestApp({ runtimeProblem: () => problem });
+  const res = await app.request("/readyz");
+  assert.equal(res.status, 503);
+  assert.equal((await errorOf(res)).code, "restarting");
+  problem = undefined;
+  assert.equal((await app.request("/readyz")).status, 200);
 });
 
 Deno.test("GET /metrics reports requests, latency and sampler counters", async () => {

@@ -45,6 +45,17 @@ export interface ServerConfig {
    */
   inferenceThread: boolean;
   /**
+   * `DRS_JOB_TIMEOUT_S`: seconds one G+D job may run on the inference thread before its
+   * watchdog restarts it (the calls in flight fail with 503; `/readyz` says `restarting` until
+   * the models are re-opened). 0 turns the watchdog off. @default {30}
+   */
+  jobTimeoutSeconds: number;
+  /**
+   * `DRS_INFERENCE_QUEUE`: row blocks that may wait for the inference thread; a call beyond
+   * fails at once with 503 `overloaded`. @default {256}
+   */
+  inferenceQueue: number;
+  /**
    * `DRS_CHUNK`: proposals per G+D call within a round when the inference thread is on (so
    * draws and decisions overlap G+D) or the WASM heap must stay bounded. @default {256}
    */
@@ -170,6 +181,8 @@ export function configFromEnv(
     budget: intFrom(env, "DRS_BUDGET", 100_000, 1),
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
+    jobTimeoutSeconds: intFrom(env, "DRS_JOB_TIMEOUT_S", 30, 0),
+    inferenceQueue: intFrom(env, "DRS_INFERENCE_QUEUE", 256, 1),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),
     unsigned: oneOf(env, "DRS_UNSIGNED", ["allow", "deny"], "allow") as "allow" | "deny",

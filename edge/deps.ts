@@ -39,6 +39,8 @@ export interface AppDeps {
   adminToken?: string;
   /** One reload pass of the registry (new and changed versions in, old ones retired). */
   reload: () => Promise<ReloadReport>;
+  /** Why the runtime cannot serve now (`/readyz` answers 503 with it), or undefined. */
+  runtimeProblem: () => { code: string; message: string } | undefined;
   /** Unix time in seconds (expiry checks, signing). */
   nowSeconds: () => number;
   /** What the server allows, filled with its defaults. */

@@ -15,7 +15,7 @@ import { configuredKeys } from "./keys.ts";
 import { configFromEnv, type ServerConfig } from "./config.ts";
 import { DEV_KEY_FILE, devSigningKeys } from "./dev_key.ts";
 import { fsModelSource } from "./fs_source.ts";
-import { createInferenceThread } from "./inference_thread/mod.ts";
+import { createInferenceThread, threadProblem } from "./inference_thread/mod.ts";
 import { startService } from "./start.ts";
 
 async function signingKeys(config: ServerConfig): Promise<SigningKey[]> {
@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     wasm: { wasmPaths: denoWasmPaths() },
     onnx: { intraOpThreads: config.intraOpThreads },
   };
-  const thread = config.inferenceThread ? createInferenceThread() : undefined;
+  const thread = config.inferenceThread
+    ? createInferenceThread({
+      jobTimeoutSeconds: config.jobTimeoutSeconds,
+      maxWaiting: config.inferenceQueue,
+    })
+    : undefined;
   const service = startService(config, {
     source: fsModelSource(config.modelsDir),
     keys: await signingKeys(config),
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     open: thread && ((name, init) => thread.open(name, init, runtimes)),
     chunked: thread !== undefined,
     loadTimeouts: true,
+    runtimeProblem: thread && (() => threadProblem(thread)),
   });
   const server = Deno.serve({
     port: config.port,

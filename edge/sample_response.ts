@@ -5,6 +5,7 @@
  * @module
  */
 
+import { BackendBusyError } from "../backends/types.ts";
 import { sha256HexSync } from "../shared/sha256.ts";
 import type { AppDeps } from "./deps.ts";
 import { HttpError } from "./errors.ts";
@@ -170,7 +171,7 @@ export async function sampleBody(
         headers: { "retry-after": "1" },
       });
     }
-    if (error instanceof OverloadedError) {
+    if (error instanceof OverloadedError || error instanceof BackendBusyError) {
       deps.metrics.overloaded();
       throw new HttpError(503, "overloaded", error.message, { headers: { "retry-after": "1" } });
     }

@@ -17,7 +17,7 @@ import {
   resolveBackend,
 } from "../backends/mod.ts";
 import type { SigningKey } from "../shared/signing.ts";
-import { createApp } from "./app.ts";
+import { type AppOptions, createApp } from "./app.ts";
 import { appLimits, type ServerConfig } from "./config.ts";
 import type { AppEnv } from "./deps.ts";
 import { createRegistry, type ModelSource, type Registry, type RegistryEvent } from "./registry.ts";
@@ -48,6 +48,8 @@ export interface ServiceOptions {
    * Workers allow none outside a request). @default {false}
    */
   loadTimeouts?: boolean;
+  /** Why the runtime cannot serve now (an inference thread restarting), for `/readyz`. */
+  runtimeProblem?: AppOptions["runtimeProblem"];
   /** Where start-up messages go. @default {console} */
   log?: Pick<Console, "log" | "warn" | "error">;
 }
@@ -132,6 +134,7 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
       perClient: config.perClient,
     },
     reload: () => reloader.reload("admin"),
+    runtimeProblem: options.runtimeProblem,
   });
   return {
     app,

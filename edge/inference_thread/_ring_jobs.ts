@@ -5,6 +5,7 @@
  * @module
  */
 
+import { BackendBusyError } from "../../backends/types.ts";
 import { at, DONE, FREE, HEAD, OPS, QUEUED, type Ring, type RingOp } from "./_ring.ts";
 
 /** One call on a backend in the inference thread. */
@@ -27,6 +28,21 @@ export interface JobShape {
 export interface JobQueue {
   submit(job: Job, shape: JobShape): Promise<Float32Array[]>;
   fail(error: Error): void;
+  /**
+   * Milliseconds since the ring last made progress (a job handed over while it was idle, or a
+   * result collected) while jobs are in it; 0 when it is empty. Jobs run in order, so this is
+   * how long the job at the front has run: what a watchdog compares with its bound.
+   */
+  stalledMs(now?: number): number;
+}
+
+/** Options for {@linkcode createJobQueue}. */
+export interface JobQueueOptions {
+  /**
+   * Row blocks waiting for a ring slot (behind the slots' jobs); a job that would go beyond
+   * fails at once with {@linkcode BackendBusyError}. @default {256}
+   */
+  maxWaiting?: number;
 }
 
 interface Waiting {
@@ -38,14 +54,19 @@ interface Waiting {
 }
 
 /** The job queue of one ring. */
-export function createJobQueue(ring: Ring): JobQueue {
+export function createJobQueue(ring: Ring, options: JobQueueOptions = {}): JobQueue {
   const { ctrl, data, slots, slotFloats } = ring;
+  const maxWaiting = options.maxWaiting ?? 256;
   const waiting: Waiting[] = [];
   let head = 0;
   let failed: Error | undefined;
+  /** Jobs handed to the ring and not yet collected, and when the ring last moved. */
+  let inRing = 0;
+  let movedAt = performance.now();
   function pump(): void {
     while (waiting.length > 0 && Atomics.load(ctrl, at(head % slots, "status")) === FREE) {
       const { job, rows: [r0, r1], inPer, started } = waiting.shift()!;
+      if (inRing++ === 0) movedAt = performance.now();
       const slot = head % slots;
       data.set(job.input.subarray(r0 * inPer, r1 * inPer), slot * slotFloats);
       ctrl[at(slot, "op")] = OPS.indexOf(job.op);
@@ -78,6 +99,8 @@ export function createJobQueue(ring: Ring): JobQueue {
       result = new Error(new TextDecoder().decode(text));
     }
     Atomics.store(ctrl, status, FREE);
+    inRing--;
+    movedAt = performance.now();
     pump();
     if (result instanceof Error) throw result;
     return result;
@@ -101,6 +124,13 @@ export function createJobQueue(ring: Ring): JobQueue {
             `a ring slot holds ${slotFloats}`,
         );
       }
+      // All of a job or none of it: a bounded queue never holds half a job.
+      if (waiting.length + Math.ceil(job.n / block) > maxWaiting) {
+        throw new BackendBusyError(
+          `Cannot run the model as the inference thread's queue is full (${maxWaiting} blocks ` +
+            "waiting): retry shortly",
+        );
+      }
       if (job.n <= block) return await submitPart(job, [0, job.n], shape);
       const parts: Promise<Float32Array[]>[] = [];
       for (let r0 = 0; r0 < job.n; r0 += block) {
@@ -116,6 +146,9 @@ export function createJobQueue(ring: Ring): JobQueue {
         }
         return out;
       });
+    },
+    stalledMs(now = performance.now()) {
+      return inRing > 0 ? now - movedAt : 0;
     },
     fail(error) {
       failed ??= error;

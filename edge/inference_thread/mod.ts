@@ -8,16 +8,20 @@
  * larger than a ring slot is split into row blocks of a fixed size, so the split never depends
  * on load. Deno-only (Workers with shared memory); other runtimes use the backend in-process.
  *
+ * Bounded: at most `maxWaiting` row blocks wait for a slot (beyond, a call fails with
+ * `BackendBusyError`, a 503), and a watchdog restarts the thread when a job runs past
+ * `jobTimeoutSeconds` or the thread dies: the calls in flight fail (503 `model_error`), every
+ * open model is re-opened from the bytes it was opened with, and {@linkcode InferenceThread.health}
+ * says `restarting` meanwhile (so does `/readyz`).
+ *
  * @module
  */
 
-import type { Backend, BackendInit, BackendName, RunOptions } from "../../backends/mod.ts";
-import { BACKEND_FILES, OPTIONAL_BACKEND_FILES } from "../../backends/mod.ts";
+import type { Backend, BackendInit, BackendName } from "../../backends/mod.ts";
 import type { OpenBackendOptions } from "../../backends/open.ts";
-import { checkClasses, checkCount } from "../../backends/graph_check.ts";
-import { packRows } from "./_rows.ts";
-import { createRing, HEAD, type RingOptions, viewRing } from "./_ring.ts";
-import { createJobQueue, type JobQueue } from "./_ring_jobs.ts";
+import type { RingOptions } from "./_ring.ts";
+import { type Generation, startGeneration } from "./_generation.ts";
+import { type Link, proxyBackend, readFiles } from "./_proxy.ts";
 
 /** Options for {@linkcode createInferenceThread}. */
 export interface InferenceThreadOptions extends RingOptions {
@@ -27,9 +31,31 @@ export interface InferenceThreadOptions extends RingOptions {
    * thread's core only while it would otherwise sleep; 0 turns it off. @default {0.5}
    */
   spinMs?: number;
-  /** Worker script URL. @default {new URL("./_worker.ts", import.meta.url)} */
+  /** Worker script URL. @default {new URL("./worker.ts", import.meta.url)} */
   url?: URL;
+  /** Row blocks that may wait for a ring slot; a call beyond fails busy (503). @default {256} */
+  maxWaiting?: number;
+  /**
+   * Seconds a job may run before the watchdog restarts the thread (jobs are at most a ring
+   * slot of rows: milliseconds to a few hundred). 0 turns the watchdog off. @default {30}
+   */
+  jobTimeoutSeconds?: number;
+  /** Where restarts are reported. @default {console} */
+  log?: Pick<Console, "error">;
 }
+
+/** What {@linkcode InferenceThread.health} reports. */
+export interface InferenceThreadHealth {
+  /** `restarting`: models are being re-opened on a new thread; `stopped`: closed, or gave up. */
+  state: "running" | "restarting" | "stopped";
+  /** Restarts so far. */
+  restarts: number;
+  /** Why the last restart (or the stop) happened. */
+  reason?: string;
+}
+
+/** Restarts in a minute after which the thread stays down (a model that hangs every time). */
+const MAX_RESTARTS_PER_MINUTE = 5;
 
 /** One inference thread serving every model opened through it. */
 export interface InferenceThread {
@@ -37,129 +63,134 @@ export interface InferenceThread {
   open(name: BackendName, init: BackendInit, options?: OpenBackendOptions): Promise<Backend>;
   /** Stops the thread: calls in flight and later calls reject. */
   close(): void;
-}
-
-/** The files a runtime reads, read (and verified) on this thread to send to the inference thread. */
-export async function readFiles(name: BackendName, init: BackendInit) {
-  if (!Object.hasOwn(BACKEND_FILES, name)) {
-    throw new RangeError(
-      `Cannot open backend '${name}' as it is not supported: supported backends are onnx, wasm`,
-    );
-  }
-  const files: Record<string, Uint8Array> = {};
-  for (const file of BACKEND_FILES[name]) files[file] = await init.readFile(file);
-  for (const file of OPTIONAL_BACKEND_FILES[name]) {
-    const bytes = await init.readFile(file).catch(() => undefined);
-    if (bytes) files[file] = bytes;
-  }
-  return files;
-}
-
-function proxyBackend(
-  name: BackendName,
-  init: BackendInit,
-  link: { jobs: JobQueue; handle: number; dispose: () => Promise<void> },
-): Backend {
-  const { jobs, handle } = link;
-  const latentDim = init.latentDim;
-  const sampleSize = init.sampleShape.reduce((a, b) => a * b, 1);
-  let open = true;
-  /** The job's rows (latents, and classes for a class-conditional model), checked here. */
-  const rows = (z: Float32Array, n: number, options: RunOptions = {}) => {
-    if (!open) throw new Error("Cannot run the model as the backend is disposed");
-    checkCount(z, { what: "z", n, per: latentDim });
-    checkClasses(options.classes, { n, count: init.classes ?? 0 });
-    return packRows(z, latentDim, options.classes);
-  };
-  const inPer = latentDim + (init.classes ? 1 : 0);
-  return {
-    name,
-    offThread: true,
-    async run(z, n, options) {
-      const input = rows(z, n, options);
-      const [x, logits] = await jobs.submit({ op: "run", handle, n, input }, {
-        inPer,
-        outPer: [sampleSize, 1],
-      });
-      return { x, logits };
-    },
-    async generate(z, n, options) {
-      const input = rows(z, n, options);
-      const [x] = await jobs.submit({ op: "generate", handle, n, input }, {
-        inPer,
-        outPer: [sampleSize],
-      });
-      return x;
-    },
-    async dispose() {
-      if (!open) return;
-      open = false;
-      await link.dispose();
-    },
-  };
+  /** Running, restarting or stopped, with the restart count. */
+  health(): InferenceThreadHealth;
 }
 
 /** Starts an inference thread. */
 export function createInferenceThread(options: InferenceThreadOptions = {}): InferenceThread {
-  const buffers = createRing(options);
-  const worker = new Worker(options.url ?? new URL("./_worker.ts", import.meta.url), {
-    type: "module",
-  });
-  const replies = new Map<number, { resolve: (v: number) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let stopped: Error | undefined;
-  const ring = viewRing(buffers);
-  const jobs = createJobQueue(ring);
-  const stop = (error: Error) => {
-    stopped ??= error;
-    for (const r of replies.values()) r.reject(stopped);
-    replies.clear();
-    jobs.fail(stopped);
-  };
-  worker.onmessage = (event: MessageEvent<{ id: number; handle?: number; error?: string }>) => {
-    const { id, handle, error } = event.data;
-    const reply = replies.get(id);
-    replies.delete(id);
-    if (error !== undefined) reply?.reject(new Error(error));
-    else reply?.resolve(handle ?? 0);
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    stop(new Error(`Cannot run the model as the inference thread stopped: ${event.message}`));
-  };
-  const request = (message: Record<string, unknown>) => {
-    if (stopped) return Promise.reject(stopped);
-    const id = nextId++;
-    return new Promise<number>((resolve, reject) => {
-      replies.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-      Atomics.notify(ring.ctrl, HEAD); // an idle inference thread blocks on HEAD: wake it
+  const log = options.log ?? console;
+  const timeoutMs = 1000 * (options.jobTimeoutSeconds ?? 30);
+  /** Every open model: the message that opened it, and its handle on the current thread. */
+  const opened = new Map<number, { message: Record<string, unknown>; handle?: number }>();
+  let nextId = 1;
+  let recent: number[] = [];
+  let restarts = 0;
+  let reason: string | undefined;
+  let closed: Error | undefined;
+  let restarting: Promise<void> | undefined;
+  const start = (): Generation =>
+    startGeneration({
+      ...options,
+      spawn: () =>
+        new Worker(options.url ?? new URL("./worker.ts", import.meta.url), { type: "module" }),
+      spinMs: options.spinMs ?? 0.5,
+      onDied: (message) => restart(`it stopped: ${message}`),
     });
-  };
-  worker.postMessage({ type: "ring", ring: buffers, spinMs: options.spinMs ?? 0.5 });
+  let generation = start();
+
+  function restart(why: string): void {
+    if (closed) return;
+    reason = why;
+    const now = Date.now();
+    restarts++;
+    recent = [...recent.filter((t) => now - t < 60_000), now];
+    const failure = new Error(`Cannot run the model as the inference thread restarted: ${why}`);
+    generation.end(failure);
+    if (recent.length > MAX_RESTARTS_PER_MINUTE) {
+      log.error(`Stopping the inference thread (${recent.length} restarts in a minute): ${why}`);
+      stop(new Error(`Cannot run the model as the inference thread stopped: ${why}`));
+      return;
+    }
+    log.error(`Restarting the inference thread and re-opening ${opened.size} model(s): ${why}`);
+    for (const entry of opened.values()) entry.handle = undefined;
+    const next = start();
+    generation = next;
+    const reopening = (async () => {
+      for (const [id, entry] of opened) {
+        try {
+          entry.handle = await next.request(entry.message);
+        } catch (error) {
+          if (next.ended) return; // died again: its own restart re-opens
+          log.error(`Cannot re-open model ${id} on the new inference thread:`, error);
+        }
+      }
+    })();
+    restarting = reopening;
+    reopening.finally(() => {
+      if (restarting === reopening) restarting = undefined;
+    });
+  }
+
+  function stop(error: Error): void {
+    closed ??= error;
+    clearInterval(watchdog);
+    generation.end(closed);
+  }
+
+  const watchdog = setInterval(() => {
+    if (timeoutMs > 0 && !restarting && generation.jobs.stalledMs() > timeoutMs) {
+      restart(`a job ran past ${timeoutMs / 1000} s`);
+    }
+  }, Math.max(10, Math.min(1000, timeoutMs / 4)));
+
+  const link = (id: number): Link => ({
+    async submit(job, shape) {
+      while (restarting) await restarting;
+      if (closed) throw closed;
+      const handle = opened.get(id)?.handle;
+      if (handle === undefined) {
+        throw new Error("Cannot run the model as the inference thread could not re-open it");
+      }
+      return await generation.jobs.submit({ ...job, handle }, shape);
+    },
+    async dispose() {
+      const handle = opened.get(id)?.handle;
+      opened.delete(id);
+      // Once the thread has stopped its backends are gone with it: nothing left to release.
+      if (handle !== undefined && !generation.ended) {
+        await generation.request({ type: "dispose", handle });
+      }
+    },
+  });
+
   return {
     async open(name, init, openOptions = {}) {
-      const files = await readFiles(name, init);
-      const handle = await request({
+      const message = {
         type: "open",
         name,
         latentDim: init.latentDim,
         sampleShape: [...init.sampleShape],
         classes: init.classes ?? 0,
-        files,
+        files: await readFiles(name, init),
         options: openOptions,
-      });
-      return proxyBackend(name, init, {
-        jobs,
-        handle,
-        // Once the thread has stopped its backends are gone with it: nothing left to release.
-        dispose: () =>
-          stopped ? Promise.resolve() : request({ type: "dispose", handle }).then(() => {}),
-      });
+      };
+      while (restarting) await restarting;
+      if (closed) throw closed;
+      const handle = await generation.request(message);
+      const id = nextId++;
+      opened.set(id, { message, handle });
+      return proxyBackend(name, init, link(id));
     },
     close() {
-      worker.terminate();
+      reason ??= "closed";
       stop(new Error("Cannot run the model as the inference thread was closed"));
     },
+    health() {
+      const state = closed ? "stopped" : restarting ? "restarting" : "running";
+      return { state, restarts, ...(reason ? { reason } : {}) };
+    },
+  };
+}
+
+/** What `/readyz` says while `thread` cannot serve (the reason goes to the log only). */
+export function threadProblem(
+  thread: InferenceThread,
+): { code: string; message: string } | undefined {
+  const { state } = thread.health();
+  if (state === "running") return undefined;
+  return {
+    code: state === "restarting" ? "restarting" : "inference_stopped",
+    message: `Cannot serve as the inference thread is ${state}: the log says why`,
   };
 }

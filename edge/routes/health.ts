@@ -23,7 +23,9 @@ const readyRoute = createRoute({
   responses: {
     200: json(readySchema, "Models are loaded (`errors`: versions that were refused)"),
     ...errors({
-      503: "`not_ready` (models are still loading), `no_models` (none loaded; `details.errors`)",
+      503: "`not_ready` (models are still loading), `no_models` (none loaded; `details.errors`), " +
+        "`restarting` (the inference thread is re-opening the models after its watchdog " +
+        "stopped a job), `inference_stopped`",
     }),
   },
 });
@@ -41,6 +43,12 @@ export function healthRoutes(deps: AppDeps) {
       const { registry } = deps;
       if (!registry.loaded) {
         throw new HttpError(503, "not_ready", "Cannot serve yet as models are still loading", {
+          headers: { "retry-after": "1" },
+        });
+      }
+      const problem = deps.runtimeProblem();
+      if (problem) {
+        throw new HttpError(503, problem.code, problem.message, {
           headers: { "retry-after": "1" },
         });
       }

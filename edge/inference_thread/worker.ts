@@ -6,6 +6,9 @@
  * sampleShape, files, options }` and `{ type: "dispose", id, handle }`. Out:
  * `{ id, handle? , error? }`.
  *
+ * Run as a Worker's main module it installs itself; a test's worker script may instead call
+ * {@linkcode installInferenceWorker} with hooks (a job that hangs, a thread that dies).
+ *
  * @module
  */
 
@@ -74,6 +77,14 @@ async function open(message: OpenMessage): Promise<number> {
   return handle;
 }
 
+/** Test hooks of the inference thread. */
+export interface InferenceWorkerHooks {
+  /** Called (and awaited) before each job's G (+D) call, with its rows. */
+  beforeCall?(job: { n: number }): void | Promise<void>;
+}
+
+let hooks: InferenceWorkerHooks = {};
+
 async function runJob(ring: Ring, slot: number): Promise<void> {
   const { ctrl, data, slotFloats } = ring;
   const op = OPS[ctrl[at(slot, "op")]];
@@ -135,13 +146,16 @@ async function call(
 ): Promise<Float32Array[]> {
   const entry = backends.get(handle);
   if (!entry) throw new Error("Cannot run the model as its backend is disposed");
+  await hooks.beforeCall?.({ n: job.n });
   const { z, classes } = unpackRows(job.rows, job.n, entry.shape);
   if (job.op === "generate") return [await entry.backend.generate(z, job.n, { classes })];
   const { x, logits } = await entry.backend.run(z, job.n, { classes }); // [n, ...], [n]
   return [x, logits];
 }
 
-scope.onmessage = async (event) => {
+async function onMessage(
+  event: MessageEvent<RingMessage | OpenMessage | DisposeMessage>,
+): Promise<void> {
   const message = event.data;
   if (message.type === "ring") {
     serve(viewRing(message.ring), message.spinMs);
@@ -162,4 +176,12 @@ scope.onmessage = async (event) => {
   } finally {
     busy--;
   }
-};
+}
+
+/** Makes this Worker an inference thread (what `mod.ts` starts). */
+export function installInferenceWorker(options: InferenceWorkerHooks = {}): void {
+  hooks = options;
+  scope.onmessage = onMessage;
+}
+
+if (import.meta.main) installInferenceWorker();
