@@ -91,6 +91,7 @@ export function createApp(options: AppOptions) {
     maxTtlSeconds: s.maxTtlSeconds ?? MAX_TTL_SECONDS,
     perClient: s.perClient ?? Math.max(1, Math.floor((queue ?? 64) / 4)),
     clientHeader: s.clientHeader?.toLowerCase(),
+    bindHost: s.bindHost ?? false,
   };
   const deps: AppDeps = {
     registry: options.registry,

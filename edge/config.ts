@@ -81,6 +81,12 @@ export interface ServerConfig {
    * connection's address)
    */
   clientHeader?: string;
+  /**
+   * `DRS_BIND_HOST=on`: signed URLs must carry the signed `host` parameter naming the host they
+   * are served under (`403 unbound_host`, `403 wrong_host`); `POST /v1/sign` binds what it
+   * mints. @default {false}
+   */
+  bindHost: boolean;
   /** `DRS_CLIENT_QUEUE`: requests one client may have waiting (beyond: 429). @default {max(1, queue / 4)} */
   perClient: number;
   /**
@@ -190,6 +196,7 @@ export function configFromEnv(
       oneOf(env, "DRS_DEMO", ["on", "off"], env.DRS_UNSIGNED === "deny" ? "off" : "on") === "on",
     maxTtlSeconds: intFrom(env, "DRS_MAX_TTL_S", 30 * 24 * 3600, 1, 30 * 24 * 3600),
     clientHeader: env.DRS_CLIENT_IP_HEADER || undefined,
+    bindHost: oneOf(env, "DRS_BIND_HOST", ["on", "off"], "off") === "on",
     perClient: intFrom(
       env,
       "DRS_CLIENT_QUEUE",

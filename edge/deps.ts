@@ -26,6 +26,11 @@ export interface SecurityOptions {
   clientHeader?: string;
   /** Requests one client may have waiting; beyond them 429. @default {max(1, floor(queue / 4))} */
   perClient?: number;
+  /**
+   * Signed URLs must be bound to the host they are served under (the signed `host`
+   * parameter); `POST /v1/sign` then binds every URL it mints. @default {false}
+   */
+  bindHost?: boolean;
 }
 
 /** Dependencies every route can use (built by `createApp`). */

@@ -23,6 +23,8 @@ export interface SignArgs {
   srcset?: number[];
   /** Origin of the printed URL. @default {"http://localhost:8000"} */
   baseUrl: string;
+  /** Bind the URL to the host of `baseUrl` (the signed `host`). @default {false} */
+  bindHost: boolean;
 }
 
 /** Usage line printed with `--help`. */
@@ -30,7 +32,7 @@ export const SIGN_USAGE =
   "Usage: deno task sign --model ID --seed UINT32 [--n 1..256] [--ttl SECONDS] " +
   "[--base-url URL] [--format png|json] [--drs true|false] [--gamma X | --acceptance P] [--scale 1..8] " +
   "[--class INDEX|LABEL] [--sampler drs|mh|raw|truncation] [--k 2..64] [--psi P] " +
-  "[--version V] [--seeds S1,S2,...] [--srcset 1,2]";
+  "[--version V] [--seeds S1,S2,...] [--srcset 1,2] [--bind-host true|false]";
 
 const int = (min: number, max: number) =>
   z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -72,6 +74,7 @@ const flags = {
     schema: z.string().regex(/^[1-8](,[1-8]){0,3}$/).transform((s) => s.split(",").map(Number)),
     expected: "up to four PNG scales 1..8 separated by commas, e.g. 1,2",
   },
+  "bind-host": { schema: z.enum(["true", "false"]), expected: "'true' or 'false'" },
 } as const;
 
 type Flag = keyof typeof flags;
@@ -95,6 +98,7 @@ const DEFAULTS: Record<Flag, string> = {
   version: "the newest in DRS_MODELS_DIR",
   seeds: "-",
   srcset: "-",
+  "bind-host": "false (true for a server with DRS_BIND_HOST=on: binds to --base-url's host)",
 };
 
 /** The `--help` text: usage, every flag with what it takes and its default, an example. */
@@ -175,5 +179,6 @@ export function parseSignArgs(args: readonly string[]): SignArgs {
     srcset: get<number[]>("srcset"),
     ttl: get<number>("ttl") ?? 3600,
     baseUrl: get<string>("base-url") ?? "http://localhost:8000",
+    bindHost: get<string>("bind-host") === "true",
   };
 }

@@ -63,7 +63,13 @@ async function main(args: string[]): Promise<number> {
       const urls: string[] = [];
       for (const scale of scales) {
         const params = { ...parsed.params, seed, ...(scale ? { scale } : {}) };
-        urls.push((await signedSampleUrl(key, params, { base: parsed.baseUrl, expiresAt })).href);
+        urls.push(
+          (await signedSampleUrl(key, params, {
+            base: parsed.baseUrl,
+            expiresAt,
+            bindHost: parsed.bindHost,
+          })).href,
+        );
       }
       if (!parsed.srcset) {
         console.log(urls[0]);

@@ -187,3 +187,45 @@ Deno.test("POST /v1/sign mints several seeds at 1x and 2x with an <img srcset> s
   });
   assert.equal(bad.status, 400);
 });
+
+Deno.test("GET /v1/s/ serves a host-bound URL only under its host; DRS_BIND_HOST requires one", async () => {
+  const TOKEN = "admin-token-of-at-least-32-bytes-0123456789";
+  for (const bindHost of [false, true]) {
+    const t = await makeTestApp({
+      nowSeconds: () => NOW,
+      adminToken: TOKEN,
+      security: { bindHost },
+    });
+    const bound = await signedSampleUrl(t.key, { model: "grid", seed: 7, n: 4 }, {
+      base: "https://img.example:8443",
+      expiresAt: NOW + 600,
+      bindHost: true,
+    });
+    assert.equal(bound.searchParams.get("host"), "img.example:8443");
+    assert.equal((await t.app.request(bound.href)).status, 200, `bindHost ${bindHost}`);
+    // The same URL under another name (a CDN alias, another site) is refused.
+    for (const other of ["https://img.example", "https://evil.example:8443"]) {
+      const res = await t.app.request(other + pathOf(bound));
+      assert.equal(res.status, 403);
+      assert.equal(res.headers.get("cache-control"), "no-store");
+      assert.equal((await res.json()).error.code, "wrong_host");
+    }
+    const unbound = await signedSampleUrl(t.key, { model: "grid", seed: 7, n: 4 }, {
+      base: "https://img.example:8443",
+      expiresAt: NOW + 600,
+    });
+    const res = await t.app.request(unbound.href);
+    assert.equal(res.status, bindHost ? 403 : 200);
+    if (bindHost) assert.equal((await res.json()).error.code, "unbound_host");
+    // The server mints bound URLs when it requires them (or when asked to).
+    const minted = await t.app.request("https://img.example/v1/sign", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "grid", seed: 3 }),
+    });
+    assert.equal(minted.status, 200);
+    const url = new URL((await minted.json()).url);
+    assert.equal(url.searchParams.get("host"), bindHost ? "img.example" : null);
+    assert.equal((await t.app.request(url.href)).status, 200);
+  }
+});

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type SigningKey, signUrl } from "../shared/signing.ts";
+import { HOST_PARAM, type SigningKey, signUrl } from "../shared/signing.ts";
 import type { SamplerName } from "../shared/manifest.ts";
 import { parseSampleQuery } from "./query.ts";
 
@@ -45,6 +45,11 @@ export interface SignedSampleOptions {
   base: string | URL;
   /** Expiry, unix seconds. */
   expiresAt: number;
+  /**
+   * Bind the URL to `base`'s host (the signed `host` parameter): it is then served only under
+   * that host name. @default {false}
+   */
+  bindHost?: boolean;
 }
 
 /** Path prefix of signed sample URLs. */
@@ -79,5 +84,6 @@ export async function signedSampleUrl(
   if (params.psi !== undefined) q.set("psi", String(params.psi));
   if (params.version !== undefined) q.set("v", String(params.version));
   parseSampleQuery(q, { forbid: ["format"], require: ["seed"] });
+  if (options.bindHost) q.set(HOST_PARAM, url.host);
   return await signUrl(url, key, { expiresAt: options.expiresAt });
 }

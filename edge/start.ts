@@ -131,6 +131,7 @@ export function startService(config: ServerConfig, options: ServiceOptions): Ser
       demo: config.demo,
       maxTtlSeconds: config.maxTtlSeconds,
       clientHeader: config.clientHeader,
+      bindHost: config.bindHost,
       perClient: config.perClient,
     },
     reload: () => reloader.reload("admin"),

@@ -15,6 +15,24 @@ export interface SigningKey {
 /** Query parameters the signature owns. */
 export const SIGNATURE_PARAMS = ["exp", "kid", "sig"] as const;
 
+/**
+ * The optional signed parameter that binds a URL to one host (`host=img.example.com`, with its
+ * port when not the default): served only when the request's host is that one.
+ */
+export const HOST_PARAM = "host";
+
+/** Options for {@linkcode verifyUrl}. */
+export interface VerifyOptions {
+  /** @default {"GET"} */
+  method?: string;
+  /** Unix seconds. @default {Date.now() / 1000} */
+  now?: number;
+  /** The farthest `exp` may lie ahead. @default {undefined} (no bound) */
+  maxTtlSeconds?: number;
+  /** Refuse URLs not bound to a host (`host`); a bound URL is checked either way. @default {false} */
+  requireHost?: boolean;
+}
+
 const encoder = new TextEncoder();
 
 function rfc3986(value: string): string {
@@ -151,7 +169,7 @@ export type VerifyResult =
 export async function verifyUrl(
   url: URL,
   keys: readonly SigningKey[],
-  options: { method?: string; now?: number; maxTtlSeconds?: number } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const q = url.searchParams;
   const deny = (code: string, message: string): VerifyResult => ({
@@ -190,6 +208,18 @@ export async function verifyUrl(
     return deny(
       "non_canonical",
       `Cannot serve as the URL is not in its one spelling: expected '${url.pathname}${canonical}'`,
+    );
+  }
+  // Host binding: the request's host (url.host, lowercased by the URL parser) must be the
+  // signed one, so a URL minted for one site is not served through another name.
+  const hosts = q.getAll(HOST_PARAM);
+  if (hosts.length > 1 || (hosts.length === 1 && hosts[0].toLowerCase() !== url.host)) {
+    return deny("wrong_host", "Cannot serve as the URL is signed for another host");
+  }
+  if (hosts.length === 0 && options.requireHost) {
+    return deny(
+      "unbound_host",
+      `Cannot serve as this server requires signed URLs bound to a host: mint with '${HOST_PARAM}'`,
     );
   }
   const now = options.now ?? Math.floor(Date.now() / 1000);

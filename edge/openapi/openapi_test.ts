@@ -61,7 +61,7 @@ Deno.test("/openapi.json documents every sample parameter, headers and the error
   const signed = doc.paths["/v1/s/{file}"].get;
   assert.deepEqual(
     names(signed),
-    [...all.filter((k) => k !== "format"), "exp", "kid", "sig"],
+    [...all.filter((k) => k !== "format"), "exp", "kid", "sig", "host"],
   );
   assert.equal(signed.parameters.find((p: Json) => p.name === "seed").required, true);
   const ok = plain.responses["200"];

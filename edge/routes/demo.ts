@@ -124,10 +124,12 @@ async function mintPairs(
     raw: (await signedSampleUrl(key, { ...common, seed, drs: false }, {
       base: options.origin,
       expiresAt,
+      bindHost: deps.security.bindHost,
     })).href,
     drs: (await signedSampleUrl(key, { ...common, seed, ...filtered }, {
       base: options.origin,
       expiresAt,
+      bindHost: deps.security.bindHost,
     })).href,
   })));
 }

@@ -63,6 +63,10 @@ const signBodySchema = z.strictObject({
   version: z.number().int().min(1).max(MAX_MODEL_VERSION).optional().meta({
     description: "Model version to pin (default: the model's default version)",
   }),
+  bindHost: z.boolean().optional().meta({
+    description: "Bind the URL to the host of `baseUrl` (the signed `host` parameter): served " +
+      "only under that name (default: true when the server has `DRS_BIND_HOST=on`)",
+  }),
 }).meta({ id: "SignRequest" });
 
 const signRoute = createRoute({
@@ -115,7 +119,8 @@ export function signRoutes(deps: AppDeps) {
         },
       );
     }
-    const { model, ttl = 3600, baseUrl, version, seed, seeds, srcset, ...params } = parsed.data;
+    const { model, ttl = 3600, baseUrl, version, seed, seeds, srcset, bindHost, ...params } =
+      parsed.data;
     if ((seed === undefined) === (seeds === undefined)) {
       throw new HttpError(
         400,
@@ -155,7 +160,11 @@ export function signRoutes(deps: AppDeps) {
           seed: s,
           ...(srcset || params.scale !== undefined ? { scale } : {}),
           version: pinned,
-        }, { base: baseUrl ?? new URL(c.req.url).origin, expiresAt });
+        }, {
+          base: baseUrl ?? new URL(c.req.url).origin,
+          expiresAt,
+          bindHost: bindHost ?? deps.security.bindHost,
+        });
         urls.push({ seed: s, scale, url: url.href });
       }
     }

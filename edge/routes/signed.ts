@@ -8,7 +8,7 @@
 
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { SIGNATURE_PARAMS, verifyUrl } from "../../shared/signing.ts";
+import { HOST_PARAM, SIGNATURE_PARAMS, verifyUrl } from "../../shared/signing.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { documented } from "../openapi/route.ts";
@@ -34,7 +34,11 @@ const CROSS_ORIGIN = {
 };
 
 /** The parameters of signed URLs: `seed` required, the format is the path's extension. */
-const QUERY = { forbid: ["format"], require: ["seed"], ignore: SIGNATURE_PARAMS } as const;
+const QUERY = {
+  forbid: ["format"],
+  require: ["seed"],
+  ignore: [...SIGNATURE_PARAMS, HOST_PARAM],
+} as const;
 
 const signedRoute = createRoute({
   method: "get",
@@ -56,6 +60,10 @@ const signedRoute = createRoute({
       kid: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).meta({ description: "Signing key id" }),
       sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/).meta({
         description: "base64url HMAC-SHA256 (no padding) of the canonical string",
+      }),
+      host: z.string().max(255).optional().meta({
+        description: "The host the URL is bound to (signed): served only under that host name",
+        example: "samples.example",
       }),
     }),
   },
@@ -83,7 +91,8 @@ const signedRoute = createRoute({
       400: "`invalid_parameter`: a signed parameter is invalid (the URL was not minted here)",
       403: "`unsigned`, `bad_signature` (tampered, including a changed or added `v`), " +
         "`unknown_key`, `non_canonical` (not the URL's one spelling), `bad_expiry` (`exp` more " +
-        "than the longest lifetime ahead)",
+        "than the longest lifetime ahead), `wrong_host` (bound to another host), " +
+        "`unbound_host` (`DRS_BIND_HOST=on` and no `host`)",
       429: "`too_many_requests`: this client already has its share waiting (`Retry-After`)",
       404: "`not_found` (not `<model>.png|json`), `model_not_found`",
       410: "`expired`; `version_retired` (the pinned version is no longer served; " +
@@ -119,6 +128,7 @@ export function signedRoutes(deps: AppDeps) {
     const verdict = await verifyUrl(url, demo ? [...deps.keys, demo] : deps.keys, {
       now,
       maxTtlSeconds: deps.security.maxTtlSeconds,
+      requireHost: deps.security.bindHost,
     });
     if (!verdict.ok) {
       throw new HttpError(verdict.status, verdict.code, verdict.message, { headers: CROSS_ORIGIN });
