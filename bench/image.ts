@@ -10,7 +10,12 @@
  *    with `DRS_ROUND_SIZING=fixed` and `cost`, both up at once and measured in alternating
  *    blocks; p50, p99 and the round schedule (`X-DRS-Batches`).
  * 3. **Throughput**: n=16 DRS JSON at `--connections` concurrent connections for `--seconds`,
- *    accepted samples/s against 0.8 x floor x mean expected acceptance, per server setting.
+ *    accepted samples/s against 0.8 x floor x mean expected acceptance, per server setting; and
+ *    n=1 DRS PNGs at the same connections (where batching across requests matters most).
+ *
+ * Server settings (`--servers`): `fixed` and `cost` round sizing, `cost-2t` (intra-op threads
+ * on every core), `nobatch` (cost without batching across requests, `DRS_BATCH_ROWS=0`), and
+ * `c8` / `nobatch-c8` (eight requests running at once, with and without batching).
  *
  * Writes `image.json` and `image.md` in `--out`.
  *
@@ -35,7 +40,7 @@ const { values: flags } = parseArgs({
     connections: { type: "string", default: "4" },
     label: { type: "string", default: "3" },
     out: { type: "string", default: "bench/results" },
-    servers: { type: "string", default: "fixed,cost,cost-2t" },
+    servers: { type: "string", default: "cost,nobatch,c8,nobatch-c8,cost-2t" },
   },
   strict: true,
 });
@@ -113,6 +118,9 @@ const SERVERS: Record<string, Record<string, string>> = {
   cost: { DRS_ROUND_SIZING: "cost" },
   "cost-2t": { DRS_ROUND_SIZING: "cost", DRS_INTRA_OP_THREADS: String(cores) },
   "cost-c4": { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "4" },
+  nobatch: { DRS_ROUND_SIZING: "cost", DRS_BATCH_ROWS: "0" },
+  c8: { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "8" },
+  "nobatch-c8": { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "8", DRS_BATCH_ROWS: "0" },
 };
 const names = flags.servers.split(",");
 const servers = await Promise.all(
@@ -184,22 +192,37 @@ try {
   // 3. Throughput at n = 16.
   const seconds = Number(flags.seconds), connections = Number(flags.connections);
   const throughput: Record<string, number> = {};
-  for (const [i, s] of servers.entries()) {
-    let accepted = 0, seed = 5_000_000 * (i + 1);
+  const throughput1: Record<string, number> = {};
+  const saturate = async (origin: string, first: number, query: (seed: number) => string) => {
+    let accepted = 0, seed = first;
     const until = performance.now() + seconds * 1000, t0 = performance.now();
     await Promise.all(Array.from({ length: connections }, async () => {
       while (performance.now() < until) {
-        const res = await fetch(`${s.origin}/v1/models/${flags.model}/samples?n=16&seed=${seed++}`);
+        const q = query(seed++);
+        const res = await fetch(`${origin}/v1/models/${flags.model}/samples?${q}`);
         await res.arrayBuffer();
-        if (res.status === 200) accepted += 16;
+        if (res.status === 200) accepted += q.startsWith("n=16") ? 16 : 1;
       }
     }));
-    throughput[names[i]] = accepted / ((performance.now() - t0) / 1000);
-    console.log(
-      `${names[i]}: n=16 at ${connections} connections: ${
-        throughput[names[i]].toFixed(0)
-      } samples/s`,
-    );
+    return accepted / ((performance.now() - t0) / 1000);
+  };
+  // Alternating servers, twice each, so that a noisy neighbour hits them alike.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [i, s] of servers.entries()) {
+      const first = 5_000_000 * (i + 1) + pass * 1_000_000;
+      const n16 = await saturate(s.origin, first, (seed) => `n=16&seed=${seed}`);
+      const n1 = await saturate(
+        s.origin,
+        first + 500_000,
+        (seed) => `n=1&seed=${seed}&class=${label}&format=png`,
+      );
+      throughput[names[i]] = Math.max(throughput[names[i]] ?? 0, n16);
+      throughput1[names[i]] = Math.max(throughput1[names[i]] ?? 0, n1);
+      console.log(
+        `${names[i]} (pass ${pass + 1}): at ${connections} connections n=16 ${n16.toFixed(0)} ` +
+          `samples/s, n=1 PNG ${n1.toFixed(0)} samples/s`,
+      );
+    }
   }
   const target = 0.8 * bestFloor * meanAcceptance;
   const report = {
@@ -212,6 +235,7 @@ try {
     throughputTarget: target,
     latency,
     throughput,
+    throughputN1: throughput1,
     connections,
   };
   await Deno.mkdir(flags.out, { recursive: true });
@@ -228,15 +252,15 @@ try {
       target.toFixed(0)
     } samples/s.`,
     "",
-    "| server | n=1 DRS PNG p50 ms | p99 ms | raw p50 ms | DRS/raw p50 | p99/p50 | n=16 samples/s |",
-    "|---|--:|--:|--:|--:|--:|--:|",
+    "| server | n=1 DRS PNG p50 ms | p99 ms | raw p50 ms | DRS/raw p50 | p99/p50 | n=16 samples/s | n=1 PNG samples/s |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|",
     ...names.map((n) => {
       const l = latency[n];
       return `| ${n} | ${l.drs.p50.toFixed(2)} | ${l.drs.p99.toFixed(2)} | ${
         l.raw.p50.toFixed(2)
       } | ` +
         `${(l.drs.p50 / l.raw.p50).toFixed(2)} | ${(l.drs.p99 / l.drs.p50).toFixed(2)} | ` +
-        `${throughput[n].toFixed(0)} |`;
+        `${throughput[n].toFixed(0)} | ${throughput1[n].toFixed(0)} |`;
     }),
     "",
     "Round schedules of the n=1 DRS requests (`X-DRS-Batches`: count):",

@@ -51,6 +51,12 @@ export interface ServerConfig {
    */
   jobTimeoutSeconds: number;
   /**
+   * `DRS_BATCH_ROWS`: merge concurrent requests' G+D calls for one model version into batches
+   * of up to this many rows while the backend is busy (`backends/batching.ts`); 0 turns
+   * batching across requests off. @default {1024}
+   */
+  batchRows: number;
+  /**
    * `DRS_INFERENCE_QUEUE`: row blocks that may wait for the inference thread; a call beyond
    * fails at once with 503 `overloaded`. @default {256}
    */
@@ -188,6 +194,7 @@ export function configFromEnv(
     deadlineMs: intFrom(env, "DRS_DEADLINE_MS", 10_000, 1),
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     jobTimeoutSeconds: intFrom(env, "DRS_JOB_TIMEOUT_S", 30, 0),
+    batchRows: intFrom(env, "DRS_BATCH_ROWS", 1024, 0),
     inferenceQueue: intFrom(env, "DRS_INFERENCE_QUEUE", 256, 1),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),

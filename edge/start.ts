@@ -16,6 +16,7 @@ import {
   type OpenBackendOptions,
   resolveBackend,
 } from "../backends/mod.ts";
+import { batchingBackend } from "../backends/batching.ts";
 import type { SigningKey } from "../shared/signing.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import { appLimits, type ServerConfig } from "./config.ts";
@@ -82,7 +83,12 @@ function logEvent(log: Pick<Console, "log" | "warn" | "error">, event: RegistryE
 /** Builds the registry and the app from `config`, and starts loading the models. */
 export function startService(config: ServerConfig, options: ServiceOptions): Service {
   const log = options.log ?? console;
-  const open = options.open ?? ((name, init) => openBackend(name, init, options.runtimes));
+  const direct = options.open ?? ((name, init) => openBackend(name, init, options.runtimes));
+  // Concurrent requests' calls for one version merge while its backend is busy (DRS_BATCH_ROWS).
+  const open = config.batchRows > 0
+    ? async (name: BackendName, init: BackendInit) =>
+      batchingBackend(await direct(name, init), init, { maxRows: config.batchRows })
+    : direct;
   const fellBack = new Set<string>();
   const registry = createRegistry(
     options.source,
