@@ -15,7 +15,8 @@
  *
  * Server settings (`--servers`): `fixed` and `cost` round sizing, `cost-2t` (intra-op threads
  * on every core), `nobatch` (cost without batching across requests, `DRS_BATCH_ROWS=0`), and
- * `c8` / `nobatch-c8` (eight requests running at once, with and without batching).
+ * `c8` / `nobatch-c8` (eight requests running at once, with and without batching), `q50` ..
+ * `q90` (`DRS_FIRST_ROUND_Q`: how likely the first round is to complete an n=1 request).
  *
  * Writes `image.json` and `image.md` in `--out`.
  *
@@ -121,6 +122,11 @@ const SERVERS: Record<string, Record<string, string>> = {
   nobatch: { DRS_ROUND_SIZING: "cost", DRS_BATCH_ROWS: "0" },
   c8: { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "8" },
   "nobatch-c8": { DRS_ROUND_SIZING: "cost", DRS_CONCURRENCY: "8", DRS_BATCH_ROWS: "0" },
+  q50: { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.5" },
+  q65: { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.65" },
+  q70: { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.7" },
+  q80: { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.8" },
+  q90: { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.9" },
 };
 const names = flags.servers.split(",");
 const servers = await Promise.all(

@@ -57,6 +57,12 @@ export interface ServerConfig {
    */
   batchRows: number;
   /**
+   * `DRS_FIRST_ROUND_Q`: with cost-sized rounds, the probability that a request's first round
+   * completes it (BENCHMARKS.md, image models: the n=1 tail against the typical request).
+   * @default {0.65}
+   */
+  firstRoundQuantile: number;
+  /**
    * `DRS_INFERENCE_QUEUE`: row blocks that may wait for the inference thread; a call beyond
    * fails at once with 503 `overloaded`. @default {256}
    */
@@ -195,6 +201,7 @@ export function configFromEnv(
     inferenceThread: intFrom(env, "DRS_INFERENCE_THREAD", cpus >= 2 ? 1 : 0, 0) !== 0,
     jobTimeoutSeconds: intFrom(env, "DRS_JOB_TIMEOUT_S", 30, 0),
     batchRows: intFrom(env, "DRS_BATCH_ROWS", 1024, 0),
+    firstRoundQuantile: quantileFrom(env.DRS_FIRST_ROUND_Q),
     inferenceQueue: intFrom(env, "DRS_INFERENCE_QUEUE", 256, 1),
     chunk: intFrom(env, "DRS_CHUNK", 256, 1),
     roundSizing: roundSizingFrom(env.DRS_ROUND_SIZING),
@@ -216,6 +223,17 @@ export function configFromEnv(
     defaultVersions: defaultVersions(env.DRS_DEFAULT_VERSIONS),
     pollSeconds: env.DRS_MODELS_POLL_S ? intFrom(env, "DRS_MODELS_POLL_S", 0, 1) : undefined,
   };
+}
+
+function quantileFrom(text: string | undefined): number {
+  if (text === undefined || text === "") return 0.65;
+  const q = Number(text);
+  if (!/^0?\.[0-9]+$/.test(text) || !(q >= 0.5 && q < 1)) {
+    throw new RangeError(
+      `Cannot start as 'DRS_FIRST_ROUND_Q' must be a probability in [0.5, 1): current value is '${text}'`,
+    );
+  }
+  return q;
 }
 
 function adminTokenFrom(token: string | undefined): string | undefined {
@@ -271,6 +289,7 @@ export function appLimits(
     queue: config.queue,
     budget: config.budget,
     deadlineMs: config.deadlineMs,
+    firstQuantile: config.firstRoundQuantile,
     ...(options.chunked ? { chunk: config.chunk } : {}),
   };
 }

@@ -35,6 +35,12 @@ export interface BatchSizeOptions {
    * percentile of what is left. @default {undefined} (one round that completes w.h.p.)
    */
   callCost?: number;
+  /**
+   * With `callCost`: the probability the first round completes the request before the call
+   * cost's share raises it (0.5: about the median). Higher costs the typical request a few
+   * proposals and spares more of them a second round: the tail. @default {0.5}
+   */
+  firstQuantile?: number;
 }
 
 /** Models whose call overhead is worth fewer proposals than this are compute-bound. */
@@ -93,7 +99,8 @@ export function batchSize(
   }
   // Later rounds at 0.98: with a first round that completes about half the time, one request
   // in a hundred needs a third.
-  const q = first ? 0.5 + 0.5 * cost / (cost + remaining / p) : 0.98;
+  const q0 = options.firstQuantile ?? 0.5;
+  const q = first ? q0 + (1 - q0) * cost / (cost + remaining / p) : 0.98;
   return Math.min(max, Math.max(options.minBatch ?? 1, quantileRound(remaining, p, q)));
 }
 
@@ -153,6 +160,7 @@ export function drsDecider(
     minBatch: options.minBatch,
     maxBatch: options.maxBatch,
     callCost: options.callCost,
+    firstQuantile: options.firstQuantile,
   };
   const calibrator = options.calibrator?.kind === "identity" ? undefined : options.calibrator;
   const lanes: DrsLane[] = constants.map((c, k) => ({

@@ -59,6 +59,11 @@ const FLAGS = {
     default: "1,2",
   },
   write: { type: "boolean", help: "store the figures in the manifest (and curves.png)" },
+  classifier: {
+    type: "string",
+    help: "classifier folder of the image metrics (--sampler all), e.g. one the model never saw",
+    default: "the model's classifier/",
+  },
 } satisfies Record<string, FlagSpec>;
 
 const HELP: CommandHelp = {
@@ -98,10 +103,30 @@ export async function evaluateCommand(args: string[]): Promise<void> {
       const curve = await modelCurve(folder, backend, {
         samples: f.samples as number | undefined,
         seeds: parseSeeds(f.seeds as string | undefined),
+        classifier: f.classifier as string | undefined,
         log: (line) => console.log(line),
       });
       console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);
       console.log(curve.table);
+      if (curve.real) {
+        const raw = curve.rows.find((r) => r.family === "raw")?.metrics.fd;
+        console.log(
+          `\nheld-out images (one half against the other): ${
+            Object.entries(curve.real).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")
+          }`,
+        );
+        if (raw !== undefined) {
+          console.log("share of the FD gap (raw G to real) each setting closes:");
+          for (const r of curve.rows) {
+            const closed = (raw - r.metrics.fd) / (raw - curve.real.fd);
+            console.log(
+              `  ${r.label}: ${(100 * closed).toFixed(1)}% at ${
+                r.cost.toFixed(2)
+              } evaluations/sample`,
+            );
+          }
+        }
+      }
       if (f.write) {
         await Deno.writeFile(join(dir, "curves.png"), curve.png);
         await writeManifest(dir, {

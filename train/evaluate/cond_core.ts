@@ -100,11 +100,39 @@ export interface CondReference {
 export function condReference(
   classifier: tf.LayersModel,
   data: LabelledDataset,
-  options: { realImages?: number } = {},
+  options: { realImages?: number; halves?: boolean } = {},
 ): CondReference {
   const classes = data.classes.length;
   const held = splitImages(data.test, data.test.count);
   const classified = classify(classifier, held.images, data.test.count);
+  if (options.halves) {
+    // Two disjoint halves of the held-out images (even and odd rows): one is the reference,
+    // the other is scored like samples. Training images would not do for a classifier trained
+    // on them (their features are its training set's, not the test distribution's).
+    const half = (parity: number) => {
+      const rows = Array.from({ length: data.test.count }, (_, i) => i).filter((i) =>
+        i % 2 === parity
+      );
+      const dim = classified.featureDim;
+      return {
+        classified: {
+          featureDim: dim,
+          features: Float32Array.from(
+            rows.flatMap((i) => Array.from(classified.features.subarray(i * dim, (i + 1) * dim))),
+          ),
+          probs: Float32Array.from(
+            rows.flatMap((i) => Array.from(classified.probs.subarray(i * 10, (i + 1) * 10))),
+          ),
+        },
+        labels: Uint8Array.from(rows.map((i) => held.labels[i])),
+      };
+    };
+    const [a, b] = [half(0), half(1)];
+    const reference = realStats(a.classified, a.labels, classes);
+    const testAccuracy = condMetrics(classified, held.labels, reference).classAccuracy;
+    const real = condMetrics(b.classified, b.labels, reference);
+    return { classifier, reference, held, real, testAccuracy };
+  }
   const reference = realStats(classified, held.labels, classes);
   const testAccuracy = condMetrics(classified, held.labels, reference).classAccuracy;
   const count = Math.min(options.realImages ?? 10_000, data.train.count);

@@ -35,6 +35,11 @@ export interface ModelCurveOptions {
    * held-out real images vs G samples. @default {true for images}
    */
   calibrate?: boolean;
+  /**
+   * The classifier folder of the image metrics (TF.js, with the feature layer); another one
+   * than the model's judges it with features it was never tuned on. @default {DIR/classifier}
+   */
+  classifier?: string;
   /** Progress, one line per setting. */
   log?: (line: string) => void;
 }
@@ -49,6 +54,11 @@ export interface ModelCurve {
   samples: number;
   /** The calibration, when calibrated settings ran. */
   calibration?: { chosen: Calibrator; used: Calibrator; check: Record<string, unknown> };
+  /**
+   * Images: half of the held-out images scored against the other half (the reference of every
+   * row): the floor of each metric on this classifier.
+   */
+  real?: Record<string, number>;
 }
 
 interface Scorer {
@@ -58,6 +68,8 @@ interface Scorer {
   defaultSamples: number;
   /** Held-out real images with their classes (images only). */
   held?: { images: Float32Array; labels: Uint8Array };
+  /** Real images scored like samples (images only). */
+  real?: Record<string, number>;
   dispose(): void;
 }
 
@@ -83,7 +95,11 @@ function pointScorer(manifest: Manifest): Scorer {
   };
 }
 
-async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
+async function imageScorer(
+  dir: string,
+  manifest: Manifest,
+  classifierDir?: string,
+): Promise<Scorer> {
   // A trained model's config names its dataset; an import evaluated on one records it.
   const dataset = manifest.training?.config.dataset ?? manifest.import?.dataset;
   if (!manifest.classes || (dataset !== "mnist" && dataset !== "fashion")) {
@@ -91,13 +107,11 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
       `Cannot evaluate '${manifest.id}' as it is not a class-conditional mnist or fashion model`,
     );
   }
-  const classifier: tf.LayersModel = await loadTfjsModel(join(dir, "classifier"));
-  const { reference, held } = condReference(
+  const classifier: tf.LayersModel = await loadTfjsModel(classifierDir ?? join(dir, "classifier"));
+  const { reference, held, real } = condReference(
     classifier,
     await (DATASETS[dataset] as LabelledImageDataset).load(),
-    {
-      realImages: 500,
-    },
+    { halves: true },
   );
   return {
     score: (x, labels) => {
@@ -114,6 +128,11 @@ async function imageScorer(dir: string, manifest: Manifest): Promise<Scorer> {
     plot: { metric: "fd", title: "FD (LOWER IS BETTER)" },
     defaultSamples: 5_000,
     held,
+    real: {
+      fd: real.fd,
+      inceptionScore: real.inceptionScore,
+      classAccuracy: real.classAccuracy,
+    },
     dispose: () => classifier.dispose(),
   };
 }
@@ -127,7 +146,7 @@ export async function modelCurve(
   const { dir, manifest } = folder;
   const model = modelOf(manifest, backend);
   const scorer = manifest.kind === "image"
-    ? await imageScorer(dir, manifest)
+    ? await imageScorer(dir, manifest, options.classifier)
     : pointScorer(manifest);
   try {
     const samples = options.samples ?? scorer.defaultSamples;
@@ -158,7 +177,8 @@ export async function modelCurve(
         ),
     });
     const png = curvePlot(rows, { ...scorer.plot, heading: manifest.id.toUpperCase() });
-    return { rows, table: curveTable(rows, scorer.columns), png, samples, calibration };
+    const table = curveTable(rows, scorer.columns);
+    return { rows, table, png, samples, calibration, real: scorer.real };
   } finally {
     scorer.dispose();
   }
