@@ -4,7 +4,8 @@
  * `DRS_ROUND_SIZING=fixed` and `cost`: G+D milliseconds from `Server-Timing` (median) and the
  * process CPU milliseconds per request (utime + stime of workerd over the sequential requests,
  * divided by their count), against the Workers free plan's 10 ms of CPU per request. Writes
- * `bench/results/workerd_cost.json` and `.md`.
+ * `bench/results/workerd_cost.json` and `.md`. `--settings` picks the server settings: `fixed`,
+ * `cost` (the defaults) and `cost-q50` (`DRS_FIRST_ROUND_Q=0.5`, the first round at the median).
  *
  * @module
  */
@@ -21,9 +22,15 @@ const { values: flags } = parseArgs({
     model: { type: "string", default: "grid25,mnist" },
     requests: { type: "string", default: "200" },
     out: { type: "string", default: "bench/results" },
+    settings: { type: "string", default: "fixed,cost" },
   },
   strict: true,
 });
+const SETTINGS: Record<string, Record<string, string>> = {
+  fixed: { DRS_ROUND_SIZING: "fixed" },
+  cost: { DRS_ROUND_SIZING: "cost" },
+  "cost-q50": { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.5" },
+};
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 async function cpuMs(pid: number): Promise<number> {
@@ -53,10 +60,10 @@ const rows: Record<string, unknown>[] = [];
 for (const model of flags.model.split(",")) {
   const out = await Deno.makeTempDir({ prefix: "drs-workerd-cost-" });
   const build = await buildWorker({ models: flags.models, out, ids: [model] });
-  for (const sizing of ["fixed", "cost"]) {
+  for (const sizing of flags.settings.split(",")) {
     const env = {
       DRS_SIGNING_KEYS: "b:workerd-cost-secret-0123456789abcdef",
-      DRS_ROUND_SIZING: sizing,
+      ...SETTINGS[sizing],
     };
     const w = await startWorkerd(out, { env, readyPath: "/readyz" });
     try {
@@ -72,10 +79,16 @@ for (const model of flags.model.split(",")) {
           const gd = /gd;dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
           return { gd: Number(gd ?? NaN), batches: res.headers.get("x-drs-batches") ?? "" };
         };
+        const schedules: Record<string, number> = {};
+        const timed = async (seed: number) => {
+          const r = await get(seed);
+          schedules[r.batches] = (schedules[r.batches] ?? 0) + 1;
+          return r;
+        };
         for (let i = 0; i < 20; i++) await get(900_000 + i);
         const n = Number(flags.requests), gds: number[] = [];
         const cpu0 = await cpuMs(pid), t0 = performance.now();
-        for (let i = 0; i < n; i++) gds.push((await get(i + 1)).gd);
+        for (let i = 0; i < n; i++) gds.push((await timed(i + 1)).gd);
         const cpu = ((await cpuMs(pid)) - cpu0) / n, wall = (performance.now() - t0) / n;
         const row = {
           model,
@@ -86,6 +99,8 @@ for (const model of flags.model.split(",")) {
           cpuMsPerRequest: cpu,
           wallMsPerRequest: wall,
           freePlan: cpu <= 10 ? "fits" : "over",
+          schedules: Object.entries(schedules).sort((a, b) => b[1] - a[1]).slice(0, 4)
+            .map(([k, v]) => `${k}: ${v}`).join("; "),
         };
         console.log(JSON.stringify(row));
         rows.push(row);
