@@ -30,6 +30,7 @@ const SETTINGS: Record<string, Record<string, string>> = {
   fixed: { DRS_ROUND_SIZING: "fixed" },
   cost: { DRS_ROUND_SIZING: "cost" },
   "cost-q50": { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.5" },
+  "cost-q65": { DRS_ROUND_SIZING: "cost", DRS_FIRST_ROUND_Q: "0.65" },
 };
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 

@@ -4,8 +4,9 @@
  * KeepTraining(D), half-precision export, per-class calibration, metrics, report and a
  * published version; the exported ONNX graphs (onnxruntime-node) against the exported TF.js
  * models on fixed inputs; both serving runtimes; a resumed run that continues from the
- * checkpoint; and the later stages re-run on the checkpoint alone. The numbers of an 8-step
- * model mean nothing; the files, shapes, parity and the resume do.
+ * checkpoint; the later stages re-run on the checkpoint alone; and `train-ratio` on the tiny
+ * model (a CNN density-ratio estimator in D's place, judged on a classifier). The numbers of an
+ * 8-step model mean nothing; the files, shapes, parity and the resume do.
  */
 
 import { join } from "node:path";
@@ -141,6 +142,7 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), calibrates per cl
     console.log(`  parity: ${JSON.stringify(diffs)}`);
     for (const [k, v] of Object.entries(diffs)) assert.ok(v <= 1e-5, `${k}: ${v}`);
     await serveBothRuntimes(dir);
+    await ratioCandidate(dir, join(out, "ratio"));
 
     const again = await trainer(["train", ...TINY, "--out", out, "--steps", "12"]);
     assert.deepEqual(again.code, 0, again.stderr);
@@ -158,6 +160,60 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), calibrates per cl
     await Deno.remove(out, { recursive: true });
   }
 });
+
+/**
+ * `train-ratio` on the tiny image model: G byte for byte, a CNN estimator in D's place (ONNX
+ * against TF.js), per-class DRS constants, both runtimes, and the judgement with its figure.
+ */
+async function ratioCandidate(dir: string, cand: string): Promise<void> {
+  const run = await trainer([
+    ...["train-ratio", "--model", dir, "--out", cand, "--steps", "4", "--width", "4"],
+    ...["--features", "8", "--burn-in", "200", "--judge", CLASSIFIER, "--eval-per-class", "10"],
+  ]);
+  assert.deepEqual(run.code, 0, run.stderr);
+  const base = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
+  const candidate = parseManifestText(await Deno.readTextFile(join(cand, "manifest.json")));
+  for (
+    const name of ["generator.onnx", "tfjs/generator/model.json", "tfjs/generator/weights.bin"]
+  ) {
+    assert.deepEqual(await Deno.readFile(join(cand, name)), await Deno.readFile(join(dir, name)));
+  }
+  assert.notDeepEqual(
+    candidate.files["discriminator.onnx"].sha256,
+    base.files["discriminator.onnx"].sha256,
+  );
+  assert.deepEqual(candidate.drs.classes?.length, 10);
+  for (const entry of Object.values(candidate.files)) {
+    await verifyFileBytes(entry.path, await Deno.readFile(join(cand, entry.path)), entry);
+  }
+  // The estimator's ONNX graph against its TF.js model on fixed images.
+  await tf.setBackend("cpu");
+  const n = 4, labels = [0, 3, 9, 3];
+  const images = Float32Array.from({ length: n * 784 }, (_, i) => Math.sin(i) * 0.9);
+  const estimator = await loadTfjsModel(join(cand, "tfjs/discriminator"));
+  const logit = tf.tidy(() =>
+    (estimator.predict([
+      tf.tensor(images, [n, 28, 28, 1]),
+      tf.tensor2d(labels, [n, 1], "int32"),
+    ]) as tf.Tensor).dataSync()
+  );
+  const { InferenceSession, Tensor } = await import("onnxruntime-node");
+  const session = await InferenceSession.create(join(cand, "discriminator.onnx"));
+  const out = await session.run({
+    x: new Tensor("float32", images, [n, 28, 28, 1]),
+    class: new Tensor("int64", BigInt64Array.from(labels.map(BigInt)), [n]),
+  });
+  await session.release();
+  assert.ok(maxAbsDiff(out.logit.data as Float32Array, logit) <= 1e-5);
+  await serveBothRuntimes(cand);
+  const judged = JSON.parse(await Deno.readTextFile(join(cand, "judgement.json")));
+  assert.deepEqual(judged.length, 1);
+  assert.deepEqual(Object.keys(judged[0].rows), ["raw", "drsWithD", "drsWithEstimator"]);
+  for (const row of Object.values(judged[0].rows) as { fd: number; cost: number }[]) {
+    assert.ok(Number.isFinite(row.fd) && row.cost >= 1, JSON.stringify(row));
+  }
+  assert.ok((await Deno.stat(join(cand, "report.png"))).size > 0);
+}
 
 /** Both serving runtimes open the version and sample class 7 alike through the core. */
 async function serveBothRuntimes(dir: string): Promise<void> {

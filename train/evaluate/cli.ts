@@ -59,6 +59,10 @@ const FLAGS = {
     default: "1,2",
   },
   write: { type: "boolean", help: "store the figures in the manifest (and curves.png)" },
+  quick: {
+    type: "boolean",
+    help: "--sampler all: only raw G and DRS (no truncation, MH, calibration)",
+  },
   classifier: {
     type: "string",
     help: "classifier folder of the image metrics (--sampler all), e.g. one the model never saw",
@@ -104,6 +108,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         samples: f.samples as number | undefined,
         seeds: parseSeeds(f.seeds as string | undefined),
         classifier: f.classifier as string | undefined,
+        quick: f.quick as boolean | undefined,
         log: (line) => console.log(line),
       });
       console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);

@@ -40,6 +40,8 @@ export interface ModelCurveOptions {
    * than the model's judges it with features it was never tuned on. @default {DIR/classifier}
    */
   classifier?: string;
+  /** Only raw G and DRS at each acceptance target (no truncation, MH or calibration). @default {false} */
+  quick?: boolean;
   /** Progress, one line per setting. */
   log?: (line: string) => void;
 }
@@ -153,7 +155,7 @@ export async function modelCurve(
     const seeds = options.seeds ?? [1, 2, 3];
     let calibration: ModelCurve["calibration"];
     let calibrated;
-    if (scorer.held && (options.calibrate ?? true)) {
+    if (scorer.held && (options.calibrate ?? !options.quick)) {
       const found = await calibratedImageModel(backend, manifest, scorer.held);
       calibrated = found.model;
       const check = { ...found.choice.scores[found.calibrator.kind]?.check };
@@ -165,7 +167,10 @@ export async function modelCurve(
           `${describe(found.calibrator)} used for the calibrated settings`,
       );
     }
-    const rows = await qualityCostCurve(model, standardCurve({ calibrated }), {
+    const points = standardCurve({ calibrated }).filter((p) =>
+      !options.quick || p.family === "raw" || p.family === "drs"
+    );
+    const rows = await qualityCostCurve(model, points, {
       samples,
       seeds,
       score: scorer.score,

@@ -42,10 +42,12 @@ export interface CondPanels {
   real: { images: Float32Array; perClass: number };
   raw: { images: Float32Array; perClass: number };
   drs: { images: Float32Array; perClass: number };
+  /** DRS with a density-ratio estimator in D's place: a fourth column when given. */
+  estimator?: { images: Float32Array; perClass: number };
   /** Class labels, in index order. */
   classes: readonly string[];
-  /** Captions under the column titles: real, raw G, DRS. */
-  captions: [string, string, string];
+  /** Captions under the column titles: real, raw G, DRS (and DRS with the estimator). */
+  captions: string[];
 }
 
 /** Renders the figure: `cols` images per class and column. */
@@ -58,13 +60,21 @@ export function renderCondReport(
   const side = Math.max(height, width) * scale + gap;
   const label = 120, pad = 14, header = 44;
   const columnWidth = cols * side;
-  const canvasWidth = label + 3 * columnWidth + 2 * pad + 8;
+  const count = panels.estimator ? 4 : 3;
+  const canvasWidth = label + count * columnWidth + (count - 1) * pad + 8;
   const canvasHeight = header + panels.classes.length * side + 8;
   const canvas = createCanvas(canvasWidth, canvasHeight);
   const columns = [
     { title: "REAL (HELD OUT)", set: panels.real, caption: panels.captions[0] },
     { title: "RAW G", set: panels.raw, caption: panels.captions[1] },
-    { title: "DRS", set: panels.drs, caption: panels.captions[2] },
+    {
+      title: panels.estimator ? "DRS WITH D" : "DRS",
+      set: panels.drs,
+      caption: panels.captions[2],
+    },
+    ...(panels.estimator
+      ? [{ title: "DRS WITH ESTIMATOR", set: panels.estimator, caption: panels.captions[3] ?? "" }]
+      : []),
   ];
   columns.forEach((column, k) => {
     const x = label + k * (columnWidth + pad);

@@ -8,7 +8,25 @@
 
 import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { progressPrinter } from "../progress.ts";
+import { join } from "node:path";
 import { buildRatioCandidate, DEFAULT_RATIO_RUN, type RatioRunConfig } from "./pipeline.ts";
+import { buildImageRatioCandidate, DEFAULT_IMAGE_RATIO, type ImageRatioConfig } from "./image.ts";
+import { judgeImageCandidate } from "./image_report.ts";
+import { readModelFolder } from "../model_folder.ts";
+import { setupTf } from "../tf_setup.ts";
+
+/** Flags an image estimator reads (same names as its config fields). */
+const IMAGE_KEYS = [
+  "steps",
+  "batch",
+  "lr",
+  "seed",
+  "patience",
+  "percentile",
+  "init",
+  "width",
+  "features",
+] as const;
 
 const FLAGS = {
   model: { type: "string" },
@@ -32,7 +50,14 @@ const FLAGS = {
   "calibration-samples": { type: "int", min: 100 },
   "diagnose-samples": { type: "int", min: 100 },
   backend: { type: "enum", values: ["wasm", "cpu"] },
-  init: { type: "enum", values: ["rff", "base-d"] },
+  init: { type: "enum", values: ["rff", "base-d", "fresh"] },
+  width: { type: "int", min: 4, max: 512 },
+  judge: { type: "string" },
+  "judge-only": { type: "boolean" },
+  "eval-per-class": { type: "int", min: 6, max: 100_000 },
+  "judge-acceptance": { type: "string" },
+  "burn-in": { type: "int", min: 100, max: 1_000_000 },
+  features: { type: "int", min: 4, max: 4096 },
 } as const;
 
 const CONFIG_KEYS: [keyof typeof FLAGS, keyof RatioRunConfig][] = [
@@ -58,10 +83,13 @@ const CONFIG_KEYS: [keyof typeof FLAGS, keyof RatioRunConfig][] = [
 ];
 
 const HELP: CommandHelp = {
-  summary:
-    "Train a density-ratio estimator for a 2-D model on held-out real data (a candidate version).",
+  summary: "Train a density-ratio estimator for a model's frozen G on real data (a candidate " +
+    "version): random Fourier features for 2-D models, a class-conditional CNN for image models.",
   usage: "deno task train-ratio --model DIR --out DIR [flags]",
-  examples: ["deno task train-ratio --model models/grid25/1 --out .runs/grid25-ratio --steps 3000"],
+  examples: [
+    "deno task train-ratio --model models/grid25/1 --out .runs/grid25-ratio --steps 3000",
+    "deno task train-ratio --model models/mnist --out .runs/mnist-ratio --init fresh",
+  ],
 };
 
 /** The flags with their help: the config field each sets and its default. */
@@ -76,6 +104,28 @@ function withDefaults(): Record<string, FlagSpec> {
         ? { help: "the candidate's folder", default: "required" }
         : flag === "id"
         ? { help: "model id of the candidate", default: "BASE-ratio" }
+        : flag === "judge"
+        ? {
+          help: "image models: classifier folders (comma-separated) that judge raw G, DRS with D " +
+            "and DRS with the estimator; writes OUT/judgement.json and OUT/report.png",
+          default: "none",
+        }
+        : flag === "judge-acceptance"
+        ? {
+          help: "image models: target acceptances (comma-separated) both DRS are judged at",
+          default: "each manifest's gamma",
+        }
+        : flag === "eval-per-class"
+        ? { help: "image models: samples per class and setting of the judgement", default: "500" }
+        : flag === "burn-in"
+        ? { help: "image models: DRS burn-in proposals per class", default: "10000" }
+        : flag === "judge-only"
+        ? { help: "judge the candidate already in --out (no training)", default: "false" }
+        : flag === "width" || flag === "features"
+        ? {
+          help: `image models: the estimator CNN's ${flag}`,
+          default: String(DEFAULT_IMAGE_RATIO[flag as "width" | "features"]),
+        }
         : { help: `the estimator's '${key}'`, default: JSON.stringify(DEFAULT_RATIO_RUN[key!]) };
       return [flag, { ...spec, ...extra } as FlagSpec];
     }),
@@ -89,6 +139,62 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
   const out = requireFlag(f.out as string | undefined, "out", "a folder such as .runs/x");
   if (f.scale !== undefined && !((f.scale as number) > 0)) {
     throw new CliError(`Cannot use '--scale' as it must be a positive number: got '${f.scale}'`);
+  }
+  const kind = JSON.parse(await Deno.readTextFile(join(model, "manifest.json"))).kind;
+  if (kind === "image") {
+    // A class-conditional image model: a CNN estimator (train/ratio/image.ts).
+    const config: Partial<ImageRatioConfig> = {};
+    for (const key of IMAGE_KEYS) {
+      if (f[key] !== undefined) (config as Record<string, unknown>)[key] = f[key];
+    }
+    if (f["burn-in"] !== undefined) config.burnIn = f["burn-in"] as number;
+    if (config.init as string === "rff") {
+      throw new CliError("Cannot use '--init rff' on an image model: expected 'fresh' or 'base-d'");
+    }
+    if (!f["judge-only"]) {
+      const manifest = await buildImageRatioCandidate(model, out, {
+        config,
+        id: f.id as string | undefined,
+        onProgress: progressPrinter(),
+      });
+      console.log(`wrote ${out}/manifest.json (${manifest.id})`);
+    }
+    if (f.judge) {
+      await setupTf("wasm");
+      const judgements = await judgeImageCandidate(
+        await readModelFolder(model),
+        await readModelFolder(out),
+        {
+          classifiers: (f.judge as string).split(","),
+          report: join(out, "report.png"),
+          perClass: f["eval-per-class"] as number | undefined,
+          acceptances: (f["judge-acceptance"] as string | undefined)?.split(",").map(Number),
+        },
+      );
+      await Deno.writeTextFile(
+        join(out, "judgement.json"),
+        JSON.stringify(judgements, null, 2) + "\n",
+      );
+      for (const j of judgements) {
+        console.log(`\n${j.classifier}: real floor FD ${j.real.fd.toFixed(3)}`);
+        for (const [name, r] of Object.entries(j.rows)) {
+          console.log(
+            `  ${name}: FD ${r.fd.toFixed(3)}, IS ${r.inceptionScore.toFixed(3)}, acc ` +
+              `${(r.classAccuracy * 100).toFixed(2)}%, class KL ${r.classKl.toFixed(4)}, cost ` +
+              `${r.cost.toFixed(2)}`,
+          );
+        }
+        console.log(
+          `  FD gap closed: ${
+            Object.entries(j.gapClosed).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(", ")
+          }`,
+        );
+      }
+    }
+    return;
+  }
+  if (f.init === "fresh") {
+    throw new CliError("Cannot use '--init fresh' on a 2-D model: expected 'rff' or 'base-d'");
   }
   const config: Partial<RatioRunConfig> = {};
   for (const [flag, key] of CONFIG_KEYS) {

@@ -1,0 +1,152 @@
+/**
+ * Judges an image estimator candidate against its base model on classifiers the estimator never
+ * touched: per classifier, raw G, DRS with the base D and DRS with the estimator (each at the
+ * manifest's gamma, through the serving core), scored against one half of the held-out images
+ * with the other half as the floor (FD, IS, class accuracy, class KL, cost), and `report.png`
+ * with real / raw / DRS with D / DRS with the estimator.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { openOnnxBackend } from "../../backends/onnx_node.ts";
+import type { Manifest } from "../../shared/manifest.ts";
+import { modelOf } from "../../sampling/mod.ts";
+import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
+import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/cond_core.ts";
+import { renderCondReport } from "../evaluate/report_image.ts";
+import { loadTfjsModel } from "../export/mod.ts";
+import type { ModelFolder } from "../model_folder.ts";
+
+/** Seed of the evaluation draws (class c uses seed + c), apart from burn-in and serving. */
+const EVAL_SEED = 424242;
+
+/** One classifier's scores of the samplers, and the real floor. */
+export interface ImageJudgement {
+  classifier: string;
+  real: { fd: number; inceptionScore: number; classAccuracy: number };
+  /** `raw`, then `drsWithD` and `drsWithEstimator` (at each manifest's gamma) or, per target
+   * acceptance a, `drsWithD@a` and `drsWithEstimator@a`. */
+  rows: Record<string, Record<string, number>>;
+  /** Share of the FD gap (raw G to real) each DRS row closes. */
+  gapClosed: Record<string, number>;
+}
+
+function open(folder: { dir: string; manifest: Manifest }) {
+  const { dir, manifest } = folder;
+  return openOnnxBackend({
+    latentDim: manifest.latentDim,
+    sampleShape: manifest.sampleShape,
+    classes: manifest.classes?.length,
+    readFile: (name) => Deno.readFile(join(dir, manifest.files[name].path)),
+  });
+}
+
+/** Samples the three settings once and scores them on every classifier in `classifiers`. */
+export async function judgeImageCandidate(
+  base: ModelFolder,
+  candidate: { dir: string; manifest: Manifest },
+  options: {
+    classifiers: string[];
+    perClass?: number;
+    report?: string;
+    /** Target acceptances both DRS run at. @default {[] (each manifest's gamma)} */
+    acceptances?: number[];
+  },
+): Promise<ImageJudgement[]> {
+  const perClass = options.perClass ?? 500;
+  const dataset = base.manifest.training?.config.dataset as "mnist" | "fashion";
+  const data = await (DATASETS[dataset] as LabelledImageDataset).load();
+  const classes = base.manifest.classes!.length;
+  const [baseBackend, candBackend] = [await open(base), await open(candidate)];
+  try {
+    const baseModel = { ...modelOf(base.manifest, baseBackend), classes };
+    const candModel = { ...modelOf(candidate.manifest, candBackend), classes };
+    const draws = { perClass, seed: EVAL_SEED };
+    const samples: Record<string, Awaited<ReturnType<typeof sampleEachClass>>> = {
+      raw: await sampleEachClass(baseModel, { kind: "raw" }, draws),
+    };
+    const targets = options.acceptances?.length ? options.acceptances : [undefined];
+    for (const a of targets) {
+      const spec = { kind: "drs" as const, ...(a === undefined ? {} : { acceptance: a }) };
+      const at = a === undefined ? "" : `@${a}`;
+      samples[`drsWithD${at}`] = await sampleEachClass(baseModel, spec, draws);
+      samples[`drsWithEstimator${at}`] = await sampleEachClass(candModel, spec, draws);
+    }
+    const first = targets[0] === undefined ? "" : `@${targets[0]}`;
+    const judgements: ImageJudgement[] = [];
+    for (const dir of options.classifiers) {
+      const classifier = await loadTfjsModel(dir);
+      try {
+        const { reference, real, held } = condReference(classifier, data, { halves: true });
+        const rows = Object.fromEntries(
+          Object.entries(samples).map(([k, s]) => {
+            const m = scoreClassSamples(s, { classifier, reference });
+            const { fd, inceptionScore, classAccuracy, classKl, cost, acceptance } = m;
+            return [k, { fd, inceptionScore, classAccuracy, classKl, cost, acceptance }];
+          }),
+        );
+        const gap = rows.raw.fd - real.fd;
+        judgements.push({
+          classifier: dir,
+          real: {
+            fd: real.fd,
+            inceptionScore: real.inceptionScore,
+            classAccuracy: real.classAccuracy,
+          },
+          rows,
+          gapClosed: Object.fromEntries(
+            Object.entries(rows).filter(([k]) => k !== "raw").map((
+              [k, r],
+            ) => [k, (rows.raw.fd - r.fd) / gap]),
+          ),
+        });
+        if (options.report && judgements.length === 1) {
+          const caption = (r: Record<string, number>) =>
+            `FD ${r.fd.toFixed(2)}  ACC ${(r.classAccuracy * 100).toFixed(1)}%  COST ${
+              r.cost.toFixed(1)
+            }`;
+          const png = renderCondReport({
+            imageShape: base.manifest.sampleShape,
+            real: { images: realByClass(held, classes, 6), perClass: 6 },
+            raw: { images: samples.raw.images, perClass },
+            drs: { images: samples[`drsWithD${first}`].images, perClass },
+            estimator: { images: samples[`drsWithEstimator${first}`].images, perClass },
+            classes: base.manifest.classes!,
+            captions: [
+              `HELD-OUT HALF: FD ${real.fd.toFixed(2)}`,
+              caption(rows.raw),
+              caption(rows[`drsWithD${first}`]),
+              caption(rows[`drsWithEstimator${first}`]),
+            ],
+          });
+          await Deno.writeFile(options.report, png);
+        }
+      } finally {
+        classifier.dispose();
+      }
+    }
+    return judgements;
+  } finally {
+    await baseBackend.dispose();
+    await candBackend.dispose();
+  }
+}
+
+/** `count` held-out images of each class, class-major. */
+function realByClass(
+  held: { images: Float32Array; labels: Uint8Array },
+  classes: number,
+  count: number,
+): Float32Array {
+  const size = held.images.length / held.labels.length;
+  const out = new Float32Array(classes * count * size);
+  for (let c = 0; c < classes; c++) {
+    let k = 0;
+    for (let i = 0; i < held.labels.length && k < count; i++) {
+      if (held.labels[i] !== c) continue;
+      out.set(held.images.subarray(i * size, (i + 1) * size), (c * count + k++) * size);
+    }
+  }
+  return out;
+}
