@@ -119,6 +119,15 @@ test("train-ratio CLI answers a bad flag with one line naming it, exit code 2", 
     [["train-ratio", "--model", "models/grid25"], "'--out' is required"],
     [["train-ratio", "--model", "m", "--out", "o", "--scale", "0"], "'--scale' as it must be"],
     [["train-ratio", "--model", "m", "--out", "o", "--frequencies", "x"], "'--frequencies'"],
+    [["train-ratio", "--model", "nowhere", "--out", "o"], "'nowhere/manifest.json' cannot be read"],
+    [
+      ["train-ratio", "--model", "models/mnist", "--out", "o", "--judge-acceptance", "0.2,2"],
+      "'--judge-acceptance' as it must be numbers in (0, 1)",
+    ],
+    [
+      ["train-ratio", "--model", "models/grid25/2", "--out", "o", "--init", "fresh"],
+      "'--init fresh' on a 2-D model",
+    ],
   ];
   for (const [args, expected] of cases) {
     const run = await trainer(args);

@@ -56,6 +56,7 @@ const FLAGS = {
   "judge-only": { type: "boolean" },
   "eval-per-class": { type: "int", min: 6, max: 100_000 },
   "judge-acceptance": { type: "string" },
+  "judge-temper": { type: "string" },
   "burn-in": { type: "int", min: 100, max: 1_000_000 },
   features: { type: "int", min: 4, max: 4096 },
 } as const;
@@ -115,6 +116,12 @@ function withDefaults(): Record<string, FlagSpec> {
           help: "image models: target acceptances (comma-separated) both DRS are judged at",
           default: "each manifest's gamma",
         }
+        : flag === "judge-temper"
+        ? {
+          help:
+            "image models: also judge DRS on the estimator's ratio to these powers (e.g. 0.3,0.5)",
+          default: "none",
+        }
         : flag === "eval-per-class"
         ? { help: "image models: samples per class and setting of the judgement", default: "500" }
         : flag === "burn-in"
@@ -132,6 +139,19 @@ function withDefaults(): Record<string, FlagSpec> {
   );
 }
 
+/** A comma-separated list of numbers in (0, max), or a one-line error naming the flag. */
+function numbers(text: string | undefined, flag: string, max: number): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(",").map(Number);
+  if (values.some((v) => !(v > 0 && v < max))) {
+    throw new CliError(
+      `Cannot use '--${flag}' as it must be numbers in (0, ${max}) separated by commas: ` +
+        `current value is '${text}'`,
+    );
+  }
+  return values;
+}
+
 /** Runs the train-ratio command. */
 export async function trainRatioCommand(args: string[]): Promise<void> {
   const f = parseFlags(args, withDefaults(), HELP);
@@ -140,7 +160,15 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
   if (f.scale !== undefined && !((f.scale as number) > 0)) {
     throw new CliError(`Cannot use '--scale' as it must be a positive number: got '${f.scale}'`);
   }
-  const kind = JSON.parse(await Deno.readTextFile(join(model, "manifest.json"))).kind;
+  const kind = await Deno.readTextFile(join(model, "manifest.json")).then(
+    (text) => JSON.parse(text).kind,
+    () => {
+      throw new CliError(
+        `Cannot train an estimator as '${join(model, "manifest.json")}' cannot be read: ` +
+          "expected a model version folder such as models/grid25/2",
+      );
+    },
+  );
   if (kind === "image") {
     // A class-conditional image model: a CNN estimator (train/ratio/image.ts).
     const config: Partial<ImageRatioConfig> = {};
@@ -148,6 +176,9 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
       if (f[key] !== undefined) (config as Record<string, unknown>)[key] = f[key];
     }
     if (f["burn-in"] !== undefined) config.burnIn = f["burn-in"] as number;
+    // Checked before training: a typo must not wait for the estimator.
+    const acceptances = numbers(f["judge-acceptance"] as string | undefined, "judge-acceptance", 1);
+    const tempers = numbers(f["judge-temper"] as string | undefined, "judge-temper", 4);
     if (config.init as string === "rff") {
       throw new CliError("Cannot use '--init rff' on an image model: expected 'fresh' or 'base-d'");
     }
@@ -168,7 +199,8 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
           classifiers: (f.judge as string).split(","),
           report: join(out, "report.png"),
           perClass: f["eval-per-class"] as number | undefined,
-          acceptances: (f["judge-acceptance"] as string | undefined)?.split(",").map(Number),
+          acceptances,
+          tempers,
         },
       );
       await Deno.writeTextFile(

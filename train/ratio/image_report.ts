@@ -11,7 +11,9 @@
 import { join } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import type { Manifest } from "../../shared/manifest.ts";
-import { modelOf } from "../../sampling/mod.ts";
+import { modelOf, type SamplerModel, scoreProposals } from "../../sampling/mod.ts";
+import { calibrateDrs } from "../../shared/calibration.ts";
+import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/cond_core.ts";
 import { renderCondReport } from "../evaluate/report_image.ts";
@@ -52,6 +54,11 @@ export async function judgeImageCandidate(
     report?: string;
     /** Target acceptances both DRS run at. @default {[] (each manifest's gamma)} */
     acceptances?: number[];
+    /**
+     * Temperatures t: DRS also runs on the estimator's ratio to the power t (its logit times t,
+     * DRS constants re-estimated on it), rows `drsWithEstimator^t...`. @default {[]}
+     */
+    tempers?: number[];
   },
 ): Promise<ImageJudgement[]> {
   const perClass = options.perClass ?? 500;
@@ -72,6 +79,10 @@ export async function judgeImageCandidate(
       const at = a === undefined ? "" : `@${a}`;
       samples[`drsWithD${at}`] = await sampleEachClass(baseModel, spec, draws);
       samples[`drsWithEstimator${at}`] = await sampleEachClass(candModel, spec, draws);
+      for (const t of options.tempers ?? []) {
+        const tempered = await temperedModel(candModel, candidate.manifest, t);
+        samples[`drsWithEstimator^${t}${at}`] = await sampleEachClass(tempered, spec, draws);
+      }
     }
     const first = targets[0] === undefined ? "" : `@${targets[0]}`;
     const judgements: ImageJudgement[] = [];
@@ -149,4 +160,28 @@ function realByClass(
     }
   }
   return out;
+}
+
+/** `model` with its logit times `t` (the ratio to the power t), DRS constants re-estimated. */
+async function temperedModel(
+  model: SamplerModel & { classes: number },
+  manifest: Manifest,
+  t: number,
+): Promise<SamplerModel & { classes: number }> {
+  const calibrator: Calibrator = { kind: "platt", a: t, b: 0 };
+  const shapes = { backend: model.backend, latentDim: model.latentDim, classes: model.classes };
+  const burn = async (label?: number) =>
+    calibrateDrs(
+      calibrateLogits(
+        await scoreProposals(shapes, { seed: 0x7e3, count: 10_000, label }),
+        calibrator,
+      ),
+      { percentile: manifest.drs.percentile, epsilon: manifest.drs.epsilon },
+    );
+  const lanes = [];
+  for (let c = 0; c < model.classes; c++) {
+    const { epsilon: _e, percentile: _p, ...lane } = await burn(c);
+    lanes.push(lane);
+  }
+  return { ...model, calibrator, drs: { ...await burn(), classes: lanes } };
 }
