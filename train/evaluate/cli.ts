@@ -59,6 +59,11 @@ const FLAGS = {
     default: "1,2",
   },
   write: { type: "boolean", help: "store the figures in the manifest (and curves.png)" },
+  only: {
+    type: "string",
+    help: "--sampler all: only these settings, comma-separated labels as the table prints them",
+    default: "all",
+  },
   quick: {
     type: "boolean",
     help: "--sampler all: only raw G and DRS (no truncation, MH, calibration)",
@@ -109,6 +114,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         seeds: parseSeeds(f.seeds as string | undefined),
         classifier: f.classifier as string | undefined,
         quick: f.quick as boolean | undefined,
+        only: (f.only as string | undefined)?.split(",").map((s) => s.trim()),
         log: (line) => console.log(line),
       });
       console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);

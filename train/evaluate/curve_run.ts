@@ -8,7 +8,7 @@
  */
 
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../../shared/manifest.ts";
 import type { ScoringBackend } from "../../backends/mod.ts";
 import { modelOf } from "../../sampling/mod.ts";
@@ -16,6 +16,8 @@ import type { Calibrator } from "../../shared/calibrator.ts";
 import { classify } from "../classifier/features.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
+import type { LabelledDataset } from "../data/labelled.ts";
+import { labelledSource } from "../data/labelled_source.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import { condMetrics } from "./cond.ts";
 import { condReference } from "./cond_core.ts";
@@ -42,6 +44,8 @@ export interface ModelCurveOptions {
   classifier?: string;
   /** Only raw G and DRS at each acceptance target (no truncation, MH or calibration). @default {false} */
   quick?: boolean;
+  /** Only the settings with these labels (e.g. `raw G`, `calibrated MH K=8`). @default {all} */
+  only?: readonly string[];
   /** Progress, one line per setting. */
   log?: (line: string) => void;
 }
@@ -110,11 +114,14 @@ async function imageScorer(
     );
   }
   const classifier: tf.LayersModel = await loadTfjsModel(classifierDir ?? join(dir, "classifier"));
-  const { reference, held, real } = condReference(
-    classifier,
-    await (DATASETS[dataset] as LabelledImageDataset).load(),
-    { halves: true },
-  );
+  const data = await (DATASETS[dataset] as LabelledImageDataset).load();
+  const { reference, held: test, real } = condReference(classifier, data, { halves: true });
+  // The calibrator is fit on the GAN's own held-out training images when the model records
+  // them (never the test images the metrics are measured against); an import has only those.
+  const trained = manifest.training?.config as { heldOut?: number; seed?: number } | undefined;
+  const held = trained?.heldOut
+    ? heldOutTraining(data.train, { heldOut: trained.heldOut, seed: trained.seed ?? 1 })
+    : test;
   return {
     score: (x, labels) => {
       if (!labels) throw new Error("Cannot score image samples without their classes");
@@ -167,8 +174,17 @@ export async function modelCurve(
           `${describe(found.calibrator)} used for the calibrated settings`,
       );
     }
-    const points = standardCurve({ calibrated }).filter((p) =>
-      !options.quick || p.family === "raw" || p.family === "drs"
+    const all = standardCurve({ calibrated });
+    const unknown = options.only?.filter((label) => !all.some((p) => p.label === label)) ?? [];
+    if (unknown.length > 0) {
+      throw new RangeError(
+        `Cannot evaluate as '--only' names no setting '${unknown[0]}': expected labels such as ` +
+          all.map((p) => `'${p.label}'`).slice(0, 6).join(", "),
+      );
+    }
+    const points = all.filter((p) =>
+      (!options.quick || p.family === "raw" || p.family === "drs") &&
+      (!options.only || options.only.includes(p.label))
     );
     const rows = await qualityCostCurve(model, points, {
       samples,
@@ -186,5 +202,19 @@ export async function modelCurve(
     return { rows, table, png, samples, calibration, real: scorer.real };
   } finally {
     scorer.dispose();
+  }
+}
+
+/** The images `labelledSource` holds out of `split` (the GAN never trained on them), flat. */
+function heldOutTraining(
+  split: LabelledDataset["train"],
+  options: { heldOut: number; seed: number },
+): { images: Float32Array; labels: Uint8Array } {
+  const source = labelledSource(split, options);
+  const { x, y } = source.heldOut(0, options.heldOut); // [n, 28, 28, 1], [n, 1]
+  try {
+    return { images: x.dataSync() as Float32Array, labels: Uint8Array.from(y.dataSync()) };
+  } finally {
+    tf.dispose([x, y]);
   }
 }
