@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ScoringBackend } from "../../backends/mod.ts";
+import type { Backend, ScoringBackend } from "../../backends/mod.ts";
 import { calibrateDrs } from "../../shared/calibration.ts";
 import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
 import type { Manifest } from "../../shared/manifest.ts";
@@ -72,6 +72,25 @@ export async function calibratedImageModel(
   const calibrator = choice.chosen.kind === "identity" && choice.scores.platt
     ? choice.scores.platt.calibrator
     : choice.chosen;
+  return {
+    choice,
+    calibrator,
+    model: await withCalibrator(backend, manifest, calibrator, { burnIn: options.burnIn }),
+  };
+}
+
+/**
+ * `manifest`'s model on `backend` with `calibrator` mapping D's logit, its DRS constants
+ * (per class when conditional) re-estimated on the calibrated logits of a fresh burn-in.
+ */
+export async function withCalibrator(
+  backend: Backend,
+  manifest: Manifest,
+  calibrator: Calibrator,
+  options: { burnIn?: number } = {},
+): Promise<SamplerModel> {
+  const classes = manifest.classes?.length ?? 0;
+  const shapes = { backend, latentDim: manifest.latentDim, classes };
   const burnIn = options.burnIn ?? 10_000, percentile = manifest.drs.percentile;
   const burn = async (label?: number) =>
     calibrateDrs(
@@ -87,9 +106,5 @@ export async function calibratedImageModel(
     lanes.push(lane);
   }
   const drs = { ...await burn(), ...(classes ? { classes: lanes } : {}) };
-  return {
-    choice,
-    calibrator,
-    model: modelOf({ ...manifest, drs, calibrator }, backend),
-  };
+  return modelOf({ ...manifest, drs, calibrator }, backend);
 }

@@ -35,6 +35,24 @@ export function drawImageGrid(
   }
 }
 
+/** The first `count` images of each class in `held`, class-major (a figure's real column). */
+export function imagesPerClass(
+  held: { images: Float32Array; labels: Uint8Array },
+  classes: number,
+  count: number,
+): Float32Array {
+  const size = held.images.length / held.labels.length;
+  const out = new Float32Array(classes * count * size);
+  for (let c = 0; c < classes; c++) {
+    let k = 0;
+    for (let i = 0; i < held.labels.length && k < count; i++) {
+      if (held.labels[i] !== c) continue;
+      out.set(held.images.subarray(i * size, (i + 1) * size), (c * count + k++) * size);
+    }
+  }
+  return out;
+}
+
 /** Class-major image sets (`// [classes * perClass, h * w]`, rows `c * perClass ..` of class c). */
 export interface CondPanels {
   /** Shape of one image: `[height, width, 1]`. */

@@ -45,6 +45,24 @@ export async function fileEntry(path: string, bytes: Uint8Array): Promise<FileEn
   return { path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
 }
 
+/**
+ * Writes `outputs` (bytes by manifest name, e.g. `tfjs/generator/model.json`) under `outDir`,
+ * creating folders, and returns the manifest `files` block hashed from the bytes written.
+ */
+export async function writeModelFiles(
+  outDir: string,
+  outputs: Record<string, Uint8Array>,
+): Promise<Record<string, FileEntry>> {
+  const entries: Record<string, FileEntry> = {};
+  for (const [name, bytes] of Object.entries(outputs)) {
+    const path = `${outDir}/${name}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeFile(path, bytes);
+    entries[name] = await fileEntry(name, bytes);
+  }
+  return entries;
+}
+
 /** Manifest entries for files already in `dir`, keyed by their relative names. */
 export async function hashFiles(
   dir: string,
@@ -102,12 +120,5 @@ export async function exportModelPair(
       outputs[`tfjs/${role}/weights.bin`] = files.weights;
     }
   }
-  const entries: Record<string, FileEntry> = {};
-  for (const [name, bytes] of Object.entries(outputs)) {
-    const path = `${outDir}/${name}`;
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.writeFile(path, bytes);
-    entries[name] = await fileEntry(name, bytes);
-  }
-  return entries;
+  return await writeModelFiles(outDir, outputs);
 }

@@ -24,7 +24,7 @@ import {
   type SamplerScore,
   scoreClassSamples,
 } from "../evaluate/cond_core.ts";
-import { renderCondReport } from "../evaluate/report_image.ts";
+import { imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
 import { uniformClasses } from "../gan/source.ts";
 import { installWasmFixes } from "../tfjs_wasm/wasm_fixes.ts";
 import { recalibrateBatchNorm } from "./batch_norm.ts";
@@ -56,23 +56,6 @@ async function classifierRecord(dir: string): Promise<Record<string, unknown> | 
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-/** `perClass` held-out images of each class, class-major (the figure's real row). */
-function heldOutByClass(
-  held: { images: Float32Array; labels: Uint8Array },
-  classes: number,
-  size: number,
-): Float32Array {
-  const out = new Float32Array(classes * FIGURE_PER_CLASS * size);
-  for (let c = 0; c < classes; c++) {
-    let k = 0;
-    for (let i = 0; i < held.labels.length && k < FIGURE_PER_CLASS; i++) {
-      if (held.labels[i] !== c) continue;
-      out.set(held.images.subarray(i * size, (i + 1) * size), (c * FIGURE_PER_CLASS + k++) * size);
-    }
-  }
-  return out;
 }
 
 async function evaluateImages(
@@ -108,7 +91,7 @@ async function evaluateImages(
     }%`;
   const png = renderCondReport({
     imageShape,
-    real: { images: heldOutByClass(held, classes, size), perClass: FIGURE_PER_CLASS },
+    real: { images: imagesPerClass(held, classes, FIGURE_PER_CLASS), perClass: FIGURE_PER_CLASS },
     raw: { images: rawSamples.images, perClass: options.perClass },
     drs: { images: drsSamples.images, perClass: options.perClass },
     classes: labels,

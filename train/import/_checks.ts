@@ -53,3 +53,18 @@ export async function wasmParity(
   }
   return worst;
 }
+
+/** The smallest and largest of `values`. */
+export function rangeOf(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  return [lo, hi];
+}
+
+/** Classes of `n` probe rows: 0, 1, .., wrapping (none for an unconditional pair). */
+export function probeClasses(n: number, classes: number): Int32Array | undefined {
+  return classes ? Int32Array.from({ length: n }, (_, i) => i % classes) : undefined;
+}

@@ -20,7 +20,7 @@ import { calibrateModel } from "../calibrate.ts";
 import { fileEntry, fuseOnnxPair, tfjsModelFiles } from "../export/mod.ts";
 import { setupTf } from "../tf_setup.ts";
 import { decodeOnnx, encodeOnnx, graphIo } from "./_byo_graph.ts";
-import { trackRange, wasmParity } from "./_checks.ts";
+import { probeClasses, rangeOf, trackRange, wasmParity } from "./_checks.ts";
 import { type AdaptNames, adaptPair, appendLogOdds } from "./adapt.ts";
 import { evaluateImport } from "./evaluate.ts";
 import { tfjsModelOf, unsupportedOps } from "./to_tfjs.ts";
@@ -68,19 +68,6 @@ async function readModel(path: string, role: string): Promise<Uint8Array> {
     throw new Error(`Cannot read the ${role} '${path}': ${(error as Error).message}`);
   }
 }
-
-function rangeOf(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    lo = Math.min(lo, values[i]);
-    hi = Math.max(hi, values[i]);
-  }
-  return [lo, hi];
-}
-
-/** Probe classes: 0, 1, .., wrapping. */
-const probeClasses = (n: number, classes: number) =>
-  classes ? Int32Array.from({ length: n }, (_, i) => i % classes) : undefined;
 
 /** Imports, adapts, checks, converts and calibrates the pair into `options.out`; returns its manifest. */
 export async function calibrateOnnxPair(options: CalibrateOnnxPairOptions): Promise<Manifest> {

@@ -9,7 +9,8 @@
 import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { progressPrinter } from "../progress.ts";
 import { join } from "node:path";
-import { buildRatioCandidate, DEFAULT_RATIO_RUN, type RatioRunConfig } from "./pipeline.ts";
+import { buildRatioCandidate } from "./pipeline.ts";
+import { DEFAULT_RATIO_RUN, type RatioRunConfig } from "./run_config.ts";
 import { buildImageRatioCandidate, DEFAULT_IMAGE_RATIO, type ImageRatioConfig } from "./image.ts";
 import { judgeImageCandidate } from "./image_report.ts";
 import { readModelFolder } from "../model_folder.ts";

@@ -6,11 +6,10 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { GRAPH_NAMES } from "../../backends/graph_check.ts";
 import type { FileEntry } from "../../shared/manifest.ts";
-import { exportOnnx, fileEntry, fuseOnnxPair, tfjsModelFiles } from "../export/mod.ts";
+import { exportOnnx, fuseOnnxPair, tfjsModelFiles, writeModelFiles } from "../export/mod.ts";
 
 /** Files taken from the base model unchanged. */
 export const GENERATOR_FILES = [
@@ -43,11 +42,5 @@ export async function exportRatioCandidate(
     "tfjs/discriminator/model.json": tfjs.modelJson,
     "tfjs/discriminator/weights.bin": tfjs.weights,
   };
-  const entries: Record<string, FileEntry> = {};
-  for (const [name, bytes] of Object.entries(outputs)) {
-    await Deno.mkdir(dirname(join(outDir, name)), { recursive: true });
-    await Deno.writeFile(join(outDir, name), bytes);
-    entries[name] = await fileEntry(name, bytes);
-  }
-  return entries;
+  return await writeModelFiles(outDir, outputs);
 }

@@ -10,20 +10,20 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { GRAPH_NAMES } from "../../backends/graph_check.ts";
-import type { FileEntry, Manifest } from "../../shared/manifest.ts";
+import type { Manifest } from "../../shared/manifest.ts";
 import { calibrateModel } from "../calibrate.ts";
 import type { ImageConfig } from "../config.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { labelledSource } from "../data/labelled_source.ts";
 import {
   exportOnnx,
-  fileEntry,
   loadTfjsModel,
   roundModelToFloat16,
   tfjsModelFiles,
+  writeModelFiles,
 } from "../export/mod.ts";
 import { buildCondDiscriminator } from "../families/cond_models.ts";
 import type { Progress } from "../gan/keep_training.ts";
@@ -82,16 +82,6 @@ const KEPT = [
   "classifier/model.json",
   "classifier/weights.bin",
 ];
-
-async function writeFiles(outDir: string, outputs: Record<string, Uint8Array>) {
-  const entries: Record<string, FileEntry> = {};
-  for (const [name, bytes] of Object.entries(outputs)) {
-    await Deno.mkdir(dirname(join(outDir, name)), { recursive: true });
-    await Deno.writeFile(join(outDir, name), bytes);
-    entries[name] = await fileEntry(name, bytes);
-  }
-  return entries;
-}
 
 /** Trains the estimator for the image model in `baseDir` and writes the candidate to `outDir`. */
 export async function buildImageRatioCandidate(
@@ -157,7 +147,7 @@ export async function buildImageRatioCandidate(
   const float16 = trained.precision === "float16";
   if (float16) roundModelToFloat16(estimator);
   const tfjs = await tfjsModelFiles(estimator, { float16 });
-  const files = await writeFiles(outDir, {
+  const files = await writeModelFiles(outDir, {
     ...Object.fromEntries(KEPT.filter((k) => base.files[k]).map((k) => [k, base.files[k]])),
     "discriminator.onnx": exportOnnx(estimator, {
       inputName: [GRAPH_NAMES.sample, GRAPH_NAMES.label],

@@ -11,12 +11,11 @@
 import { join } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import type { Manifest } from "../../shared/manifest.ts";
-import { modelOf, type SamplerModel, scoreProposals } from "../../sampling/mod.ts";
-import { calibrateDrs } from "../../shared/calibration.ts";
-import { calibrateLogits, type Calibrator } from "../../shared/calibrator.ts";
+import { modelOf } from "../../sampling/mod.ts";
+import { withCalibrator } from "../evaluate/image_calibrator.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/cond_core.ts";
-import { renderCondReport } from "../evaluate/report_image.ts";
+import { imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import type { ModelFolder } from "../model_folder.ts";
 
@@ -80,7 +79,10 @@ export async function judgeImageCandidate(
       samples[`drsWithD${at}`] = await sampleEachClass(baseModel, spec, draws);
       samples[`drsWithEstimator${at}`] = await sampleEachClass(candModel, spec, draws);
       for (const t of options.tempers ?? []) {
-        const tempered = await temperedModel(candModel, candidate.manifest, t);
+        const tempered = {
+          ...await withCalibrator(candBackend, candidate.manifest, { kind: "platt", a: t, b: 0 }),
+          classes,
+        };
         samples[`drsWithEstimator^${t}${at}`] = await sampleEachClass(tempered, spec, draws);
       }
     }
@@ -119,7 +121,7 @@ export async function judgeImageCandidate(
             }`;
           const png = renderCondReport({
             imageShape: base.manifest.sampleShape,
-            real: { images: realByClass(held, classes, 6), perClass: 6 },
+            real: { images: imagesPerClass(held, classes, 6), perClass: 6 },
             raw: { images: samples.raw.images, perClass },
             drs: { images: samples[`drsWithD${first}`].images, perClass },
             estimator: { images: samples[`drsWithEstimator${first}`].images, perClass },
@@ -142,46 +144,4 @@ export async function judgeImageCandidate(
     await baseBackend.dispose();
     await candBackend.dispose();
   }
-}
-
-/** `count` held-out images of each class, class-major. */
-function realByClass(
-  held: { images: Float32Array; labels: Uint8Array },
-  classes: number,
-  count: number,
-): Float32Array {
-  const size = held.images.length / held.labels.length;
-  const out = new Float32Array(classes * count * size);
-  for (let c = 0; c < classes; c++) {
-    let k = 0;
-    for (let i = 0; i < held.labels.length && k < count; i++) {
-      if (held.labels[i] !== c) continue;
-      out.set(held.images.subarray(i * size, (i + 1) * size), (c * count + k++) * size);
-    }
-  }
-  return out;
-}
-
-/** `model` with its logit times `t` (the ratio to the power t), DRS constants re-estimated. */
-async function temperedModel(
-  model: SamplerModel & { classes: number },
-  manifest: Manifest,
-  t: number,
-): Promise<SamplerModel & { classes: number }> {
-  const calibrator: Calibrator = { kind: "platt", a: t, b: 0 };
-  const shapes = { backend: model.backend, latentDim: model.latentDim, classes: model.classes };
-  const burn = async (label?: number) =>
-    calibrateDrs(
-      calibrateLogits(
-        await scoreProposals(shapes, { seed: 0x7e3, count: 10_000, label }),
-        calibrator,
-      ),
-      { percentile: manifest.drs.percentile, epsilon: manifest.drs.epsilon },
-    );
-  const lanes = [];
-  for (let c = 0; c < model.classes; c++) {
-    const { epsilon: _e, percentile: _p, ...lane } = await burn(c);
-    lanes.push(lane);
-  }
-  return { ...model, calibrator, drs: { ...await burn(), classes: lanes } };
 }
