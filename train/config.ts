@@ -56,6 +56,14 @@ export interface BaseConfig {
   realLabel: number;
   /** Decay of the exponential moving average of G's weights (0: no average). @default {0 (points), 0.999 (image)} */
   emaDecay: number;
+  /**
+   * Top-k training (Sinha et al. 2020): G's adversarial loss counts the fraction of its batch D
+   * scores highest, decaying 1% every `topKEvery` steps down to this floor; 1 turns it off.
+   * @default {1}
+   */
+  topK: number;
+  /** Steps per 1% decay of top-k's kept fraction. @default {50} */
+  topKEvery: number;
   /** D-only steps with G frozen after the GAN phase (KeepTraining). @default {5000 (points), 400 (image)} */
   dSteps: number;
   /** Learning rate of the D-only phase. @default {1e-4 (points), 1e-5 (image)} */
@@ -132,6 +140,8 @@ const BASE_DEFAULTS = {
   beta1: 0.5,
   r1Every: 4,
   realLabel: 1,
+  topK: 1,
+  topKEvery: 50,
   burnIn: 10_000,
   percentile: 95,
   backend: "wasm",

@@ -80,6 +80,11 @@ export const CONFIG_FLAGS: Record<string, FieldFlag> = {
   "r1-every": { key: "r1Every", spec: int(1, undefined, "apply R1 every k D steps") },
   "real-label": { key: "realLabel", spec: num(0.5, 1, "one-sided label smoothing target") },
   ema: { key: "emaDecay", spec: num(0, 0.99999, "decay of the average of G's weights (0: off)") },
+  "top-k": {
+    key: "topK",
+    spec: num(0.01, 1, "top-k: floor of the fraction of G's batch kept (1: off)"),
+  },
+  "top-k-every": { key: "topKEvery", spec: num(1, undefined, "top-k: steps per 1% decay") },
   "d-steps": { key: "dSteps", spec: int(0, undefined, "KeepTraining(D) steps, G frozen") },
   "d-lr": { key: "dLr", spec: num(0, undefined, "learning rate of KeepTraining(D)") },
   "d-eval-every": { key: "dEvalEvery", spec: int(1, undefined, "held-out check interval") },

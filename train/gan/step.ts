@@ -30,6 +30,13 @@ export interface StepConfig {
    * same classes, and G minimises `1 / (mean|x1 - x2| / mean|z1 - z2| + 1e-5)`. @default {0}
    */
   diversity?: number;
+  /**
+   * Top-k training (Sinha et al. 2020): G's adversarial loss counts only the fraction of its
+   * batch D scores highest, `max(topK, 0.99 ** (step / topKEvery))`; 1 turns it off. @default {1}
+   */
+  topK?: number;
+  /** Steps per 1% decay of the kept fraction (Sinha et al. decay 1% per epoch). @default {50} */
+  topKEvery?: number;
 }
 
 /** D in its two views: the one exported for DRS and the one trained (which may add a class head). */
@@ -155,11 +162,38 @@ function gLoss(gan: Gan, batch: Batch): tf.Scalar {
   const { z, y } = batch.fakeG;
   const fake = G.apply(modelInputs(z, y), { training: true }) as tf.Tensor; // [batch, ...shape]
   const [logit, aux] = dHeads(D, fake, y);
-  let loss = bceWithLogits(logit, 1); // non-saturating: G maximises log D(G(z, y), y)
+  // Non-saturating: G maximises log D(G(z, y), y), over the top-k of the batch when asked.
+  let loss = topKLoss(logit, topKFraction(gan.step, config));
   if (aux && y) loss = loss.add(classLoss(aux, y).mul(config.auxWeight ?? 1));
   const diversity = config.diversity ?? 0;
   if (diversity > 0) loss = loss.add(modeSeeking(fake, z).mul(diversity));
   return loss as tf.Scalar;
+}
+
+/** The fraction of G's batch the adversarial loss counts at `step` (1: all). */
+export function topKFraction(step: number, config: Pick<StepConfig, "topK" | "topKEvery">): number {
+  const floor = config.topK ?? 1;
+  if (floor >= 1) return 1;
+  return Math.max(floor, 0.99 ** (step / (config.topKEvery ?? 50)));
+}
+
+/**
+ * G's non-saturating loss `softplus(-logit)` averaged over the `ceil(fraction * n)` samples with
+ * the highest logits `// [n, 1]`.
+ */
+export function topKLoss(logit: tf.Tensor, fraction: number): tf.Scalar {
+  return tf.tidy(() => {
+    const flat = logit.reshape([-1]); // [n]
+    const n = flat.shape[0]!;
+    const k = Math.min(n, Math.max(1, Math.ceil(fraction * n)));
+    const perSample = tf.softplus(tf.neg(flat)); // [n]
+    if (k === n) return perSample.mean() as tf.Scalar;
+    // The k-th highest logit, read as a number: the selection carries no gradient (tfjs has no
+    // TopK gradient nor stopGradient; a comparison's gradient is zero).
+    const threshold = tf.topk(flat, k).values.dataSync()[k - 1];
+    const mask = tf.greaterEqual(flat, threshold).toFloat(); // [n]
+    return perSample.mul(mask).sum().div(mask.sum()) as tf.Scalar;
+  });
 }
 
 /** MSGAN's term for a batch whose halves share classes: `1 / (d(x1, x2) / d(z1, z2) + 1e-5)`. */
