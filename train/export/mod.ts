@@ -23,10 +23,12 @@ import { sha256Hex } from "../../shared/hash.ts";
 import { GRAPH_NAMES } from "../../backends/graph_check.ts";
 import { fuseOnnxPair } from "./fuse.ts";
 import { exportOnnx } from "./onnx.ts";
+import { halfPrecisionInitializers } from "./onnx_float16.ts";
 import { tfjsModelFiles } from "./tfjs.ts";
 
 export { fuseOnnxPair } from "./fuse.ts";
 export { exportOnnx, type ExportOnnxOptions } from "./onnx.ts";
+export { halfPrecisionInitializers } from "./onnx_float16.ts";
 export {
   loadTfjsModel,
   roundModelToFloat16,
@@ -81,7 +83,11 @@ export interface ExportModelPairOptions {
   tfjs?: boolean;
   /** Also write `sampler.onnx`, G and D fused into one graph. @default {true} */
   fused?: boolean;
-  /** TF.js weights in half precision (round the models first: `roundModelToFloat16`). @default {false} */
+  /**
+   * Weights stored in half precision, TF.js and ONNX (round the models first:
+   * `roundModelToFloat16`; ONNX keeps a weight float32 unless it is exact in half precision).
+   * @default {false}
+   */
   float16?: boolean;
 }
 
@@ -110,6 +116,11 @@ export async function exportModelPair(
       outputs["generator.onnx"],
       outputs["discriminator.onnx"],
     );
+  }
+  if (options.float16) {
+    for (const [name, bytes] of Object.entries(outputs)) {
+      outputs[name] = halfPrecisionInitializers(bytes).bytes;
+    }
   }
   if (options.tfjs ?? true) {
     for (
