@@ -160,7 +160,11 @@ export function resolveSampler(
   }
   switch (name) {
     case "drs":
-      return { kind: "drs", gamma: q.gamma, acceptance: q.acceptance };
+      return {
+        kind: "drs",
+        gamma: q.gamma,
+        acceptance: q.acceptance ?? (q.gamma === undefined ? filled.acceptance : undefined),
+      };
     case "mh":
       return { kind: "mh", k: q.k ?? filled.k };
     case "truncation":

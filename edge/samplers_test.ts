@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { makeTestApp } from "../testing/test_app.ts";
+import { fakeModelFiles } from "../testing/fake_models.ts";
 import { parseSampleQuery, resolveSampler } from "./query.ts";
 
 const parse = (q: string) => parseSampleQuery(new URLSearchParams(q));
@@ -42,6 +43,11 @@ Deno.test("resolveSampler() fills the model's defaults; drs=false is raw", () =>
   assert.deepEqual(resolveSampler(undefined, parse("drs=false")), { kind: "raw" });
   assert.deepEqual(resolveSampler(undefined, parse("sampler=raw")), { kind: "raw" });
   assert.deepEqual(resolveSampler({ k: 4 }, parse("sampler=mh")), { kind: "mh", k: 4 });
+  // A manifest's DRS acceptance applies unless the request names acceptance or gamma.
+  const drs = (q: string) => resolveSampler({ default: "drs", acceptance: 0.3 }, parse(q));
+  assert.deepEqual(drs(""), { kind: "drs", gamma: undefined, acceptance: 0.3 });
+  assert.deepEqual(drs("acceptance=0.5"), { kind: "drs", gamma: undefined, acceptance: 0.5 });
+  assert.deepEqual(drs("gamma=1"), { kind: "drs", gamma: 1, acceptance: undefined });
   assert.deepEqual(resolveSampler({ default: "mh" }, parse("")), { kind: "mh", k: 8 });
   assert.deepEqual(resolveSampler({ default: "mh" }, parse("k=3")), { kind: "mh", k: 3 });
   assert.deepEqual(resolveSampler({}, parse("sampler=truncation")), {
@@ -95,4 +101,19 @@ Deno.test("GET /v1/models/:id/samples refuses an MH chain the budget cannot pay 
   const { error } = await res.json();
   assert.equal(error.details.parameter, "k");
   assert.match(error.message, /'k' = 64 .* n = 256 would need about 16400 proposals/);
+});
+
+Deno.test("GET /v1/models/:id/samples serves a manifest's DRS acceptance when the request names none", async () => {
+  const grid = await fakeModelFiles("grid", "points2d");
+  const manifest = JSON.parse(new TextDecoder().decode(grid.get("manifest.json")));
+  manifest.samplers = { default: "drs", acceptance: 0.3 };
+  grid.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
+  const { app } = await makeTestApp({ models: { grid } });
+  const get = async (query: string) =>
+    await (await app.request(`/v1/models/grid/samples?n=32&seed=9${query}`)).json();
+  const served = await get("");
+  assert.deepEqual(served, await get("&acceptance=0.3"), "the default is acceptance=0.3");
+  assert.notDeepEqual(served.stats, (await get("&acceptance=0.9")).stats);
+  const described = await (await app.request("/v1/models/grid")).json();
+  assert.equal(described.samplers.acceptance, 0.3);
 });

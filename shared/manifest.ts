@@ -72,13 +72,23 @@ export const samplerDefaultsSchema = z.strictObject({
   default: z.enum(SAMPLER_NAMES).optional(),
   k: z.number().int().min(2).max(MAX_K).optional(),
   psi: z.number().gt(0).max(MAX_PSI).optional(),
+  /** DRS's target acceptance when a request names neither it nor gamma. Absent: `drs.gamma`. */
+  acceptance: z.number().gt(0).lt(1).optional(),
 });
 
-/** The `samplers` block with its defaults filled: DRS, MH chains of 8, truncation at 1. */
+/**
+ * The `samplers` block with its defaults filled: DRS, MH chains of 8, truncation at 1; DRS's
+ * `acceptance` only when the manifest sets one (else the `drs` block's gamma decides).
+ */
 export function samplerDefaults(
   block: z.infer<typeof samplerDefaultsSchema> | undefined,
-): { default: SamplerName; k: number; psi: number } {
-  return { default: block?.default ?? "drs", k: block?.k ?? 8, psi: block?.psi ?? 1 };
+): { default: SamplerName; k: number; psi: number; acceptance?: number } {
+  return {
+    default: block?.default ?? "drs",
+    k: block?.k ?? 8,
+    psi: block?.psi ?? 1,
+    ...(block?.acceptance !== undefined ? { acceptance: block.acceptance } : {}),
+  };
 }
 
 /** Metrics of one evaluation, raw G vs DRS on the same model. */

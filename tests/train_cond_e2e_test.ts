@@ -156,6 +156,7 @@ test("train --arch cond-proj trains, exports (parity <= 1e-5), calibrates per cl
     assert.deepEqual(later.code, 0, later.stderr);
     const v3 = parseManifestText(await Deno.readTextFile(join(out, "3", "manifest.json")));
     assert.deepEqual(v3.training?.steps, 12);
+    await servedVersion(dir, out);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -213,6 +214,36 @@ async function ratioCandidate(dir: string, cand: string): Promise<void> {
     assert.ok(Number.isFinite(row.fd) && row.cost >= 1, JSON.stringify(row));
   }
   assert.ok((await Deno.stat(join(cand, "report.png"))).size > 0);
+}
+
+/**
+ * `evaluate --sampler all --serve` on the tiny model: the chosen row becomes the next version's
+ * default (calibrator and DRS constants included), its files verify and both runtimes serve it.
+ */
+async function servedVersion(dir: string, out: string): Promise<void> {
+  const run = await trainer([
+    ...["evaluate", "--model", dir, "--sampler", "all", "--classifier", CLASSIFIER],
+    ...["--samples", "100", "--seeds", "1", "--only", "raw G,calibrated MH K=4"],
+    ...["--serve", "calibrated MH K=4", "--out", out],
+  ]);
+  assert.deepEqual(run.code, 0, run.stderr);
+  assert.match(run.stdout, /published .*4 \(version 4\) serving 'calibrated MH K=4'/);
+  const served = join(out, "4");
+  const manifest = parseManifestText(await Deno.readTextFile(join(served, "manifest.json")));
+  assert.deepEqual(manifest.samplers, { default: "mh", k: 4 });
+  assert.ok(manifest.calibrator && manifest.calibrator.kind !== "identity");
+  assert.deepEqual(manifest.drs.classes?.length, 10);
+  for (const entry of Object.values(manifest.files)) {
+    await verifyFileBytes(entry.path, await Deno.readFile(join(served, entry.path)), entry);
+  }
+  assert.ok("report.png" in manifest.files && "classifier/model.json" in manifest.files);
+  await serveBothRuntimes(served);
+  const typo = await trainer([
+    ...["evaluate", "--model", dir, "--sampler", "all", "--classifier", CLASSIFIER],
+    ...["--only", "raw G", "--serve", "MH K=9", "--out", out],
+  ]);
+  assert.deepEqual(typo.code, 1, typo.stderr);
+  assert.match(typo.stderr, /Cannot serve 'MH K=9' as the run has no such setting/);
 }
 
 /** Both serving runtimes open the version and sample class 7 alike through the core. */

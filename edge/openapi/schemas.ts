@@ -118,6 +118,9 @@ export const modelSchema = z.object({
     default: z.enum(SAMPLER_NAMES),
     k: z.number().int(),
     psi: z.number(),
+    acceptance: z.number().optional().meta({
+      description: "DRS's target acceptance when a request names neither it nor gamma",
+    }),
     available: z.array(z.enum(SAMPLER_NAMES)),
   }).meta({ description: "What a request that names no sampler (or not its parameters) gets" }),
   expectedAcceptance: z.number(),

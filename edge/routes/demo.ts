@@ -161,7 +161,7 @@ export function demoRoutes(deps: AppDeps) {
     const expected = model.manifest.drs.expectedAcceptance;
     const defaults = samplerDefaults(model.manifest.samplers);
     const settings: DemoSettings = {
-      acceptance: q.acceptance ?? Math.min(0.95, Math.max(0.05, expected)),
+      acceptance: q.acceptance ?? defaults.acceptance ?? Math.min(0.95, Math.max(0.05, expected)),
       label: demoClass(resolveClass(model.manifest, q.class === "any" ? undefined : q.class)),
       sampler: q.sampler ?? "drs",
       k: q.k ?? defaults.k,

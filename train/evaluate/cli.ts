@@ -14,6 +14,7 @@ import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
 import { modelCurve } from "./curve_run.ts";
+import { publishServedVersion } from "./serve_version.ts";
 import { evaluatePointModel, formatMetricsTable } from "./run_points.ts";
 import { fileEntry } from "../export/mod.ts";
 import { readModelFolder } from "../model_folder.ts";
@@ -73,6 +74,17 @@ const FLAGS = {
     help: "classifier folder of the image metrics (--sampler all), e.g. one the model never saw",
     default: "the model's classifier/",
   },
+  serve: {
+    type: "string",
+    help: "--sampler all: publish the model with this row of the table (its label, e.g. " +
+      "'calibrated MH K=8') as what requests get by default, as the next version of --out",
+    default: "none",
+  },
+  out: {
+    type: "string",
+    help: "with --serve: the model folder the version is published in (e.g. models/mnist)",
+    default: "required with --serve",
+  },
 } satisfies Record<string, FlagSpec>;
 
 const HELP: CommandHelp = {
@@ -81,6 +93,8 @@ const HELP: CommandHelp = {
   examples: [
     "deno task evaluate --model models/grid25/2",
     "deno task evaluate --model models/mnist --sampler all --seeds 1,2 --samples 4000 --write",
+    "deno task evaluate --model models/mnist --sampler all --seeds 1,2,3 --samples 5000 \\\n" +
+    "    --only 'raw G,DRS 30%,calibrated MH K=8' --serve 'calibrated MH K=8' --out models/mnist",
   ],
 };
 
@@ -91,6 +105,15 @@ export async function evaluateCommand(args: string[]): Promise<void> {
     f.model as string | undefined,
     "model",
     "a model folder such as models/grid25",
+  );
+  const serve = f.serve as string | undefined;
+  if (serve !== undefined && f.sampler !== "all") {
+    throw new Error("Cannot evaluate as '--serve' needs '--sampler all': add it");
+  }
+  const out = serve === undefined ? undefined : requireFlag(
+    f.out as string | undefined,
+    "out",
+    "the model folder to publish in, such as models/mnist",
   );
   const folder = await readModelFolder(dir);
   const { manifest } = folder;
@@ -115,6 +138,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         classifier: f.classifier as string | undefined,
         quick: f.quick as boolean | undefined,
         only: (f.only as string | undefined)?.split(",").map((s) => s.trim()),
+        require: serve,
         log: (line) => console.log(line),
       });
       console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);
@@ -137,6 +161,12 @@ export async function evaluateCommand(args: string[]): Promise<void> {
             );
           }
         }
+      }
+      if (serve !== undefined) {
+        const published = await publishServedVersion(folder, { ...curve, backend }, serve, {
+          out: out!,
+        });
+        console.log(`published ${published.dir} (version ${published.version}) serving '${serve}'`);
       }
       if (f.write) {
         await Deno.writeFile(join(dir, "curves.png"), curve.png);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../../shared/manifest.ts";
 import type { ScoringBackend } from "../../backends/mod.ts";
-import { modelOf } from "../../sampling/mod.ts";
+import { modelOf, type SamplerModel } from "../../sampling/mod.ts";
 import type { Calibrator } from "../../shared/calibrator.ts";
 import { classify } from "../classifier/features.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
@@ -20,6 +20,7 @@ import type { LabelledDataset } from "../data/labelled.ts";
 import { labelledSource } from "../data/labelled_source.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import { condMetrics } from "./cond.ts";
+import { classHistogram, klFromUniform } from "./images.ts";
 import { condReference } from "./cond_core.ts";
 import { curvePlot } from "./curve_plot.ts";
 import { type CurveRow, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
@@ -46,6 +47,8 @@ export interface ModelCurveOptions {
   quick?: boolean;
   /** Only the settings with these labels (e.g. `raw G`, `calibrated MH K=8`). @default {all} */
   only?: readonly string[];
+  /** A label the run must include (the setting to serve): checked before any row runs. */
+  require?: string;
   /** Progress, one line per setting. */
   log?: (line: string) => void;
 }
@@ -58,6 +61,10 @@ export interface ModelCurve {
   /** The plot of the headline metric against cost, as PNG bytes. */
   png: Uint8Array;
   samples: number;
+  /** The model of the calibrated settings (calibrator and DRS constants), when they ran. */
+  calibrated?: SamplerModel;
+  /** The held-out real images the calibrator was fit on, with their classes (images only). */
+  held?: { images: Float32Array; labels: Uint8Array };
   /** The calibration, when calibrated settings ran. */
   calibration?: { chosen: Calibrator; used: Calibrator; check: Record<string, unknown> };
   /**
@@ -126,13 +133,20 @@ async function imageScorer(
     score: (x, labels) => {
       if (!labels) throw new Error("Cannot score image samples without their classes");
       const n = labels.length;
-      const m = condMetrics(classify(classifier, x, n), labels, reference);
-      return { fd: m.fd, inceptionScore: m.inceptionScore, classAccuracy: m.classAccuracy };
+      const classified = classify(classifier, x, n);
+      const m = condMetrics(classified, labels, reference);
+      return {
+        fd: m.fd,
+        inceptionScore: m.inceptionScore,
+        classAccuracy: m.classAccuracy,
+        classKl: klFromUniform(classHistogram(classified.probs, n)),
+      };
     },
     columns: [
       { key: "fd", title: "FD", digits: 2 },
       { key: "inceptionScore", title: "IS", digits: 2 },
       { key: "classAccuracy", title: "class acc %", digits: 2, percent: true },
+      { key: "classKl", title: "class KL", digits: 5 },
     ],
     plot: { metric: "fd", title: "FD (LOWER IS BETTER)" },
     defaultSamples: 5_000,
@@ -186,6 +200,12 @@ export async function modelCurve(
       (!options.quick || p.family === "raw" || p.family === "drs") &&
       (!options.only || options.only.includes(p.label))
     );
+    if (options.require !== undefined && !points.some((p) => p.label === options.require)) {
+      throw new RangeError(
+        `Cannot serve '${options.require}' as the run has no such setting: expected one of ` +
+          points.map((p) => `'${p.label}'`).join(", "),
+      );
+    }
     const rows = await qualityCostCurve(model, points, {
       samples,
       seeds,
@@ -199,7 +219,16 @@ export async function modelCurve(
     });
     const png = curvePlot(rows, { ...scorer.plot, heading: manifest.id.toUpperCase() });
     const table = curveTable(rows, scorer.columns);
-    return { rows, table, png, samples, calibration, real: scorer.real };
+    return {
+      rows,
+      table,
+      png,
+      samples,
+      calibration,
+      calibrated,
+      held: scorer.held,
+      real: scorer.real,
+    };
   } finally {
     scorer.dispose();
   }

@@ -64,6 +64,8 @@ export interface CondPanels {
   estimator?: { images: Float32Array; perClass: number };
   /** Class labels, in index order. */
   classes: readonly string[];
+  /** Title of the fourth column. @default {"DRS WITH ESTIMATOR"} */
+  estimatorTitle?: string;
   /** Captions under the column titles: real, raw G, DRS (and DRS with the estimator). */
   captions: string[];
 }
@@ -91,7 +93,11 @@ export function renderCondReport(
       caption: panels.captions[2],
     },
     ...(panels.estimator
-      ? [{ title: "DRS WITH ESTIMATOR", set: panels.estimator, caption: panels.captions[3] ?? "" }]
+      ? [{
+        title: panels.estimatorTitle ?? "DRS WITH ESTIMATOR",
+        set: panels.estimator,
+        caption: panels.captions[3] ?? "",
+      }]
       : []),
   ];
   columns.forEach((column, k) => {
