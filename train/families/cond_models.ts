@@ -223,3 +223,12 @@ export function exportedDiscriminator(heads: tf.LayersModel): tf.LayersModel {
   if (heads.outputs.length === 1) return heads;
   return tf.model({ name: "discriminator", inputs: heads.inputs, outputs: heads.outputs[0] });
 }
+
+/** Freezes D's feature layers (convs and phi): only psi and the class projection train. */
+export function freezeFeatures(d: tf.LayersModel): void {
+  const features = d.layers.filter((l) => /^discriminator_(conv|phi)/.test(l.name));
+  if (features.length === 0) {
+    throw new Error("Cannot freeze D's features as it has no discriminator_conv/phi layers");
+  }
+  for (const layer of features) layer.trainable = false;
+}

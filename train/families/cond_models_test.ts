@@ -4,6 +4,7 @@ import {
   buildCondDiscriminator,
   buildCondGenerator,
   exportedDiscriminator,
+  freezeFeatures,
 } from "./cond_models.ts";
 
 Deno.test("buildCondGenerator() maps z and a class to [n, 28, 28, 1] in [-1, 1]", async () => {
@@ -34,4 +35,19 @@ Deno.test("buildCondDiscriminator() exports the projection logit, with or withou
     assert.notDeepEqual(Array.from(other.dataSync()), Array.from(logit.dataSync()));
     assert.equal(exportedDiscriminator(d.heads).outputs.length, 1);
   }
+});
+
+Deno.test("freezeFeatures() leaves only D's head (psi and the class projection) trainable", async () => {
+  await tf.setBackend("cpu");
+  const d = buildCondDiscriminator({ width: 2, features: 8 }).model;
+  const before = d.trainableWeights.length;
+  freezeFeatures(d);
+  const names = d.trainableWeights.map((w) => w.name);
+  assert.ok(names.length > 0 && names.length < before, `${before} -> ${names}`);
+  assert.ok(names.every((n) => /discriminator_(psi|embed)/.test(n)), names.join(", "));
+  assert.throws(
+    () =>
+      freezeFeatures(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] })),
+    /Cannot freeze D's features/,
+  );
 });

@@ -51,7 +51,7 @@ const FLAGS = {
   "calibration-samples": { type: "int", min: 100 },
   "diagnose-samples": { type: "int", min: 100 },
   backend: { type: "enum", values: ["wasm", "cpu"] },
-  init: { type: "enum", values: ["rff", "base-d", "fresh"] },
+  init: { type: "enum", values: ["rff", "base-d", "fresh", "d-features"] },
   width: { type: "int", min: 4, max: 512 },
   judge: { type: "string" },
   "judge-only": { type: "boolean" },
@@ -181,7 +181,9 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
     const acceptances = numbers(f["judge-acceptance"] as string | undefined, "judge-acceptance", 1);
     const tempers = numbers(f["judge-temper"] as string | undefined, "judge-temper", 4);
     if (config.init as string === "rff") {
-      throw new CliError("Cannot use '--init rff' on an image model: expected 'fresh' or 'base-d'");
+      throw new CliError(
+        "Cannot use '--init rff' on an image model: expected 'fresh', 'base-d' or 'd-features'",
+      );
     }
     if (!f["judge-only"]) {
       const manifest = await buildImageRatioCandidate(model, out, {
@@ -226,8 +228,10 @@ export async function trainRatioCommand(args: string[]): Promise<void> {
     }
     return;
   }
-  if (f.init === "fresh") {
-    throw new CliError("Cannot use '--init fresh' on a 2-D model: expected 'rff' or 'base-d'");
+  if (f.init === "fresh" || f.init === "d-features") {
+    throw new CliError(
+      `Cannot use '--init ${f.init}' on a 2-D model: expected 'rff' or 'base-d'`,
+    );
   }
   const config: Partial<RatioRunConfig> = {};
   for (const [flag, key] of CONFIG_KEYS) {

@@ -25,7 +25,7 @@ import {
   tfjsModelFiles,
   writeModelFiles,
 } from "../export/mod.ts";
-import { buildCondDiscriminator } from "../families/cond_models.ts";
+import { buildCondDiscriminator, freezeFeatures } from "../families/cond_models.ts";
 import type { Progress } from "../gan/keep_training.ts";
 import { keepTrainingD } from "../gan/loop.ts";
 import { readModelFolder } from "../model_folder.ts";
@@ -51,8 +51,12 @@ export interface ImageRatioConfig {
   width: number;
   /** Units of the feature layer. @default {256} */
   features: number;
-  /** `fresh`: a new network; `base-d`: the base model's D trained on (the baseline). @default {"fresh"} */
-  init: "fresh" | "base-d";
+  /**
+   * `fresh`: a new network; `base-d`: the base model's D trained on (the baseline);
+   * `d-features`: D's features phi(x) kept frozen and only its head (psi and the class
+   * projection) re-fit, a density ratio in D's feature space. @default {"fresh"}
+   */
+  init: "fresh" | "base-d" | "d-features";
   /** Proposals per class of the DRS burn-in. @default {10000} */
   burnIn: number;
   /** Percentile of F taken as each class's gamma. @default {95} */
@@ -115,7 +119,7 @@ export async function buildImageRatioCandidate(
     classes,
   });
   const generator = await loadTfjsModel(join(baseDir, "tfjs/generator"));
-  const estimator = config.init === "base-d"
+  const estimator = config.init !== "fresh"
     ? await loadTfjsModel(join(baseDir, "tfjs/discriminator"))
     : buildCondDiscriminator({
       classes,
@@ -124,6 +128,7 @@ export async function buildImageRatioCandidate(
       conditioning: "proj",
       seed: config.seed * 1000 + 700,
     }).model;
+  if (config.init === "d-features") freezeFeatures(estimator);
   const t0 = performance.now();
   const keep = await keepTrainingD({ generator, discriminator: estimator }, source, {
     steps: config.steps,
