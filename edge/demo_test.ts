@@ -132,3 +132,22 @@ Deno.test("gridPng() renders one sample at exactly h * scale by w * scale, neare
     assert.equal(at(28 * scale - 1, 28 * scale - 1), 128);
   }
 });
+
+Deno.test("GET /demo/urls starts on the model's served default: its sampler and DRS acceptance", async () => {
+  const withDefaults = async (samplers: Record<string, unknown>) => {
+    const tiles = await fakeModelFiles("tiles", "image");
+    const manifest = JSON.parse(new TextDecoder().decode(tiles.get("manifest.json")));
+    manifest.samplers = samplers;
+    tiles.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
+    const { app } = await makeTestApp({ models: { tiles } });
+    return await (await app.request("http://demo.test/demo/urls?model=tiles")).json();
+  };
+  const mh = await withDefaults({ default: "mh", k: 6 });
+  assert.equal(mh.sampler, "mh");
+  assert.equal(new URL(mh.pairs[0].drs).searchParams.get("k"), "6");
+  const drs = await withDefaults({ default: "drs", acceptance: 0.3 });
+  assert.equal(drs.acceptance, 0.3);
+  assert.equal(new URL(drs.pairs[0].drs).searchParams.get("acceptance"), "0.3");
+  // Outside the page's slider: clamped to it.
+  assert.equal((await withDefaults({ acceptance: 0.01 })).acceptance, 0.05);
+});

@@ -3,7 +3,8 @@
  * weights in half precision where that loses nothing (`halfPrecisionInitializers`), checks
  * through ONNX Runtime that G's samples and D's logits are bit for bit the same on a probe
  * batch, then rewrites the files and the manifest's hashes. A version whose weights are not
- * exact in half precision (an fp32 import) is left as it is.
+ * exact in half precision (an fp32 import) is left as it is. It rewrites a published version
+ * in place: run it offline, not beside a server that may reload the folder meanwhile.
  *
  * @module
  */
@@ -11,7 +12,7 @@
 import { join } from "node:path";
 import { openOnnxBackend } from "../backends/onnx_node.ts";
 import { normals } from "../shared/rng.ts";
-import { parseManifestText } from "../shared/manifest.ts";
+import { type Manifest, parseManifestText } from "../shared/manifest.ts";
 import { fileEntry, halfPrecisionInitializers } from "../train/export/mod.ts";
 
 const HELP = `Store a model version's ONNX weights in half precision where that loses nothing.
@@ -21,23 +22,27 @@ usage: deno run -A scripts/half_precision_onnx.ts --model DIR
 Checks G's samples and D's logits bit for bit on 256 probe latents through ONNX Runtime
 before it rewrites the files and the manifest's hashes.`;
 
-async function probe(dir: string, files: Record<string, Uint8Array>) {
-  const manifest = parseManifestText(await Deno.readTextFile(join(dir, "manifest.json")));
+/** G's samples and D's logits on probe latents: G then D, and the fused sampler when shipped. */
+async function probe(manifest: Manifest, files: Record<string, Uint8Array>): Promise<number[]> {
   const classes = manifest.classes?.length ?? 0, n = 256;
-  const backend = await openOnnxBackend({
-    latentDim: manifest.latentDim,
-    sampleShape: manifest.sampleShape,
-    classes,
-    readFile: (name) => Promise.resolve(files[name]),
-  });
-  try {
-    const z = normals(11, { start: 0, count: n, dim: manifest.latentDim }); // [n, latentDim]
-    const labels = classes ? Int32Array.from({ length: n }, (_, i) => i % classes) : undefined;
-    const out = await backend.run(z, n, labels ? { classes: labels } : {});
-    return [...out.x, ...out.logits];
-  } finally {
-    await backend.dispose();
+  const out: number[] = [];
+  for (const fused of "sampler.onnx" in files ? [false, true] : [false]) {
+    const backend = await openOnnxBackend({
+      latentDim: manifest.latentDim,
+      sampleShape: manifest.sampleShape,
+      classes,
+      readFile: (name) => Promise.resolve(files[name]),
+    }, { fused });
+    try {
+      const z = normals(11, { start: 0, count: n, dim: manifest.latentDim }); // [n, latentDim]
+      const labels = classes ? Int32Array.from({ length: n }, (_, i) => i % classes) : undefined;
+      const result = await backend.run(z, n, labels ? { classes: labels } : {});
+      out.push(...result.x, ...result.logits);
+    } finally {
+      await backend.dispose();
+    }
   }
+  return out;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -48,7 +53,9 @@ async function main(args: string[]): Promise<number> {
   const at = args.indexOf("--model");
   const dir = at >= 0 ? args[at + 1] : undefined;
   if (!dir || args.length !== 2) {
-    console.error("Cannot convert as '--model DIR' is required (and takes no other flags)");
+    console.error(
+      `Cannot convert as it takes '--model DIR' alone: current arguments are '${args.join(" ")}'`,
+    );
     return 2;
   }
   const path = join(dir, "manifest.json");
@@ -67,9 +74,13 @@ async function main(args: string[]): Promise<number> {
     console.log(`${dir}: no weight is exact in half precision; nothing changed`);
     return 0;
   }
-  const [a, b] = [await probe(dir, before), await probe(dir, after)];
-  if (a.length !== b.length || a.some((v, i) => !Object.is(v, b[i]))) {
-    console.error(`Cannot convert '${dir}' as the outputs would change; nothing changed`);
+  const [a, b] = [await probe(manifest, before), await probe(manifest, after)];
+  const changed = a.filter((v, i) => !Object.is(v, b[i])).length;
+  if (a.length !== b.length || changed > 0) {
+    console.error(
+      `Cannot convert '${dir}' as ${changed} of ${a.length} output values would change; ` +
+        "nothing changed",
+    );
     return 1;
   }
   const json = JSON.parse(text);

@@ -56,11 +56,7 @@ export interface BaseConfig {
   realLabel: number;
   /** Decay of the exponential moving average of G's weights (0: no average). @default {0 (points), 0.999 (image)} */
   emaDecay: number;
-  /**
-   * Top-k training (Sinha et al. 2020): G's adversarial loss counts the fraction of its batch D
-   * scores highest, decaying 1% every `topKEvery` steps down to this floor; 1 turns it off.
-   * @default {1}
-   */
+  /** Top-k (Sinha et al. 2020): floor of the share of G's batch its loss counts (1: off). @default {1} */
   topK: number;
   /** Steps per 1% decay of top-k's kept fraction. @default {50} */
   topKEvery: number;
@@ -291,12 +287,15 @@ const AFTER_GAN_FIELDS: readonly string[] = [
   "backend",
 ];
 
-/** The fields that decide the GAN phase: a checkpoint resumes only when they match. */
+/**
+ * The fields that decide the GAN phase: a checkpoint resumes only when they match. Top-k's
+ * fields count only when it is on, so checkpoints from before it existed still resume.
+ */
 export function ganPhaseKey(config: TrainConfig): Record<string, unknown> {
+  const off = config.topK >= 1 ? ["topK", "topKEvery"] : [];
   return Object.fromEntries(
-    Object.entries(config).filter(([k]) => !AFTER_GAN_FIELDS.includes(k)).sort(([a], [b]) =>
-      a < b ? -1 : 1
-    ),
+    Object.entries(config).filter(([k]) => !AFTER_GAN_FIELDS.includes(k) && !off.includes(k))
+      .sort(([a], [b]) => a < b ? -1 : 1),
   );
 }
 

@@ -84,7 +84,7 @@ export const CONFIG_FLAGS: Record<string, FieldFlag> = {
     key: "topK",
     spec: num(0.01, 1, "top-k: floor of the fraction of G's batch kept (1: off)"),
   },
-  "top-k-every": { key: "topKEvery", spec: num(1, undefined, "top-k: steps per 1% decay") },
+  "top-k-every": { key: "topKEvery", spec: int(1, undefined, "top-k: steps per 1% decay") },
   "d-steps": { key: "dSteps", spec: int(0, undefined, "KeepTraining(D) steps, G frozen") },
   "d-lr": { key: "dLr", spec: num(0, undefined, "learning rate of KeepTraining(D)") },
   "d-eval-every": { key: "dEvalEvery", spec: int(1, undefined, "held-out check interval") },

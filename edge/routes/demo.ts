@@ -160,10 +160,13 @@ export function demoRoutes(deps: AppDeps) {
     const model = pickModel(deps, q.model);
     const expected = model.manifest.drs.expectedAcceptance;
     const defaults = samplerDefaults(model.manifest.samplers);
+    // The page starts on the model's served default (raw has no comparison: DRS then).
+    const served = defaults.default === "raw" ? "drs" : defaults.default;
     const settings: DemoSettings = {
-      acceptance: q.acceptance ?? defaults.acceptance ?? Math.min(0.95, Math.max(0.05, expected)),
+      acceptance: q.acceptance ??
+        Math.min(0.95, Math.max(0.05, defaults.acceptance ?? expected)),
       label: demoClass(resolveClass(model.manifest, q.class === "any" ? undefined : q.class)),
-      sampler: q.sampler ?? "drs",
+      sampler: q.sampler ?? served,
       k: q.k ?? defaults.k,
       psi: q.psi ?? defaults.psi,
     };

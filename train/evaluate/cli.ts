@@ -11,10 +11,10 @@
 
 import { join } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
-import { type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
+import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
 import { modelCurve } from "./curve_run.ts";
-import { publishServedVersion } from "./serve_version.ts";
+import { curvesMetrics, publishServedVersion } from "./serve_version.ts";
 import { evaluatePointModel, formatMetricsTable } from "./run_points.ts";
 import { fileEntry } from "../export/mod.ts";
 import { readModelFolder } from "../model_folder.ts";
@@ -108,7 +108,12 @@ export async function evaluateCommand(args: string[]): Promise<void> {
   );
   const serve = f.serve as string | undefined;
   if (serve !== undefined && f.sampler !== "all") {
-    throw new Error("Cannot evaluate as '--serve' needs '--sampler all': add it");
+    throw new CliError(
+      `Cannot evaluate as '--sampler' must be 'all' with '--serve': current value is '${f.sampler}'`,
+    );
+  }
+  if (serve === undefined && f.out !== undefined) {
+    throw new CliError("Cannot evaluate as '--out' is only for '--serve': add --serve LABEL");
   }
   const out = serve === undefined ? undefined : requireFlag(
     f.out as string | undefined,
@@ -163,7 +168,8 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         }
       }
       if (serve !== undefined) {
-        const published = await publishServedVersion(folder, { ...curve, backend }, serve, {
+        const published = await publishServedVersion(folder, { ...curve, backend }, {
+          label: serve,
           out: out!,
         });
         console.log(`published ${published.dir} (version ${published.version}) serving '${serve}'`);
@@ -173,23 +179,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         await writeManifest(dir, {
           ...draft,
           files: { ...draft.files, "curves.png": await fileEntry("curves.png", curve.png) },
-          metrics: {
-            ...draft.metrics!,
-            curves: {
-              samples: curve.samples,
-              runtime: backend.name,
-              ...(curve.calibration ? { calibration: curve.calibration } : {}),
-              rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
-                label,
-                family,
-                spec,
-                cost,
-                metrics,
-                spread,
-                seeds,
-              })),
-            },
-          },
+          metrics: { ...draft.metrics!, curves: curvesMetrics(curve, backend.name) },
         });
         console.log(`updated ${source} and ${join(dir, "curves.png")}`);
       }

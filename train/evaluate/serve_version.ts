@@ -4,32 +4,32 @@
  * (ONNX weights stored in half precision when they are exact in it: the same outputs, half the
  * bytes), a manifest whose `samplers` block makes the chosen setting what a request that names
  * no sampler gets (with the calibrator and its DRS constants for a calibrated setting), the
- * table in `metrics.curves`, and `report.png` with real / raw / DRS with D / the served default.
+ * table in `metrics.curves`, and for class-conditional images `report.png` with real / raw /
+ * DRS with D / the served default.
  *
  * @module
  */
 
+import { basename, resolve } from "node:path";
 import type { Manifest } from "../../shared/manifest.ts";
 import { drsSchema } from "../../shared/manifest.ts";
 import type { SamplerModel } from "../../sampling/mod.ts";
 import { modelOf } from "../../sampling/mod.ts";
 import type { ScoringBackend } from "../../backends/mod.ts";
 import { halfPrecisionInitializers, writeModelFiles } from "../export/mod.ts";
-import { stageVersion } from "../publish.ts";
-import { writeManifest } from "../write_manifest.ts";
+import { writeVersion } from "../publish.ts";
+import { type ManifestDraft, writeManifest } from "../write_manifest.ts";
 import { sampleEachClass } from "./cond_core.ts";
 import type { CurveRow } from "./curves.ts";
 import type { ModelCurve } from "./curve_run.ts";
-import { imagesPerClass, renderCondReport } from "./report_image.ts";
-
-type Draft = Omit<Manifest, "version" | "createdAt">;
+import { EVAL_SEED, imagesPerClass, metricsCaption, renderCondReport } from "./report_image.ts";
 
 /**
- * `base` with `row` as its served default: the `samplers` block from the row's spec, and for a
- * row run on a calibrated D (`model`) its calibrator and the DRS constants of calibrated logits.
+ * `base` with `row` as its served default: the `samplers` block from the row's spec; for a row
+ * run on another model (`model`: a calibrated D) its calibrator and DRS constants.
  */
-export function servedManifest(base: Manifest, row: CurveRow, model?: SamplerModel): Draft {
-  const { version: _v, createdAt: _c, samplers: _s, ...draft } = base;
+export function servedManifest(base: Manifest, row: CurveRow, model?: SamplerModel): ManifestDraft {
+  const { version: _v, createdAt: _c, samplers: _s, calibrator, ...draft } = base;
   const spec = row.spec;
   const samplers: NonNullable<Manifest["samplers"]> = spec.kind === "drs"
     ? { default: "drs", ...(spec.acceptance !== undefined ? { acceptance: spec.acceptance } : {}) }
@@ -38,20 +38,40 @@ export function servedManifest(base: Manifest, row: CurveRow, model?: SamplerMod
     : spec.kind === "truncation"
     ? { default: "truncation", psi: spec.psi }
     : { default: "raw" };
-  const calibrated = model?.calibrator && model.calibrator.kind !== "identity";
+  if (!model) return { ...draft, ...(calibrator ? { calibrator } : {}), samplers };
+  const used = model.calibrator && model.calibrator.kind !== "identity"
+    ? model.calibrator
+    : undefined;
   return {
     ...draft,
+    ...(used ? { calibrator: used } : {}),
+    drs: drsSchema.parse(model.drs),
     samplers,
-    ...(calibrated ? { calibrator: model.calibrator, drs: drsSchema.parse(model.drs) } : {}),
   };
 }
 
-/** Options for {@linkcode publishServedVersion}. */
-export interface PublishServedOptions {
-  /** The model folder the version is published in (its next version). */
-  out: string;
-  /** Samples per class in each column of `report.png`. @default {6} */
-  perClass?: number;
+/** The `metrics.curves` block of a table (what `--write` and `--serve` store). */
+export function curvesMetrics(
+  curve: ModelCurve,
+  runtime: string,
+  served?: string,
+): Record<string, unknown> {
+  return {
+    samples: curve.samples,
+    runtime,
+    ...(curve.calibration ? { calibration: curve.calibration } : {}),
+    ...(curve.real ? { real: curve.real } : {}),
+    ...(served ? { served } : {}),
+    rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
+      label,
+      family,
+      spec,
+      cost,
+      metrics,
+      spread,
+      seeds,
+    })),
+  };
 }
 
 /** The row of the table labelled `label`; throws naming the labels there are. */
@@ -64,90 +84,64 @@ export function rowOf(curve: Pick<ModelCurve, "rows">, label: string): CurveRow 
   );
 }
 
-function caption(row: CurveRow | undefined): string {
-  if (!row) return "";
-  const m = row.metrics;
-  return `FD ${m.fd.toFixed(2)}  ACC ${(m.classAccuracy * 100).toFixed(1)}%  COST ${
-    row.cost.toFixed(1)
-  }`;
-}
+/** Files a served version re-makes rather than copies. */
+const REMADE = new Set(["curves.png"]);
 
 /**
- * Publishes `base` with the row `label` of `curve` as its served default; returns the new
- * version's folder.
+ * Publishes `base` with the row `label` of `curve` as its served default, as the next version
+ * of the model folder `out` (its folder name is the manifest's id); returns the new version.
  */
 export async function publishServedVersion(
-  base: { dir: string; manifest: Manifest; files: Record<string, Uint8Array> },
+  base: { manifest: Manifest; files: Record<string, Uint8Array> },
   curve: ModelCurve & { backend: ScoringBackend },
-  label: string,
-  options: PublishServedOptions,
+  options: { label: string; out: string },
 ): Promise<{ version: number; dir: string; manifest: Manifest }> {
-  const row = rowOf(curve, label);
+  const row = rowOf(curve, options.label);
   const model = row.family.startsWith("calibrated") ? curve.calibrated : undefined;
   const draft = servedManifest(base.manifest, row, model);
-  const staged = await stageVersion(options.out);
-  try {
-    const outputs: Record<string, Uint8Array> = {};
+  const image = base.manifest.kind === "image" && base.manifest.classes && curve.held;
+  const { result, version, dir } = await writeVersion(options.out, async (staging) => {
+    const outputs: Record<string, Uint8Array> = { "curves.png": curve.png };
     for (const [name, bytes] of Object.entries(base.files)) {
-      if (name === "manifest.json" || name === "report.png" || name === "curves.png") continue;
+      if (REMADE.has(name) || (image && name === "report.png")) continue;
       outputs[name] = name.endsWith(".onnx") ? halfPrecisionInitializers(bytes).bytes : bytes;
     }
-    const files = await writeModelFiles(staged.dir, outputs);
-    files["curves.png"] = (await writeModelFiles(staged.dir, { "curves.png": curve.png }))[
-      "curves.png"
-    ];
-    if (base.manifest.kind === "image" && base.manifest.classes && curve.held) {
-      const png = await servedReport(base.manifest, curve, {
+    if (image) {
+      outputs["report.png"] = await servedReport(base.manifest, curve, {
         row,
         served: model ?? modelOf(base.manifest, curve.backend),
-        perClass: options.perClass ?? 6,
       });
-      Object.assign(files, await writeModelFiles(staged.dir, { "report.png": png }));
     }
-    const manifest = await writeManifest(staged.dir, {
+    const rawRow = curve.rows.find((r) => r.family === "raw");
+    return await writeManifest(staging, {
       ...draft,
-      files,
+      id: basename(resolve(options.out)),
+      description: `${draft.description ? `${draft.description}; ` : ""}served by default: ` +
+        `${options.label}, chosen from the quality-cost table (metrics.curves)`,
+      files: await writeModelFiles(staging, outputs),
       metrics: {
-        ...draft.metrics!,
-        curves: {
-          samples: curve.samples,
-          runtime: curve.backend.name,
-          ...(curve.calibration ? { calibration: curve.calibration } : {}),
-          ...(curve.real ? { real: curve.real } : {}),
-          served: label,
-          rows: curve.rows.map(({ label, family, spec, cost, metrics, spread, seeds }) => ({
-            label,
-            family,
-            spec,
-            cost,
-            metrics,
-            spread,
-            seeds,
-          })),
-        },
+        // A base without metrics (an import) gets raw G and the served row as its pair.
+        ...(draft.metrics ??
+          { samples: curve.samples, raw: rawRow?.metrics ?? {}, drs: row.metrics }),
+        curves: curvesMetrics(curve, curve.backend.name, options.label),
       },
     });
-    const published = await staged.publish();
-    return { ...published, manifest };
-  } catch (error) {
-    await staged.discard();
-    throw error;
-  }
+  });
+  return { version, dir, manifest: result };
 }
 
 async function servedReport(
   manifest: Manifest,
   curve: ModelCurve & { backend: ScoringBackend },
-  options: { row: CurveRow; served: SamplerModel; perClass: number },
+  options: { row: CurveRow; served: SamplerModel },
 ): Promise<Uint8Array> {
-  const classes = manifest.classes!.length, perClass = options.perClass;
+  const classes = manifest.classes!.length, perClass = 6;
   const base = { ...modelOf(manifest, curve.backend), classes };
-  const draws = { perClass, seed: 424242 };
+  const draws = { perClass, seed: EVAL_SEED };
   const raw = await sampleEachClass(base, { kind: "raw" }, draws);
   const drs = await sampleEachClass(base, { kind: "drs" }, draws);
   const served = await sampleEachClass({ ...options.served, classes }, options.row.spec, draws);
   const rawRow = curve.rows.find((r) => r.family === "raw");
-  const accepted = (100 * manifest.drs.expectedAcceptance).toFixed(0);
   return renderCondReport({
     imageShape: manifest.sampleShape,
     real: { images: imagesPerClass(curve.held!, classes, perClass), perClass },
@@ -157,9 +151,9 @@ async function servedReport(
     classes: manifest.classes!,
     captions: [
       curve.real ? `NEVER TRAINED ON; FLOOR FD ${curve.real.fd.toFixed(2)}` : "NEVER TRAINED ON",
-      caption(rawRow),
-      `THE BASE VERSION'S DEFAULT, ABOUT ${accepted}% ACCEPTED`,
-      caption(options.row),
+      rawRow ? metricsCaption(rawRow.metrics, rawRow.cost) : "",
+      `AT D'S OWN GAMMA, ABOUT ${(100 * manifest.drs.expectedAcceptance).toFixed(0)}% ACCEPTED`,
+      metricsCaption(options.row.metrics, options.row.cost),
     ],
     estimatorTitle: `SERVED: ${options.row.label.toUpperCase()}`,
   });

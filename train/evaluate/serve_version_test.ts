@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import type { ScoringBackend } from "../../backends/mod.ts";
+import { exportOnnx, roundModelToFloat16 } from "../export/mod.ts";
+import { mlp } from "../../testing/tfjs_models.ts";
 import { parseManifest } from "../../shared/manifest.ts";
-import { rowOf, servedManifest } from "./serve_version.ts";
+import { publishServedVersion, rowOf, servedManifest } from "./serve_version.ts";
 import type { CurveRow } from "./curves.ts";
 import type { SamplerModel } from "../../sampling/mod.ts";
 
@@ -67,4 +72,55 @@ Deno.test("rowOf() names the rows there are when the label is not one", () => {
   };
   assert.equal(rowOf(curve, "MH K=8").label, "MH K=8");
   assert.throws(() => rowOf(curve, "MH K=9"), /Cannot serve 'MH K=9' .*'raw G', 'MH K=8'/);
+});
+
+Deno.test("publishServedVersion() copies the base's files, halves its ONNX, re-makes the table's figure and names the folder's id", async () => {
+  await tf.setBackend("cpu");
+  const g = mlp([2, 256, 256, 2], "g"), d = mlp([2, 256, 256, 1], "d");
+  for (const m of [g, d]) roundModelToFloat16(m);
+  const files: Record<string, Uint8Array> = {
+    "generator.onnx": exportOnnx(g, { inputName: "z", outputName: "x" }),
+    "discriminator.onnx": exportOnnx(d, { inputName: "x", outputName: "logit" }),
+    "report.png": new Uint8Array([7, 7]),
+    "curves.png": new Uint8Array([1]),
+  };
+  const { metrics: _m, ...noMetrics } = base;
+  const rows = [row("raw G", "raw", { kind: "raw" }), row("MH K=8", "mh", { kind: "mh", k: 8 })];
+  const curve = {
+    rows,
+    table: "",
+    png: new Uint8Array([2, 2, 2]),
+    samples: 100,
+    backend: { name: "onnx" } as ScoringBackend,
+  };
+  const root = await Deno.makeTempDir();
+  try {
+    const out = join(root, "tiles-served");
+    const published = await publishServedVersion({ manifest: noMetrics, files }, curve, {
+      label: "MH K=8",
+      out,
+    });
+    assert.equal(published.version, 1);
+    const m = published.manifest;
+    assert.equal(m.id, "tiles-served");
+    assert.deepEqual(m.samplers, { default: "mh", k: 8 });
+    assert.deepEqual(await Deno.readFile(join(published.dir, "report.png")), files["report.png"]);
+    assert.deepEqual(await Deno.readFile(join(published.dir, "curves.png")), curve.png);
+    for (const name of ["generator.onnx", "discriminator.onnx"]) {
+      assert.ok(m.files[name].bytes < files[name].length * 0.7, name);
+    }
+    const curves = m.metrics?.curves as { served: string; rows: unknown[] };
+    assert.equal(curves.served, "MH K=8");
+    assert.equal(curves.rows.length, 2);
+    assert.equal(m.metrics?.samples, 100, "a base without metrics gets the table's pair");
+    // A folder name that is no model id fails before publishing and leaves nothing behind.
+    const bad = join(root, "Not An Id");
+    await assert.rejects(
+      publishServedVersion({ manifest: noMetrics, files }, curve, { label: "MH K=8", out: bad }),
+      /'id' is invalid/,
+    );
+    await assert.rejects(Deno.stat(bad), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

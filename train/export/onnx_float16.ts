@@ -32,7 +32,7 @@ export interface HalfPrecisionResult {
   bytes: Uint8Array;
   /** Initializers now stored as float16. */
   converted: number;
-  /** Float initializers left float32: too small, or not exact in half precision. */
+  /** Float initializers left float32: too small, a graph input, or not exact in half precision. */
   kept: number;
 }
 
@@ -68,9 +68,16 @@ export function halfPrecisionInitializers(
   const graph = proto.graph;
   if (!graph) throw new TypeError("Cannot convert the model as it has no graph");
   const initializers = graph.initializer ?? [], nodes = graph.node ?? [];
+  const valueNames = (list?: onnxProto.onnx.IValueInfoProto[] | null) =>
+    (list ?? []).map((v) => v.name ?? "");
+  // An initializer also listed as a graph input (IR < 4) may be fed: it stays as it is.
+  const inputs = new Set(valueNames(graph.input));
   const names = new Set<string>([
     ...initializers.map((t) => t.name ?? ""),
     ...nodes.flatMap((n) => [...(n.output ?? []), n.name ?? ""]),
+    ...inputs,
+    ...valueNames(graph.output),
+    ...valueNames(graph.valueInfo),
   ]);
   const fresh = (base: string) => {
     let name = base, i = 1;
@@ -84,7 +91,7 @@ export function halfPrecisionInitializers(
     if (tensor.dataType !== FLOAT) return tensor;
     const values = floatValues(tensor);
     const bits = float16Bits(values);
-    if (values.length < minValues || !exactInHalf(values, bits)) {
+    if (values.length < minValues || inputs.has(tensor.name ?? "") || !exactInHalf(values, bits)) {
       kept++;
       return tensor;
     }
@@ -108,6 +115,8 @@ export function halfPrecisionInitializers(
       rawData: raw,
     });
   });
+  // Nothing to do: the bytes as they were (a re-encoding could still differ from them).
+  if (converted === 0) return { bytes: model, converted, kept };
   // Casts first: every consumer comes after its producer, as ONNX requires.
   graph.node = [...casts, ...nodes];
   return { bytes: onnx.ModelProto.encode(proto).finish(), converted, kept };

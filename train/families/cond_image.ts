@@ -24,7 +24,7 @@ import {
   type SamplerScore,
   scoreClassSamples,
 } from "../evaluate/cond_core.ts";
-import { imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
+import { EVAL_SEED, imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
 import { uniformClasses } from "../gan/source.ts";
 import { installWasmFixes } from "../tfjs_wasm/wasm_fixes.ts";
 import { recalibrateBatchNorm } from "./batch_norm.ts";
@@ -35,8 +35,6 @@ import {
 } from "./cond_models.ts";
 import type { CalibratedModel, FamilyRun, ModelFamily, PrepareOptions } from "./types.ts";
 
-/** Seed of the evaluation draws (class c uses seed + c), apart from burn-in and serving. */
-const EVAL_SEED = 424242;
 /** Real images per class in the figure. */
 const FIGURE_PER_CLASS = 6;
 

@@ -228,7 +228,12 @@ export function exportedDiscriminator(heads: tf.LayersModel): tf.LayersModel {
 export function freezeFeatures(d: tf.LayersModel): void {
   const features = d.layers.filter((l) => /^discriminator_(conv|phi)/.test(l.name));
   if (features.length === 0) {
-    throw new Error("Cannot freeze D's features as it has no discriminator_conv/phi layers");
+    throw new Error(
+      "Cannot use '--init d-features' as D has no discriminator_conv or discriminator_phi " +
+        `layers (a D trained here has them): its layers are ${
+          d.layers.map((l) => l.name).join(", ")
+        }`,
+    );
   }
   for (const layer of features) layer.trainable = false;
 }

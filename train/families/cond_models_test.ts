@@ -48,6 +48,6 @@ Deno.test("freezeFeatures() leaves only D's head (psi and the class projection) 
   assert.throws(
     () =>
       freezeFeatures(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] })),
-    /Cannot freeze D's features/,
+    /Cannot use '--init d-features' as D has no discriminator_conv/,
   );
 });

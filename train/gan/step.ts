@@ -188,11 +188,11 @@ export function topKLoss(logit: tf.Tensor, fraction: number): tf.Scalar {
     const k = Math.min(n, Math.max(1, Math.ceil(fraction * n)));
     const perSample = tf.softplus(tf.neg(flat)); // [n]
     if (k === n) return perSample.mean() as tf.Scalar;
-    // The k-th highest logit, read as a number: the selection carries no gradient (tfjs has no
-    // TopK gradient nor stopGradient; a comparison's gradient is zero).
-    const threshold = tf.topk(flat, k).values.dataSync()[k - 1];
-    const mask = tf.greaterEqual(flat, threshold).toFloat(); // [n]
-    return perSample.mul(mask).sum().div(mask.sum()) as tf.Scalar;
+    // The k highest, read as indices: the selection carries no gradient (tfjs has no TopK
+    // gradient nor stopGradient) and ties never let more than k through.
+    const kept = tf.topk(flat, k).indices.dataSync(); // [k]
+    const mask = tf.oneHot(tf.tensor1d(kept, "int32"), n).sum(0); // [n]: 1 at the kept samples
+    return perSample.mul(mask).sum().div(k) as tf.Scalar;
   });
 }
 

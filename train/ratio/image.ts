@@ -20,6 +20,7 @@ import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { labelledSource } from "../data/labelled_source.ts";
 import {
   exportOnnx,
+  halfPrecisionInitializers,
   loadTfjsModel,
   roundModelToFloat16,
   tfjsModelFiles,
@@ -86,6 +87,11 @@ const KEPT = [
   "classifier/model.json",
   "classifier/weights.bin",
 ];
+
+/** The ONNX bytes with their half-precision weights stored as such when `float16`. */
+function halfIf(float16: boolean, bytes: Uint8Array): Uint8Array {
+  return float16 ? halfPrecisionInitializers(bytes).bytes : bytes;
+}
 
 /** Trains the estimator for the image model in `baseDir` and writes the candidate to `outDir`. */
 export async function buildImageRatioCandidate(
@@ -154,11 +160,14 @@ export async function buildImageRatioCandidate(
   const tfjs = await tfjsModelFiles(estimator, { float16 });
   const files = await writeModelFiles(outDir, {
     ...Object.fromEntries(KEPT.filter((k) => base.files[k]).map((k) => [k, base.files[k]])),
-    "discriminator.onnx": exportOnnx(estimator, {
-      inputName: [GRAPH_NAMES.sample, GRAPH_NAMES.label],
-      outputName: GRAPH_NAMES.logit,
-      docString: "class-conditional density-ratio estimator (logit output)",
-    }),
+    "discriminator.onnx": halfIf(
+      float16,
+      exportOnnx(estimator, {
+        inputName: [GRAPH_NAMES.sample, GRAPH_NAMES.label],
+        outputName: GRAPH_NAMES.logit,
+        docString: "class-conditional density-ratio estimator (logit output)",
+      }),
+    ),
     "tfjs/discriminator/model.json": tfjs.modelJson,
     "tfjs/discriminator/weights.bin": tfjs.weights,
   });

@@ -15,12 +15,16 @@ import { modelOf } from "../../sampling/mod.ts";
 import { withCalibrator } from "../evaluate/image_calibrator.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/cond_core.ts";
-import { imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
+import {
+  EVAL_SEED,
+  imagesPerClass,
+  metricsCaption,
+  renderCondReport,
+} from "../evaluate/report_image.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import type { ModelFolder } from "../model_folder.ts";
 
 /** Seed of the evaluation draws (class c uses seed + c), apart from burn-in and serving. */
-const EVAL_SEED = 424242;
 
 /** One classifier's scores of the samplers, and the real floor. */
 export interface ImageJudgement {
@@ -115,10 +119,7 @@ export async function judgeImageCandidate(
           ),
         });
         if (options.report && judgements.length === 1) {
-          const caption = (r: Record<string, number>) =>
-            `FD ${r.fd.toFixed(2)}  ACC ${(r.classAccuracy * 100).toFixed(1)}%  COST ${
-              r.cost.toFixed(1)
-            }`;
+          const caption = (r: Record<string, number>) => metricsCaption(r, r.cost);
           const png = renderCondReport({
             imageShape: base.manifest.sampleShape,
             real: { images: imagesPerClass(held, classes, 6), perClass: 6 },
