@@ -11,11 +11,8 @@
  */
 
 import * as esbuild from "esbuild";
-import { parseManifestText } from "../shared/manifest.ts";
-import type { VersionFolder } from "../shared/model_versions.ts";
-import { BACKEND_FILES } from "../backends/mod.ts";
-import { fsModelSource } from "../edge/fs_source.ts";
 import { workerdConfig, wranglerConfig } from "./_worker_config.ts";
+import { type BundledFile, copyModel, modelVersions } from "./_worker_models.ts";
 
 /** Options for {@linkcode buildWorker}. */
 export interface BuildWorkerOptions {
@@ -64,64 +61,12 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-/** The versions to bundle by model id: those whose manifest lists the TF.js files. */
-async function modelVersions(
-  dir: string,
-  options: { ids?: readonly string[]; versions?: number },
-): Promise<Map<string, VersionFolder[]>> {
-  const source = fsModelSource(dir);
-  const found = new Map<string, VersionFolder[]>();
-  for (const id of options.ids ?? await source.list()) {
-    const usable: VersionFolder[] = [];
-    for (const folder of await source.versions!(id)) {
-      if (folder.conflict) throw new Error(folder.conflict);
-      const manifest = await Deno.readTextFile(`${dir}/${id}/${folder.dir}manifest.json`)
-        .catch(() => "");
-      // Listed by name (--model) or not, a version without the TF.js files cannot run there.
-      if (BACKEND_FILES.wasm.every((name) => manifest.includes(`"${name}"`)) || options.ids) {
-        usable.push(folder);
-      }
-    }
-    const kept = options.versions ? usable.slice(-options.versions) : usable;
-    if (kept.length > 0) found.set(id, kept);
-  }
-  return found;
-}
-
-/** Copies a model version's manifest and WASM-backend files under `out/models/<id>/<dir>`. */
-async function copyModel(
-  dir: string,
-  model: { id: string; folder: VersionFolder },
-  out: string,
-): Promise<string[]> {
-  const { id } = model;
-  const prefix = `${id}/${model.folder.dir}`;
-  const text = await Deno.readTextFile(`${dir}/${prefix}manifest.json`);
-  const manifest = parseManifestText(text, { source: `${prefix}manifest.json` });
-  const paths = ["manifest.json"];
-  for (const name of BACKEND_FILES.wasm) {
-    const entry = manifest.files[name];
-    if (!entry) {
-      throw new Error(
-        `Cannot bundle model '${id}' version ${model.folder.version} as its manifest does not ` +
-          `list '${name}'`,
-      );
-    }
-    paths.push(entry.path);
-  }
-  const copied: string[] = [];
-  for (const path of paths) {
-    const target = `${out}/models/${prefix}${path}`;
-    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(`${dir}/${prefix}${path}`, target);
-    copied.push(`models/${prefix}${path}`);
-  }
-  return copied;
-}
-
-function entrySource(data: readonly string[]): string {
-  const imports = data.map((path, i) => `import f${i} from ${JSON.stringify(`./${path}`)};`);
-  const files = data.map((path, i) => `  ${JSON.stringify(path.slice("models/".length))}: f${i},`);
+function entrySource(data: readonly BundledFile[]): string {
+  const modules = [...new Set(data.map((f) => f.module))];
+  const imports = modules.map((m, i) => `import f${i} from ${JSON.stringify(`./${m}`)};`);
+  const files = data.map((f) =>
+    `  ${JSON.stringify(f.path.slice("models/".length))}: f${modules.indexOf(f.module)},`
+  );
   const worker = new URL("edge/worker.ts", ROOT).pathname;
   return [
     `import { env } from "cloudflare:workers";`,
@@ -140,11 +85,12 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   await Deno.remove(out, { recursive: true }).catch(() => {});
   await Deno.mkdir(out, { recursive: true });
   const versions = await modelVersions(dir, options);
-  const data: string[] = [];
+  const data: BundledFile[] = [];
   const bundled: string[] = [];
+  const seen = new Map<string, string>();
   for (const [id, folders] of versions) {
     for (const folder of folders) {
-      data.push(...await copyModel(dir, { id, folder }, out));
+      data.push(...await copyModel(dir, { id, folder, seen }, out));
       bundled.push(`${id} v${folder.version}`);
     }
   }
@@ -219,14 +165,15 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   } finally {
     await esbuild.stop();
   }
+  const modules = [...new Set(data.map((f) => f.module))];
   await Deno.writeTextFile(
     `${out}/worker.capnp`,
-    workerdConfig({ wasm: [WASM_FILE], data: [...data, DOCS_SCRIPT] }),
+    workerdConfig({ wasm: [WASM_FILE], data: [...modules, DOCS_SCRIPT] }),
   );
   await Deno.writeTextFile(`${out}/wrangler.toml`, wranglerConfig());
   const script = await Deno.readFile(`${out}/worker.js`);
   const total = { raw: 0, gzip: 0 };
-  for (const path of ["worker.js", WASM_FILE, DOCS_SCRIPT, ...data]) {
+  for (const path of ["worker.js", WASM_FILE, DOCS_SCRIPT, ...modules]) {
     const bytes = await Deno.readFile(`${out}/${path}`);
     total.raw += bytes.byteLength;
     total.gzip += await gzipSize(bytes);

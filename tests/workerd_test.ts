@@ -105,6 +105,12 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
         new RegExp(`data = embed "models/${models.id}/tfjs/generator/weights.bin"`),
       );
       assert.doesNotMatch(capnp, /\.onnx/, "ONNX files are not shipped to the Worker");
+      if (i === 0) {
+        // Version 2 keeps version 1's weights: bundled once, both paths read that module.
+        assert.doesNotMatch(capnp, new RegExp(`embed "models/${models.id}/2/tfjs/`));
+        assert.match(capnp, new RegExp(`embed "models/${models.id}/2/manifest.json"`));
+        assert.match(script, new RegExp(`"${models.id}/2/tfjs/generator/weights.bin"`));
+      }
 
       const key = (await parseSigningKeys(ENV.DRS_SIGNING_KEYS))[0];
       const signed = await signedPaths({ model: models.id, key });

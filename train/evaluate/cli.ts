@@ -72,7 +72,7 @@ const FLAGS = {
   classifier: {
     type: "string",
     help: "classifier folder of the image metrics (--sampler all), e.g. one the model never saw",
-    default: "the model's classifier/",
+    default: "the model's classifier/ (else its model folder's)",
   },
   serve: {
     type: "string",

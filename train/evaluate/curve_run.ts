@@ -40,7 +40,8 @@ export interface ModelCurveOptions {
   calibrate?: boolean;
   /**
    * The classifier folder of the image metrics (TF.js, with the feature layer); another one
-   * than the model's judges it with features it was never tuned on. @default {DIR/classifier}
+   * than the model's judges it with features it was never tuned on. @default {DIR/classifier, else
+   * its model folder's}
    */
   classifier?: string;
   /** Only raw G and DRS at each acceptance target (no truncation, MH or calibration). @default {false} */
@@ -120,7 +121,9 @@ async function imageScorer(
       `Cannot evaluate '${manifest.id}' as it is not a class-conditional mnist or fashion model`,
     );
   }
-  const classifier: tf.LayersModel = await loadTfjsModel(classifierDir ?? join(dir, "classifier"));
+  const classifier: tf.LayersModel = await loadTfjsModel(
+    classifierDir ?? await modelClassifier(dir),
+  );
   const data = await (DATASETS[dataset] as LabelledImageDataset).load();
   const { reference, held: test, real } = condReference(classifier, data, { halves: true });
   // The calibrator is fit on the GAN's own held-out training images when the model records
@@ -158,6 +161,21 @@ async function imageScorer(
     },
     dispose: () => classifier.dispose(),
   };
+}
+
+/**
+ * The classifier beside a model version: its own `classifier/`, else that of the flat version 1
+ * of its model folder (a version published by `--serve` shares it rather than copying it).
+ */
+export async function modelClassifier(dir: string): Promise<string> {
+  for (const candidate of [join(dir, "classifier"), join(dir, "..", "classifier")]) {
+    if (await Deno.stat(join(candidate, "model.json")).then(() => true, () => false)) {
+      return candidate;
+    }
+  }
+  throw new Error(
+    `Cannot evaluate '${dir}' as neither it nor its model folder has a classifier/: pass --classifier DIR`,
+  );
 }
 
 /** Runs the standard curve on the model of folder `dir` (its manifest), opened on `backend`. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { basename, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Manifest } from "../../shared/manifest.ts";
 import { drsSchema } from "../../shared/manifest.ts";
 import type { SamplerModel } from "../../sampling/mod.ts";
@@ -86,6 +86,11 @@ export function rowOf(curve: Pick<ModelCurve, "rows">, label: string): CurveRow 
 
 /** Files a served version re-makes rather than copies. */
 const REMADE = new Set(["curves.png"]);
+/**
+ * Evaluation files a served version leaves out when its model folder already has them (the
+ * classifier: `evaluate` reads the model folder's when a version has none).
+ */
+const SHARED = "classifier/";
 
 /**
  * Publishes `base` with the row `label` of `curve` as its served default, as the next version
@@ -100,10 +105,11 @@ export async function publishServedVersion(
   const model = row.family.startsWith("calibrated") ? curve.calibrated : undefined;
   const draft = servedManifest(base.manifest, row, model);
   const image = base.manifest.kind === "image" && base.manifest.classes && curve.held;
+  const shared = await sharedFiles(base.files, options.out);
   const { result, version, dir } = await writeVersion(options.out, async (staging) => {
     const outputs: Record<string, Uint8Array> = { "curves.png": curve.png };
     for (const [name, bytes] of Object.entries(base.files)) {
-      if (REMADE.has(name) || (image && name === "report.png")) continue;
+      if (REMADE.has(name) || shared.has(name) || (image && name === "report.png")) continue;
       outputs[name] = name.endsWith(".onnx") ? halfPrecisionInitializers(bytes).bytes : bytes;
     }
     if (image) {
@@ -130,6 +136,20 @@ export async function publishServedVersion(
   return { version, dir, manifest: result };
 }
 
+/** The base's classifier files the model folder `out` already holds, byte for byte. */
+async function sharedFiles(files: Record<string, Uint8Array>, out: string): Promise<Set<string>> {
+  const names = Object.keys(files).filter((n) => n.startsWith(SHARED));
+  for (const name of names) {
+    const there = await Deno.readFile(join(out, name)).catch(() => undefined);
+    if (
+      !there || there.length !== files[name].length || there.some((b, i) => b !== files[name][i])
+    ) {
+      return new Set();
+    }
+  }
+  return new Set(names);
+}
+
 async function servedReport(
   manifest: Manifest,
   curve: ModelCurve & { backend: ScoringBackend },
@@ -152,7 +172,7 @@ async function servedReport(
     captions: [
       curve.real ? `NEVER TRAINED ON; FLOOR FD ${curve.real.fd.toFixed(2)}` : "NEVER TRAINED ON",
       rawRow ? metricsCaption(rawRow.metrics, rawRow.cost) : "",
-      `AT D'S OWN GAMMA, ABOUT ${(100 * manifest.drs.expectedAcceptance).toFixed(0)}% ACCEPTED`,
+      `AT ITS OWN GAMMA, ABOUT ${(100 * manifest.drs.expectedAcceptance).toFixed(0)}% ACCEPTED`,
       metricsCaption(options.row.metrics, options.row.cost),
     ],
     estimatorTitle: `SERVED: ${options.row.label.toUpperCase()}`,
