@@ -30,12 +30,25 @@ export async function shippedModels(): Promise<string[]> {
 
 /**
  * Makes the folder with a copy of shipped model `id` (its flat version 1: tests publish later
- * versions themselves), or the generated one; remove `dir` after. */
-export async function modelsFolder(id?: string): Promise<ModelsFolder> {
+ * versions themselves; with `shippedVersions`, the shipped numbered versions too), or the
+ * generated one; remove `dir` after.
+ */
+export async function modelsFolder(
+  id?: string,
+  options: { shippedVersions?: boolean } = {},
+): Promise<ModelsFolder> {
   const dir = await Deno.makeTempDir({ prefix: "drs_deploy_models_" });
   if (id) {
     const shipped = new URL(`models/${id}/`, ROOT).pathname;
     await copyFlatVersion(shipped, `${dir}/${id}`);
+    // With shippedVersions, the numbered versions shipped beside version 1 too.
+    for await (const entry of options.shippedVersions ? Deno.readDir(shipped) : []) {
+      if (!entry.isDirectory || !/^[0-9]+$/.test(entry.name)) continue;
+      const copied = await new Deno.Command("cp", {
+        args: ["-r", `${shipped}${entry.name}`, `${dir}/${id}/${entry.name}`],
+      }).output();
+      assert.ok(copied.success, new TextDecoder().decode(copied.stderr));
+    }
   } else {
     const made = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "testing/worker_fixture.ts", dir],

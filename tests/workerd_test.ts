@@ -86,10 +86,14 @@ for (const [i, id] of (shipped.length ? shipped : [undefined]).entries()) {
     sanitizeResources: false,
     sanitizeOps: false,
     async fn(t) {
-      const models = await modelsFolder(id);
-      // The versions present at build time are the ones the Worker serves.
-      const versions = i === 0 ? [2, 1] : [1];
+      // The first model gets a published version 2 (a copy of version 1: the bundle holds its
+      // weights once); the others bring the versions they ship (mnist and fashion: a top-k G).
+      const models = await modelsFolder(id, { shippedVersions: i > 0 });
       if (i === 0) await publishVersion(models.dir, { id: models.id, version: 2 });
+      // The versions present at build time are the ones the Worker serves, newest first.
+      const numbered = [...Deno.readDirSync(`${models.dir}/${models.id}`)]
+        .filter((e) => e.isDirectory && /^[0-9]+$/.test(e.name)).map((e) => Number(e.name));
+      const versions = [...numbered.sort((a, b) => b - a), 1];
       const out = await Deno.makeTempDir({ prefix: "drs_workerd_dist_" });
       const build = await buildWorker({ models: models.dir, out, ids: [models.id] });
       await t.step("buildWorker() writes the bundle and configs within the paid size limit", () => {
