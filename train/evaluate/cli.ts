@@ -109,7 +109,9 @@ export async function evaluateCommand(args: string[]): Promise<void> {
   const serve = f.serve as string | undefined;
   if (serve !== undefined && f.sampler !== "all") {
     throw new CliError(
-      `Cannot evaluate as '--sampler' must be 'all' with '--serve': current value is '${f.sampler}'`,
+      `Cannot evaluate as '--sampler' must be 'all' with '--serve': current value is '${
+        f.sampler ?? "drs"
+      }'`,
     );
   }
   if (serve === undefined && f.out !== undefined) {
