@@ -265,38 +265,4 @@ export function resolveConfig(
   } as TrainConfig;
 }
 
-/** Config fields that do not change the GAN phase's weights (everything else keys a checkpoint). */
-const AFTER_GAN_FIELDS: readonly string[] = [
-  "preset",
-  "steps",
-  "maxMinutes",
-  "reserveMinutes",
-  "checkpointMinutes",
-  "lrFinal",
-  "dSteps",
-  "dLr",
-  "dEvalEvery",
-  "dPatience",
-  "burnIn",
-  "percentile",
-  "evalSamples",
-  "evalPerClass",
-  "bnBatches",
-  "precision",
-  "fused",
-  "backend",
-];
-
-/**
- * The fields that decide the GAN phase: a checkpoint resumes only when they match. Top-k's
- * fields count only when it is on, so checkpoints from before it existed still resume.
- */
-export function ganPhaseKey(config: TrainConfig): Record<string, unknown> {
-  const off = config.topK >= 1 ? ["topK", "topKEvery"] : [];
-  return Object.fromEntries(
-    Object.entries(config).filter(([k]) => !AFTER_GAN_FIELDS.includes(k) && !off.includes(k))
-      .sort(([a], [b]) => a < b ? -1 : 1),
-  );
-}
-
 export { DATASET_NAMES };

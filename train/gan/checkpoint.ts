@@ -9,9 +9,43 @@
 
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ganPhaseKey, type TrainConfig } from "../config.ts";
+import type { TrainConfig } from "../config.ts";
 import { loadTfjsModel, saveTfjsModel } from "../export/tfjs.ts";
 import { createGan, type Gan } from "./step.ts";
+
+/** Config fields that do not change the GAN phase's weights (everything else keys a checkpoint). */
+const AFTER_GAN_FIELDS: readonly string[] = [
+  "preset",
+  "steps",
+  "maxMinutes",
+  "reserveMinutes",
+  "checkpointMinutes",
+  "lrFinal",
+  "dSteps",
+  "dLr",
+  "dEvalEvery",
+  "dPatience",
+  "burnIn",
+  "percentile",
+  "evalSamples",
+  "evalPerClass",
+  "bnBatches",
+  "precision",
+  "fused",
+  "backend",
+];
+
+/**
+ * The fields that decide the GAN phase: a checkpoint resumes only when they match. Top-k's
+ * fields count only when it is on, so checkpoints from before it existed still resume.
+ */
+export function ganPhaseKey(config: TrainConfig): Record<string, unknown> {
+  const off = config.topK >= 1 ? ["topK", "topKEvery"] : [];
+  return Object.fromEntries(
+    Object.entries(config).filter(([k]) => !AFTER_GAN_FIELDS.includes(k) && !off.includes(k))
+      .sort(([a], [b]) => a < b ? -1 : 1),
+  );
+}
 
 /** What `checkpoint.json` records. */
 export interface CheckpointInfo {

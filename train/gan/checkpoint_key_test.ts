@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ganPhaseKey, resolveConfig } from "./config.ts";
+import { resolveConfig } from "../config.ts";
+import { ganPhaseKey } from "./checkpoint.ts";
 
 Deno.test("ganPhaseKey() counts top-k only when it is on, so checkpoints from before it resume", () => {
   const off = resolveConfig({ dataset: "mnist" });
