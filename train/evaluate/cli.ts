@@ -9,7 +9,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
@@ -146,6 +146,8 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         quick: f.quick as boolean | undefined,
         only: (f.only as string | undefined)?.split(",").map((s) => s.trim()),
         require: serve,
+        // A served version's figure carries the id it is published under.
+        ...(out !== undefined ? { heading: basename(resolve(out)) } : {}),
         log: (line) => console.log(line),
       });
       console.log(`${manifest.id}: ${curve.samples} samples per setting and seed\n`);

@@ -48,6 +48,8 @@ export interface ModelCurveOptions {
   quick?: boolean;
   /** Only the settings with these labels (e.g. `raw G`, `calibrated MH K=8`). @default {all} */
   only?: readonly string[];
+  /** The plot's heading. @default {the manifest's id} */
+  heading?: string;
   /** A label the run must include (the setting to serve): checked before any row runs. */
   require?: string;
   /** Progress, one line per setting. */
@@ -235,7 +237,10 @@ export async function modelCurve(
           }`,
         ),
     });
-    const png = curvePlot(rows, { ...scorer.plot, heading: manifest.id.toUpperCase() });
+    const png = curvePlot(rows, {
+      ...scorer.plot,
+      heading: (options.heading ?? manifest.id).toUpperCase(),
+    });
     const table = curveTable(rows, scorer.columns);
     return {
       rows,
