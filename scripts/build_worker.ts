@@ -61,8 +61,8 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-function entrySource(data: readonly BundledFile[]): string {
-  const modules = [...new Set(data.map((f) => f.module))];
+/** The entry module: each of `modules` imported once, every bundled path mapped to its module. */
+function entrySource(data: readonly BundledFile[], modules: readonly string[]): string {
   const imports = modules.map((m, i) => `import f${i} from ${JSON.stringify(`./${m}`)};`);
   const files = data.map((f) =>
     `  ${JSON.stringify(f.path.slice("models/".length))}: f${modules.indexOf(f.module)},`
@@ -94,6 +94,7 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
       bundled.push(`${id} v${folder.version}`);
     }
   }
+  const modules = [...new Set(data.map((f) => f.module))];
   await Deno.copyFile(WASM_SOURCE, `${out}/${WASM_FILE}`);
   await Deno.mkdir(`${out}/docs`, { recursive: true });
   // --no-docs: the reference page's script (about 1.2 MiB gzip) becomes an empty Data module;
@@ -102,7 +103,7 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   else await Deno.writeFile(`${out}/${DOCS_SCRIPT}`, new Uint8Array(0));
   try {
     await esbuild.build({
-      stdin: { contents: entrySource(data), resolveDir: ROOT.pathname, loader: "js" },
+      stdin: { contents: entrySource(data, modules), resolveDir: ROOT.pathname, loader: "js" },
       bundle: true,
       format: "esm",
       platform: "browser",
@@ -165,7 +166,6 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Wor
   } finally {
     await esbuild.stop();
   }
-  const modules = [...new Set(data.map((f) => f.module))];
   await Deno.writeTextFile(
     `${out}/worker.capnp`,
     workerdConfig({ wasm: [WASM_FILE], data: [...modules, DOCS_SCRIPT] }),

@@ -40,14 +40,13 @@ export async function modelsFolder(
   const dir = await Deno.makeTempDir({ prefix: "drs_deploy_models_" });
   if (id) {
     const shipped = new URL(`models/${id}/`, ROOT).pathname;
-    await copyFlatVersion(shipped, `${dir}/${id}`);
-    // With shippedVersions, the numbered versions shipped beside version 1 too.
-    for await (const entry of options.shippedVersions ? Deno.readDir(shipped) : []) {
-      if (!entry.isDirectory || !/^[0-9]+$/.test(entry.name)) continue;
-      const copied = await new Deno.Command("cp", {
-        args: ["-r", `${shipped}${entry.name}`, `${dir}/${id}/${entry.name}`],
-      }).output();
+    if (options.shippedVersions) {
+      // The whole folder: version 1 and the numbered versions shipped beside it.
+      const copied = await new Deno.Command("cp", { args: ["-r", shipped, `${dir}/${id}`] })
+        .output();
       assert.ok(copied.success, new TextDecoder().decode(copied.stderr));
+    } else {
+      await copyFlatVersion(shipped, `${dir}/${id}`);
     }
   } else {
     const made = await new Deno.Command(Deno.execPath(), {

@@ -22,7 +22,13 @@ import { type ManifestDraft, writeManifest } from "../write_manifest.ts";
 import { sampleEachClass } from "./cond_core.ts";
 import type { CurveRow } from "./curves.ts";
 import type { ModelCurve } from "./curve_run.ts";
-import { EVAL_SEED, imagesPerClass, metricsCaption, renderCondReport } from "./report_image.ts";
+import {
+  EVAL_SEED,
+  FIGURE_PER_CLASS,
+  imagesPerClass,
+  metricsCaption,
+  renderCondReport,
+} from "./report_image.ts";
 
 /**
  * `base` with `row` as its served default: the `samplers` block from the row's spec; for a row
@@ -155,7 +161,7 @@ async function servedReport(
   curve: ModelCurve & { backend: ScoringBackend },
   options: { row: CurveRow; served: SamplerModel },
 ): Promise<Uint8Array> {
-  const classes = manifest.classes!.length, perClass = 6;
+  const classes = manifest.classes!.length, perClass = FIGURE_PER_CLASS;
   const base = { ...modelOf(manifest, curve.backend), classes };
   const draws = { perClass, seed: EVAL_SEED };
   const raw = await sampleEachClass(base, { kind: "raw" }, draws);

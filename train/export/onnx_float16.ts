@@ -21,11 +21,8 @@ const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 
-/** Options for {@linkcode halfPrecisionInitializers}. */
-export interface HalfPrecisionOptions {
-  /** Initializers with fewer values stay float32 (a Cast costs more than it saves). @default {64} */
-  minValues?: number;
-}
+/** Initializers with fewer values stay float32 (a Cast costs more than it saves). */
+const MIN_VALUES = 64;
 
 /** What {@linkcode halfPrecisionInitializers} did. */
 export interface HalfPrecisionResult {
@@ -59,11 +56,7 @@ function exactInHalf(values: Float32Array, bits: Uint16Array): boolean {
  * Re-encodes an ONNX model with its exact-in-half float initializers stored as float16 plus a
  * Cast each; returns the bytes and how many initializers were converted.
  */
-export function halfPrecisionInitializers(
-  model: Uint8Array,
-  options: HalfPrecisionOptions = {},
-): HalfPrecisionResult {
-  const minValues = options.minValues ?? 64;
+export function halfPrecisionInitializers(model: Uint8Array): HalfPrecisionResult {
   const proto = onnx.ModelProto.decode(model);
   const graph = proto.graph;
   if (!graph) throw new TypeError("Cannot convert the model as it has no graph");
@@ -91,7 +84,7 @@ export function halfPrecisionInitializers(
     if (tensor.dataType !== FLOAT) return tensor;
     const values = floatValues(tensor);
     const bits = float16Bits(values);
-    if (values.length < minValues || inputs.has(tensor.name ?? "") || !exactInHalf(values, bits)) {
+    if (values.length < MIN_VALUES || inputs.has(tensor.name ?? "") || !exactInHalf(values, bits)) {
       kept++;
       return tensor;
     }

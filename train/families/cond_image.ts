@@ -24,7 +24,12 @@ import {
   type SamplerScore,
   scoreClassSamples,
 } from "../evaluate/cond_core.ts";
-import { EVAL_SEED, imagesPerClass, renderCondReport } from "../evaluate/report_image.ts";
+import {
+  EVAL_SEED,
+  FIGURE_PER_CLASS,
+  imagesPerClass,
+  renderCondReport,
+} from "../evaluate/report_image.ts";
 import { uniformClasses } from "../gan/source.ts";
 import { installWasmFixes } from "../tfjs_wasm/wasm_fixes.ts";
 import { recalibrateBatchNorm } from "./batch_norm.ts";
@@ -34,9 +39,6 @@ import {
   exportedDiscriminator,
 } from "./cond_models.ts";
 import type { CalibratedModel, FamilyRun, ModelFamily, PrepareOptions } from "./types.ts";
-
-/** Real images per class in the figure. */
-const FIGURE_PER_CLASS = 6;
 
 function flat(score: SamplerScore): Record<string, number> {
   const { fd, inceptionScore, classAccuracy, classKl, cost, acceptance, logMRaises } = score;

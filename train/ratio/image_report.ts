@@ -8,23 +8,20 @@
  * @module
  */
 
-import { join } from "node:path";
 import { openOnnxBackend } from "../../backends/onnx_node.ts";
-import type { Manifest } from "../../shared/manifest.ts";
 import { modelOf } from "../../sampling/mod.ts";
 import { withCalibrator } from "../evaluate/image_calibrator.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/cond_core.ts";
 import {
   EVAL_SEED,
+  FIGURE_PER_CLASS,
   imagesPerClass,
   metricsCaption,
   renderCondReport,
 } from "../evaluate/report_image.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import type { ModelFolder } from "../model_folder.ts";
-
-/** Seed of the evaluation draws (class c uses seed + c), apart from burn-in and serving. */
 
 /** One classifier's scores of the samplers, and the real floor. */
 export interface ImageJudgement {
@@ -37,20 +34,21 @@ export interface ImageJudgement {
   gapClosed: Record<string, number>;
 }
 
-function open(folder: { dir: string; manifest: Manifest }) {
-  const { dir, manifest } = folder;
+/** The folder's model on ONNX Runtime, from the bytes `readModelFolder` read and checked. */
+function open(folder: ModelFolder) {
+  const { manifest, files } = folder;
   return openOnnxBackend({
     latentDim: manifest.latentDim,
     sampleShape: manifest.sampleShape,
     classes: manifest.classes?.length,
-    readFile: (name) => Deno.readFile(join(dir, manifest.files[name].path)),
+    readFile: (name) => Promise.resolve(files[name]),
   });
 }
 
 /** Samples the three settings once and scores them on every classifier in `classifiers`. */
 export async function judgeImageCandidate(
   base: ModelFolder,
-  candidate: { dir: string; manifest: Manifest },
+  candidate: ModelFolder,
   options: {
     classifiers: string[];
     perClass?: number;
@@ -76,18 +74,24 @@ export async function judgeImageCandidate(
     const samples: Record<string, Awaited<ReturnType<typeof sampleEachClass>>> = {
       raw: await sampleEachClass(baseModel, { kind: "raw" }, draws),
     };
+    // The tempered models once each: their burn-in does not depend on the target.
+    const tempered = new Map<number, typeof candModel>();
+    for (const t of options.tempers ?? []) {
+      const model = await withCalibrator(candBackend, candidate.manifest, {
+        kind: "platt",
+        a: t,
+        b: 0,
+      });
+      tempered.set(t, { ...model, classes });
+    }
     const targets = options.acceptances?.length ? options.acceptances : [undefined];
     for (const a of targets) {
       const spec = { kind: "drs" as const, ...(a === undefined ? {} : { acceptance: a }) };
       const at = a === undefined ? "" : `@${a}`;
       samples[`drsWithD${at}`] = await sampleEachClass(baseModel, spec, draws);
       samples[`drsWithEstimator${at}`] = await sampleEachClass(candModel, spec, draws);
-      for (const t of options.tempers ?? []) {
-        const tempered = {
-          ...await withCalibrator(candBackend, candidate.manifest, { kind: "platt", a: t, b: 0 }),
-          classes,
-        };
-        samples[`drsWithEstimator^${t}${at}`] = await sampleEachClass(tempered, spec, draws);
+      for (const [t, model] of tempered) {
+        samples[`drsWithEstimator^${t}${at}`] = await sampleEachClass(model, spec, draws);
       }
     }
     const first = targets[0] === undefined ? "" : `@${targets[0]}`;
@@ -122,7 +126,10 @@ export async function judgeImageCandidate(
           const caption = (r: Record<string, number>) => metricsCaption(r, r.cost);
           const png = renderCondReport({
             imageShape: base.manifest.sampleShape,
-            real: { images: imagesPerClass(held, classes, 6), perClass: 6 },
+            real: {
+              images: imagesPerClass(held, classes, FIGURE_PER_CLASS),
+              perClass: FIGURE_PER_CLASS,
+            },
             raw: { images: samples.raw.images, perClass },
             drs: { images: samples[`drsWithD${first}`].images, perClass },
             estimator: { images: samples[`drsWithEstimator${first}`].images, perClass },
