@@ -14,6 +14,7 @@ import { openOnnxBackend } from "../../backends/onnx_node.ts";
 import { CliError, type CommandHelp, type FlagSpec, parseFlags, requireFlag } from "../cli_args.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
 import { modelCurve } from "./curve_run.ts";
+import { gapClosed } from "./report_image.ts";
 import { curvesMetrics, publishServedVersion } from "./serve_version.ts";
 import { evaluatePointModel, formatMetricsTable } from "./run_points.ts";
 import { fileEntry } from "../export/mod.ts";
@@ -162,7 +163,7 @@ export async function evaluateCommand(args: string[]): Promise<void> {
         if (raw !== undefined) {
           console.log("share of the FD gap (raw G to real) each setting closes:");
           for (const r of curve.rows) {
-            const closed = (raw - r.metrics.fd) / (raw - curve.real.fd);
+            const closed = gapClosed(r.metrics.fd, { raw, real: curve.real.fd });
             console.log(
               `  ${r.label}: ${(100 * closed).toFixed(1)}% at ${
                 r.cost.toFixed(2)

@@ -66,17 +66,28 @@ export type SamplerScore = CondMetrics & {
   logMRaises: number;
 };
 
+/** Classifies images `// [n, h * w]` of classes `labels` and scores them: FD, IS, accuracy, class KL. */
+export function classifiedMetrics(
+  images: Float32Array,
+  labels: ArrayLike<number>,
+  context: { classifier: tf.LayersModel; reference: RealStats },
+): CondMetrics & { classKl: number } {
+  const n = labels.length;
+  const classified = classify(context.classifier, images, n);
+  return {
+    ...condMetrics(classified, labels, context.reference),
+    classKl: klFromUniform(classHistogram(classified.probs, n)),
+  };
+}
+
 /** Classifies `samples` and scores them against the real images' statistics. */
 export function scoreClassSamples(
   samples: ClassSamples,
   context: { classifier: tf.LayersModel; reference: RealStats },
 ): SamplerScore {
-  const n = samples.labels.length;
-  const classified = classify(context.classifier, samples.images, n);
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   return {
-    ...condMetrics(classified, samples.labels, context.reference),
-    classKl: klFromUniform(classHistogram(classified.probs, n)),
+    ...classifiedMetrics(samples.images, samples.labels, context),
     cost: mean(samples.costPerClass),
     acceptance: mean(samples.acceptancePerClass),
     logMRaises: samples.logMRaises,

@@ -13,15 +13,12 @@ import type { Manifest } from "../../shared/manifest.ts";
 import type { ScoringBackend } from "../../backends/mod.ts";
 import { modelOf, type SamplerModel } from "../../sampling/mod.ts";
 import type { Calibrator } from "../../shared/calibrator.ts";
-import { classify } from "../classifier/features.ts";
 import { mixture, type MixtureName } from "../data/gaussians.ts";
 import { DATASETS, type LabelledImageDataset } from "../data/mod.ts";
 import type { LabelledDataset } from "../data/labelled.ts";
 import { labelledSource } from "../data/labelled_source.ts";
 import { loadTfjsModel } from "../export/mod.ts";
-import { condMetrics } from "./cond.ts";
-import { classHistogram, klFromUniform } from "./images.ts";
-import { condReference } from "./cond_core.ts";
+import { classifiedMetrics, condReference } from "./cond_core.ts";
 import { curvePlot } from "./curve_plot.ts";
 import { type CurveRow, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
 import { calibratedImageModel } from "./image_calibrator.ts";
@@ -137,14 +134,12 @@ async function imageScorer(
   return {
     score: (x, labels) => {
       if (!labels) throw new Error("Cannot score image samples without their classes");
-      const n = labels.length;
-      const classified = classify(classifier, x, n);
-      const m = condMetrics(classified, labels, reference);
+      const m = classifiedMetrics(x, labels, { classifier, reference });
       return {
         fd: m.fd,
         inceptionScore: m.inceptionScore,
         classAccuracy: m.classAccuracy,
-        classKl: klFromUniform(classHistogram(classified.probs, n)),
+        classKl: m.classKl,
       };
     },
     columns: [

@@ -17,6 +17,11 @@ export const EVAL_SEED = 424242;
 /** Images per class in each column of a figure. */
 export const FIGURE_PER_CLASS = 6;
 
+/** The share of the FD gap between raw G and the real floor that `fd` closes. */
+export function gapClosed(fd: number, ends: { raw: number; real: number }): number {
+  return (ends.raw - fd) / (ends.raw - ends.real);
+}
+
 /** A figure column's caption from a setting's metrics: `FD 4.63  ACC 99.7%  COST 8.0`. */
 export function metricsCaption(m: Record<string, number>, cost: number): string {
   return `FD ${m.fd.toFixed(2)}  ACC ${(m.classAccuracy * 100).toFixed(1)}%  COST ${

@@ -16,6 +16,7 @@ import { condReference, sampleEachClass, scoreClassSamples } from "../evaluate/c
 import {
   EVAL_SEED,
   FIGURE_PER_CLASS,
+  gapClosed,
   imagesPerClass,
   metricsCaption,
   renderCondReport,
@@ -107,7 +108,6 @@ export async function judgeImageCandidate(
             return [k, { fd, inceptionScore, classAccuracy, classKl, cost, acceptance }];
           }),
         );
-        const gap = rows.raw.fd - real.fd;
         judgements.push({
           classifier: dir,
           real: {
@@ -119,7 +119,7 @@ export async function judgeImageCandidate(
           gapClosed: Object.fromEntries(
             Object.entries(rows).filter(([k]) => k !== "raw").map((
               [k, r],
-            ) => [k, (rows.raw.fd - r.fd) / gap]),
+            ) => [k, gapClosed(r.fd, { raw: rows.raw.fd, real: real.fd })]),
           ),
         });
         if (options.report && judgements.length === 1) {
