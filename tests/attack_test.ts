@@ -157,10 +157,11 @@ Deno.test({
           `${counts.ok} answered, ${counts.tooMany} x 429, ${counts.late} x 503 (deadline), ` +
           `${counts.other} other`,
       );
-      // 2 s is the bound on a machine running this test alone (measured: about 1 s). CI runs it
-      // beside forty other test files on the same two cores, where the flooder's running requests
-      // take longer to free their slots: there the bound is twice that.
-      const bound = Deno.env.get("CI") ? 4000 : 2000;
+      // Alone this test measures about 0.6 s (2 s is the promise). `deno task test` runs it beside
+      // forty other test files on the same two cores, with or without CI set, where the
+      // flooder's running requests take longer to free their slots (2.1 s seen): the bound there
+      // is twice the promise. DRS_TEST_ALONE=1 checks the promise itself.
+      const bound = Deno.env.get("DRS_TEST_ALONE") ? 2000 : 4000;
       assert.ok(Math.max(...times) <= bound, `slowest ${Math.max(...times)} ms (bound ${bound})`);
       assert.ok(counts.tooMany > 0, "the flooder's excess is refused");
       assert.equal(counts.other, 0, "no other status");
