@@ -17,12 +17,29 @@ import {
 } from "../../backends/onnx_graph.ts";
 import { GRAPH_NAMES } from "../../shared/model_files.ts";
 import type { OnnxModel } from "./_byo_graph.ts";
+import { fromFloat16Bits } from "../export/float16.ts";
 
 const { onnx } = onnxProto;
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
 
 const num = (v: unknown) => Number(v);
+
+/** Reads element `i` of little-endian raw integer data of ONNX type `type`. */
+function intReader(view: DataView, type: number): (i: number) => number {
+  switch (type) {
+    case T.INT32:
+      return (i) => view.getInt32(4 * i, true);
+    case T.INT16:
+      return (i) => view.getInt16(2 * i, true);
+    case T.UINT16:
+      return (i) => view.getUint16(2 * i, true);
+    case T.INT8:
+      return (i) => view.getInt8(i);
+    default: // UINT8, BOOL
+      return (i) => view.getUint8(i);
+  }
+}
 
 /** The values of a TensorProto as numbers, and whether they are integers. */
 function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor {
@@ -48,22 +65,27 @@ function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor
         values.push(view ? Number(view.getBigInt64(8 * i, true)) : num(t.int64Data![i]));
       }
       return { shape, values, int: true };
-    case T.INT32:
-    case T.BOOL:
-    case T.UINT8:
-    case T.INT8:
+    case T.FLOAT16:
+      // Half precision (as `--precision float16` and `model.half()` store weights): raw bytes,
+      // or the 16 bits in the low half of each int32_data entry. Exact in float32.
       for (let i = 0; i < count; i++) {
-        values.push(
-          view
-            ? (type === T.INT32 ? view.getInt32(4 * i, true) : view.getUint8(i))
-            : t.int32Data![i],
-        );
+        values.push(fromFloat16Bits(view ? view.getUint16(2 * i, true) : t.int32Data![i]));
       }
+      return { shape, values, int: false };
+    case T.INT32:
+    case T.INT16:
+    case T.UINT16:
+    case T.INT8:
+    case T.UINT8:
+    case T.BOOL: {
+      const read = view ? intReader(view, type) : (i: number) => t.int32Data![i];
+      for (let i = 0; i < count; i++) values.push(read(i));
       return { shape, values, int: true };
+    }
     default:
       throw new RangeError(
         `Cannot convert '${file}' for the WASM path as its tensor '${t.name}' has ONNX data ` +
-          `type ${type}: expected float, double, int64, int32 or bool`,
+          `type ${type}: expected float, float16, double, an integer type or bool`,
       );
   }
 }
