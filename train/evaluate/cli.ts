@@ -63,7 +63,8 @@ const FLAGS = {
   write: { type: "boolean", help: "store the figures in the manifest (and curves.png)" },
   only: {
     type: "string",
-    help: "--sampler all: only these settings, comma-separated labels as the table prints them",
+    help: "--sampler all: only these settings, comma-separated labels as the table prints them; " +
+      "other values too ('DRS 15%', 'MH K=6')",
     default: "all",
   },
   quick: {

@@ -20,7 +20,13 @@ import { labelledSource } from "../data/labelled_source.ts";
 import { loadTfjsModel } from "../export/mod.ts";
 import { classifiedMetrics, condReference } from "./cond_core.ts";
 import { curvePlot } from "./curve_plot.ts";
-import { type CurveRow, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
+import {
+  curvePoint,
+  type CurveRow,
+  curveTable,
+  qualityCostCurve,
+  standardCurve,
+} from "./curves.ts";
 import { calibratedImageModel } from "./image_calibrator.ts";
 import { pointMetrics } from "./points.ts";
 
@@ -190,7 +196,7 @@ export async function modelCurve(
     const samples = options.samples ?? scorer.defaultSamples;
     const seeds = options.seeds ?? [1, 2, 3];
     let calibration: ModelCurve["calibration"];
-    let calibrated;
+    let calibrated: SamplerModel | undefined;
     if (scorer.held && (options.calibrate ?? !options.quick)) {
       const found = await calibratedImageModel(backend, manifest, scorer.held);
       calibrated = found.model;
@@ -204,17 +210,24 @@ export async function modelCurve(
       );
     }
     const all = standardCurve({ calibrated });
-    const unknown = options.only?.filter((label) => !all.some((p) => p.label === label)) ?? [];
+    // --only keeps the standard settings it names, in their order, then any others it names
+    // (`DRS 15%`, `MH K=6`) in its own order.
+    const extra = (options.only ?? []).filter((label) => !all.some((p) => p.label === label));
+    const unknown = extra.filter((label) => !curvePoint(label, { calibrated }));
     if (unknown.length > 0) {
       throw new RangeError(
         `Cannot evaluate as '--only' names no setting '${unknown[0]}': expected labels such as ` +
-          all.map((p) => `'${p.label}'`).slice(0, 6).join(", "),
+          all.map((p) => `'${p.label}'`).slice(0, 6).join(", ") + " or 'DRS 15%', 'MH K=6'" +
+          (calibrated ? "" : " (calibrated settings need held-out images to calibrate on)"),
       );
     }
-    const points = all.filter((p) =>
-      (!options.quick || p.family === "raw" || p.family === "drs") &&
-      (!options.only || options.only.includes(p.label))
-    );
+    const points = [
+      ...all.filter((p) =>
+        (!options.quick || p.family === "raw" || p.family === "drs") &&
+        (!options.only || options.only.includes(p.label))
+      ),
+      ...extra.map((label) => curvePoint(label, { calibrated })!),
+    ];
     if (options.require !== undefined && !points.some((p) => p.label === options.require)) {
       throw new RangeError(
         `Cannot serve '${options.require}' as the run has no such setting: expected one of ` +

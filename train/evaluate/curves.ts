@@ -63,6 +63,37 @@ export function standardCurve(options: { calibrated?: SamplerModel } = {}): Curv
   return points;
 }
 
+/**
+ * The setting a table label names, at any value: `DRS 15%`, `MH K=6`, `truncation psi=0.8`,
+ * `calibrated DRS 20%` (with `calibrated`). Undefined when the label names none (or a calibrated
+ * setting without a calibrated model).
+ */
+export function curvePoint(
+  label: string,
+  options: { calibrated?: SamplerModel } = {},
+): CurvePoint | undefined {
+  const match =
+    /^(calibrated )?(?:(DRS) (\d+(?:\.\d+)?)%|(MH) K=(\d+)|(truncation) psi=(\d+(?:\.\d+)?))$/
+      .exec(label);
+  if (!match) return undefined;
+  const [, cal, drs, percent, mh, k, trunc, psi] = match;
+  const model = cal ? options.calibrated : undefined;
+  if (cal && (!model || trunc)) return undefined;
+  if (drs) {
+    const acceptance = Number(percent) / 100;
+    if (!(acceptance > 0 && acceptance <= 1)) return undefined;
+    const family = cal ? "calibrated drs" : "drs";
+    return { label, family, spec: { kind: "drs", acceptance }, ...(model ? { model } : {}) };
+  }
+  if (mh) {
+    if (Number(k) < 1) return undefined;
+    const family = cal ? "calibrated mh" : "mh";
+    return { label, family, spec: { kind: "mh", k: Number(k) }, ...(model ? { model } : {}) };
+  }
+  if (Number(psi) <= 0) return undefined;
+  return { label, family: "truncation", spec: { kind: "truncation", psi: Number(psi) } };
+}
+
 /** One row of the curve: a setting, its mean metrics and cost over the seeds, and their spread. */
 export interface CurveRow {
   label: string;

@@ -3,7 +3,7 @@ import { fakeGridBackend } from "../../testing/fake_backends.ts";
 import { calibrateDrs } from "../../shared/calibration.ts";
 import { scoreProposals } from "../../sampling/mod.ts";
 import { curvePlot } from "./curve_plot.ts";
-import { curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
+import { curvePoint, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
 
 Deno.test("qualityCostCurve() runs every sampler setting and measures its G+D cost per sample", async () => {
   const backend = fakeGridBackend();
@@ -30,4 +30,25 @@ Deno.test("qualityCostCurve() runs every sampler setting and measures its G+D co
   assert.equal(table.split("\n").length, rows.length + 2);
   const png = curvePlot(rows, { metric: "meanAbsX", title: "MEAN", heading: "FAKE" });
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+});
+
+Deno.test("curvePoint() builds the setting a label names at any value, and refuses others", () => {
+  const model = { backend: fakeGridBackend(), latentDim: 3, sampleShape: [2] };
+  assert.deepEqual(curvePoint("DRS 15%"), {
+    label: "DRS 15%",
+    family: "drs",
+    spec: { kind: "drs", acceptance: 0.15 },
+  });
+  assert.deepEqual(curvePoint("MH K=6")?.spec, { kind: "mh", k: 6 });
+  assert.deepEqual(curvePoint("truncation psi=0.8")?.spec, { kind: "truncation", psi: 0.8 });
+  const calibrated = curvePoint("calibrated DRS 20%", { calibrated: model as never });
+  assert.equal(calibrated?.family, "calibrated drs");
+  assert.equal(calibrated?.model, model);
+  // Every standard label but raw G (always in the table) parses to the standard setting.
+  for (const p of standardCurve().slice(1)) {
+    assert.deepEqual(curvePoint(p.label)?.spec, p.spec, p.label);
+  }
+  for (const bad of ["DRS 0%", "DRS 150%", "DRS 15", "MH K=0", "calibrated DRS 20%", "raw", "x"]) {
+    assert.equal(curvePoint(bad), undefined, bad);
+  }
 });
