@@ -66,8 +66,9 @@ function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor
       }
       return { shape, values, int: true };
     case T.FLOAT16:
-      // Half precision (as `--precision float16` and `model.half()` store weights): raw bytes,
-      // or the 16 bits in the low half of each int32_data entry. Exact in float32.
+      // Half-precision weights cast up to float32 in the graph (as `--precision float16`
+      // stores them): raw bytes, or the 16 bits in the low half of each int32_data entry.
+      // Exact in float32.
       for (let i = 0; i < count; i++) {
         values.push(fromFloat16Bits(view ? view.getUint16(2 * i, true) : t.int32Data![i]));
       }
