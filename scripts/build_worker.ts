@@ -262,6 +262,13 @@ if (import.meta.main && (Deno.args.includes("--help") || Deno.args.includes("-h"
         `limit 3 MiB free ${build.total.gzip <= 3 * MIB ? "ok" : "EXCEEDED"}, ` +
         `10 MiB paid ${build.total.gzip <= 10 * MIB ? "ok" : "EXCEEDED"}`,
     );
+    if (build.total.gzip > 10 * MIB) {
+      console.log(
+        "Cloudflare refuses this upload on every plan: bundle fewer versions (--versions 1: the " +
+          "newest of each model), fewer models (--model ID) or leave out the API reference page " +
+          "(--no-docs, about 1.2 MiB gzip)",
+      );
+    }
   } catch (error) {
     console.error((error as Error).message);
     Deno.exit(1);

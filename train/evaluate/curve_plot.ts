@@ -46,6 +46,25 @@ export interface CurvePlotOptions {
   heading: string;
 }
 
+/**
+ * The metric axis: the values' range padded by 8% (never below 0 when no value is), and cut
+ * above the rest when one value (raw G of a model whose G has a junk mode) is over four times
+ * as far from their median as the rest are.
+ */
+export function axisRange(values: readonly number[]): [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  let top = sorted.length - 1;
+  while (top >= 2) {
+    const spread = Math.max(sorted[top - 1] - sorted[0], Math.abs(median) * 0.5);
+    if (sorted[top] - median <= 4 * spread) break;
+    top--;
+  }
+  const [lo, hi] = [sorted[0], sorted[top]];
+  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1;
+  return [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
+}
+
 /** The figure as PNG bytes. */
 export function curvePlot(rows: readonly CurveRow[], options: CurvePlotOptions): Uint8Array {
   const width = 900, height = 560;
@@ -57,12 +76,10 @@ export function curvePlot(rows: readonly CurveRow[], options: CurvePlotOptions):
   const xs = rows.map((r) => Math.log2(Math.max(1, r.cost)));
   const ys = rows.map((r) => r.metrics[options.metric] * scale);
   const xMax = Math.max(1, Math.ceil(Math.max(...xs)));
-  let [yMin, yMax] = [Math.min(...ys), Math.max(...ys)];
-  const pad = (yMax - yMin) * 0.08 || Math.abs(yMax) * 0.05 || 1;
-  [yMin, yMax] = [yMin - pad, yMax + pad];
+  const [yMin, yMax] = axisRange(ys);
   const at = (x: number, y: number): [number, number] => [
     Math.round(box.x + (x / xMax) * box.width),
-    Math.round(box.y + box.height - ((y - yMin) / (yMax - yMin)) * box.height),
+    Math.round(box.y + box.height - ((Math.min(y, yMax) - yMin) / (yMax - yMin)) * box.height),
   ];
   // Axes, ticks at powers of two and at five levels of the metric.
   for (let k = 0; k <= xMax; k++) {
@@ -92,8 +109,13 @@ export function curvePlot(rows: readonly CurveRow[], options: CurvePlotOptions):
     )
       .sort((a, b) => a.r.cost - b.r.cost);
     for (let i = 1; i < points.length; i++) line(canvas, points[i - 1].p, points[i].p, color);
-    for (const { p } of points) {
+    for (const { r, p } of points) {
       fillRect(canvas, { x: p[0] - 3, y: p[1] - 3, width: 7, height: 7 }, color);
+      const value = r.metrics[options.metric] * scale;
+      if (value > yMax) {
+        // Off the top of the axis: drawn on its edge with its value.
+        drawText(canvas, `${value.toPrecision(4)} (OFF SCALE)`, { x: p[0] + 8, y: p[1], scale: 1 });
+      }
     }
     const ly = box.y + 10 + f * 18;
     fillRect(canvas, { x: box.x + box.width + 24, y: ly, width: 14, height: 7 }, color);

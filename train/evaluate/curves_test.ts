@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fakeGridBackend } from "../../testing/fake_backends.ts";
 import { calibrateDrs } from "../../shared/calibration.ts";
 import { scoreProposals } from "../../sampling/mod.ts";
-import { curvePlot } from "./curve_plot.ts";
+import { axisRange, curvePlot } from "./curve_plot.ts";
 import { curvePoint, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
 
 Deno.test("qualityCostCurve() runs every sampler setting and measures its G+D cost per sample", async () => {
@@ -51,4 +51,17 @@ Deno.test("curvePoint() builds the setting a label names at any value, and refus
   for (const bad of ["DRS 0%", "DRS 150%", "DRS 15", "MH K=0", "calibrated DRS 20%", "raw", "x"]) {
     assert.equal(curvePoint(bad), undefined, bad);
   }
+});
+
+Deno.test("axisRange() cuts a far-off raw G above the rest and never goes below 0 for a non-negative metric", () => {
+  // fashion v2's FDs: raw G's junk mode at 41.76, DRS settings near 2.
+  const [lo, hi] = axisRange([41.76, 2.0, 2.04, 2.08, 2.26]);
+  assert.ok(hi > 2.26 && hi < 2.5, `top ${hi}`);
+  assert.ok(lo >= 0 && lo < 2.0, `bottom ${lo}`);
+  // A spread-out curve (mnist v1: raw 8.80, samplers 4.6 to 7) keeps every value.
+  assert.ok(axisRange([8.8, 4.63, 5.18, 6.1, 7.0])[1] > 8.8);
+  // Values near 0 are padded down to 0, not below it.
+  assert.equal(axisRange([0.1, 3, 5])[0], 0);
+  // A negative metric keeps its padding below.
+  assert.ok(axisRange([-2, 1, 3])[0] < -2);
 });
