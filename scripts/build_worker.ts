@@ -263,10 +263,14 @@ if (import.meta.main && (Deno.args.includes("--help") || Deno.args.includes("-h"
         `10 MiB paid ${build.total.gzip <= 10 * MIB ? "ok" : "EXCEEDED"}`,
     );
     if (build.total.gzip > 10 * MIB) {
+      const ways = [
+        ["--versions", "fewer versions (--versions 1: the newest of each model)"],
+        ["--model", "fewer models (--model ID)"],
+        ["--no-docs", "no API reference page (--no-docs, about 1.2 MiB gzip)"],
+      ].filter(([flag]) => !Deno.args.includes(flag)).map(([, way]) => way);
       console.log(
-        "Cloudflare refuses this upload on every plan: bundle fewer versions (--versions 1: the " +
-          "newest of each model), fewer models (--model ID) or leave out the API reference page " +
-          "(--no-docs, about 1.2 MiB gzip)",
+        "Cloudflare refuses this upload on every plan" +
+          (ways.length ? `: bundle ${ways.join(", or ")}` : ": bundle fewer models"),
       );
     }
   } catch (error) {

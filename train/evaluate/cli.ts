@@ -69,7 +69,8 @@ const FLAGS = {
   },
   quick: {
     type: "boolean",
-    help: "--sampler all: only raw G and DRS (no truncation, MH, calibration)",
+    help: "--sampler all: only raw G and DRS (no truncation, MH, calibration; with --only: " +
+      "no calibration)",
   },
   classifier: {
     type: "string",

@@ -47,18 +47,18 @@ export interface CurvePlotOptions {
 }
 
 /**
- * The metric axis: the values' range padded by 8% (never below 0 when no value is), and cut
- * above the rest when one value (raw G of a model whose G has a junk mode) is over four times
- * as far from their median as the rest are.
+ * The metric axis: the finite values' range padded by 8% (never below 0 when no value is), cut
+ * below the largest value when it (raw G of a model whose G has a junk mode) is over four times
+ * as far above the median as the rest spread (or as half the median).
  */
 export function axisRange(values: readonly number[]): [number, number] {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return [0, 1];
   const median = sorted[Math.floor(sorted.length / 2)];
   let top = sorted.length - 1;
-  while (top >= 2) {
+  if (top >= 2) {
     const spread = Math.max(sorted[top - 1] - sorted[0], Math.abs(median) * 0.5);
-    if (sorted[top] - median <= 4 * spread) break;
-    top--;
+    if (spread > 0 && sorted[top] - median > 4 * spread) top--;
   }
   const [lo, hi] = [sorted[0], sorted[top]];
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1;

@@ -21,9 +21,9 @@ import { loadTfjsModel } from "../export/mod.ts";
 import { classifiedMetrics, condReference } from "./cond_core.ts";
 import { curvePlot } from "./curve_plot.ts";
 import {
-  curvePoint,
   type CurveRow,
   curveTable,
+  namedPoints,
   qualityCostCurve,
   standardCurve,
 } from "./curves.ts";
@@ -47,9 +47,15 @@ export interface ModelCurveOptions {
    * its model folder's}
    */
   classifier?: string;
-  /** Only raw G and DRS at each acceptance target (no truncation, MH or calibration). @default {false} */
+  /**
+   * Only raw G and DRS at each acceptance target (no truncation, MH or calibration); with `only`,
+   * no calibration and exactly the settings `only` names. @default {false}
+   */
   quick?: boolean;
-  /** Only the settings with these labels (e.g. `raw G`, `calibrated MH K=8`). @default {all} */
+  /**
+   * Only the settings with these labels (e.g. `raw G`, `calibrated MH K=8`, or at any value the
+   * sampler takes: `DRS 15%`, `MH K=6`). @default {all}
+   */
   only?: readonly string[];
   /** The plot's heading. @default {the manifest's id} */
   heading?: string;
@@ -209,25 +215,13 @@ export async function modelCurve(
           `${describe(found.calibrator)} used for the calibrated settings`,
       );
     }
+    const noCalibration = scorer.held
+      ? "(--quick runs no calibration)"
+      : "(calibrated settings need held-out images to calibrate on)";
     const all = standardCurve({ calibrated });
-    // --only keeps the standard settings it names, in their order, then any others it names
-    // (`DRS 15%`, `MH K=6`) in its own order.
-    const extra = (options.only ?? []).filter((label) => !all.some((p) => p.label === label));
-    const unknown = extra.filter((label) => !curvePoint(label, { calibrated }));
-    if (unknown.length > 0) {
-      throw new RangeError(
-        `Cannot evaluate as '--only' names no setting '${unknown[0]}': expected labels such as ` +
-          all.map((p) => `'${p.label}'`).slice(0, 6).join(", ") + " or 'DRS 15%', 'MH K=6'" +
-          (calibrated ? "" : " (calibrated settings need held-out images to calibrate on)"),
-      );
-    }
-    const points = [
-      ...all.filter((p) =>
-        (!options.quick || p.family === "raw" || p.family === "drs") &&
-        (!options.only || options.only.includes(p.label))
-      ),
-      ...extra.map((label) => curvePoint(label, { calibrated })!),
-    ];
+    const points = options.only
+      ? namedPoints(all, options.only, { calibrated, why: calibrated ? "" : noCalibration })
+      : all.filter((p) => !options.quick || p.family === "raw" || p.family === "drs");
     if (options.require !== undefined && !points.some((p) => p.label === options.require)) {
       throw new RangeError(
         `Cannot serve '${options.require}' as the run has no such setting: expected one of ` +

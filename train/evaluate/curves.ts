@@ -8,11 +8,13 @@
  */
 
 import {
+  MAX_K,
   sample,
   type SampleRequest,
   type SamplerModel,
   type SamplerSpec,
 } from "../../sampling/mod.ts";
+import { MAX_PSI } from "../../shared/truncation.ts";
 
 /** One sampler setting of a curve. */
 export interface CurvePoint {
@@ -64,9 +66,10 @@ export function standardCurve(options: { calibrated?: SamplerModel } = {}): Curv
 }
 
 /**
- * The setting a table label names, at any value: `DRS 15%`, `MH K=6`, `truncation psi=0.8`,
- * `calibrated DRS 20%` (with `calibrated`). Undefined when the label names none (or a calibrated
- * setting without a calibrated model).
+ * The setting a table label names, at any value the sampler takes: `DRS 15%` (acceptance in
+ * (0, 100)%), `MH K=6` (K in 2..{@linkcode MAX_K}), `truncation psi=0.8` (psi in (0,
+ * {@linkcode MAX_PSI}]), `calibrated DRS 20%` (with `calibrated`). Its label is written the way the
+ * table writes it (`MH K=08` -> `MH K=8`). Undefined when the label names no such setting.
  */
 export function curvePoint(
   label: string,
@@ -74,24 +77,64 @@ export function curvePoint(
 ): CurvePoint | undefined {
   const match =
     /^(calibrated )?(?:(DRS) (\d+(?:\.\d+)?)%|(MH) K=(\d+)|(truncation) psi=(\d+(?:\.\d+)?))$/
-      .exec(label);
+      .exec(label.trim());
   if (!match) return undefined;
   const [, cal, drs, percent, mh, k, trunc, psi] = match;
   const model = cal ? options.calibrated : undefined;
   if (cal && (!model || trunc)) return undefined;
+  const withModel = model ? { model } : {};
   if (drs) {
     const acceptance = Number(percent) / 100;
-    if (!(acceptance > 0 && acceptance <= 1)) return undefined;
-    const family = cal ? "calibrated drs" : "drs";
-    return { label, family, spec: { kind: "drs", acceptance }, ...(model ? { model } : {}) };
+    if (!(acceptance > 0 && acceptance < 1)) return undefined;
+    return {
+      label: `${cal ?? ""}DRS ${Number(percent)}%`,
+      family: cal ? "calibrated drs" : "drs",
+      spec: { kind: "drs", acceptance },
+      ...withModel,
+    };
   }
   if (mh) {
-    if (Number(k) < 1) return undefined;
-    const family = cal ? "calibrated mh" : "mh";
-    return { label, family, spec: { kind: "mh", k: Number(k) }, ...(model ? { model } : {}) };
+    if (!(Number(k) >= 2 && Number(k) <= MAX_K)) return undefined;
+    return {
+      label: `${cal ?? ""}MH K=${Number(k)}`,
+      family: cal ? "calibrated mh" : "mh",
+      spec: { kind: "mh", k: Number(k) },
+      ...withModel,
+    };
   }
-  if (Number(psi) <= 0) return undefined;
-  return { label, family: "truncation", spec: { kind: "truncation", psi: Number(psi) } };
+  if (!(Number(psi) > 0 && Number(psi) <= MAX_PSI)) return undefined;
+  return {
+    label: `truncation psi=${Number(psi)}`,
+    family: "truncation",
+    spec: { kind: "truncation", psi: Number(psi) },
+  };
+}
+
+/**
+ * The settings `--only` names, in the standard curve's order, then the others it names (`DRS
+ * 15%`, `MH K=6`) in its own order, each once; throws naming the first label that is no setting.
+ */
+export function namedPoints(
+  all: readonly CurvePoint[],
+  labels: readonly string[],
+  options: { calibrated?: SamplerModel; why?: string } = {},
+): CurvePoint[] {
+  const named = labels.map((label) => {
+    const point = all.find((p) => p.label === label.trim()) ??
+      curvePoint(label, { calibrated: options.calibrated });
+    if (!point) {
+      throw new RangeError(
+        `Cannot evaluate as '--only' names no setting '${label}': expected labels such as ` +
+          all.map((p) => `'${p.label}'`).slice(0, 6).join(", ") + ", 'DRS 15%' or 'MH K=6'" +
+          (label.trim().startsWith("calibrated ") && options.why ? ` ${options.why}` : ""),
+      );
+    }
+    return all.find((p) => p.label === point.label) ?? point;
+  });
+  const labelsNamed = new Set(named.map((p) => p.label));
+  const extra = [...new Map(named.filter((p) => !all.includes(p)).map((p) => [p.label, p]))
+    .values()];
+  return [...all.filter((p) => labelsNamed.has(p.label)), ...extra];
 }
 
 /** One row of the curve: a setting, its mean metrics and cost over the seeds, and their spread. */

@@ -3,7 +3,7 @@ import { fakeGridBackend } from "../../testing/fake_backends.ts";
 import { calibrateDrs } from "../../shared/calibration.ts";
 import { scoreProposals } from "../../sampling/mod.ts";
 import { axisRange, curvePlot } from "./curve_plot.ts";
-import { curvePoint, curveTable, qualityCostCurve, standardCurve } from "./curves.ts";
+import { curvePoint, curveTable, namedPoints, qualityCostCurve, standardCurve } from "./curves.ts";
 
 Deno.test("qualityCostCurve() runs every sampler setting and measures its G+D cost per sample", async () => {
   const backend = fakeGridBackend();
@@ -48,7 +48,16 @@ Deno.test("curvePoint() builds the setting a label names at any value, and refus
   for (const p of standardCurve().slice(1)) {
     assert.deepEqual(curvePoint(p.label)?.spec, p.spec, p.label);
   }
-  for (const bad of ["DRS 0%", "DRS 150%", "DRS 15", "MH K=0", "calibrated DRS 20%", "raw", "x"]) {
+  // Written the way the table writes it.
+  assert.equal(curvePoint("MH K=08")?.label, "MH K=8");
+  assert.equal(curvePoint(" DRS 50.0% ")?.label, "DRS 50%");
+  // Only values the sampler takes: acceptance in (0, 1), K in 2..64, psi in (0, 4].
+  for (
+    const bad of [
+      ...["DRS 0%", "DRS 100%", "DRS 150%", "DRS 15", "MH K=0", "MH K=1", "MH K=65"],
+      ...["truncation psi=5", "truncation psi=0", "calibrated DRS 20%", "raw", "x"],
+    ]
+  ) {
     assert.equal(curvePoint(bad), undefined, bad);
   }
 });
@@ -62,6 +71,33 @@ Deno.test("axisRange() cuts a far-off raw G above the rest and never goes below 
   assert.ok(axisRange([8.8, 4.63, 5.18, 6.1, 7.0])[1] > 8.8);
   // Values near 0 are padded down to 0, not below it.
   assert.equal(axisRange([0.1, 3, 5])[0], 0);
+  // One value at most is cut, and none when the rest do not spread.
+  assert.ok(axisRange([1, 1, 1, 1, 1, 10, 100])[1] > 10);
+  assert.ok(axisRange([0, 0, 30])[1] > 30);
+  assert.deepEqual(axisRange([NaN]), [0, 1]);
   // A negative metric keeps its padding below.
   assert.ok(axisRange([-2, 1, 3])[0] < -2);
+});
+
+Deno.test("namedPoints() keeps the named settings once each, standard ones first, and names a bad label", () => {
+  const all = standardCurve();
+  const points = namedPoints(all, [
+    "DRS 15%",
+    "MH K=8",
+    "raw G",
+    "DRS 15.0%",
+    "MH K=08",
+    "DRS 30%",
+  ]);
+  assert.deepEqual(points.map((p) => p.label), ["raw G", "DRS 30%", "MH K=8", "DRS 15%"]);
+  assert.ok(points.slice(0, 3).every((p) => all.includes(p)), "standard settings are reused");
+  assert.throws(
+    () => namedPoints(all, ["raw G", "MH K=1"]),
+    /Cannot evaluate as '--only' names no setting 'MH K=1': expected labels such as 'raw G'/,
+  );
+  assert.throws(
+    () => namedPoints(all, ["calibrated DRS 20%"], { why: "(--quick runs no calibration)" }),
+    /no setting 'calibrated DRS 20%'.*\(--quick runs no calibration\)$/,
+  );
+  assert.throws(() => namedPoints(all, ["DRS 150%"], { why: "(x)" }), /'MH K=6'$/);
 });

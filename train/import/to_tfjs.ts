@@ -41,6 +41,46 @@ function intReader(view: DataView, type: number): (i: number) => number {
   }
 }
 
+/** Bytes per element of the raw data of the ONNX types read here. */
+const BYTES: Record<number, number> = {
+  [T.FLOAT]: 4,
+  [T.DOUBLE]: 8,
+  [T.INT64]: 8,
+  [T.FLOAT16]: 2,
+  [T.INT32]: 4,
+  [T.INT16]: 2,
+  [T.UINT16]: 2,
+  [T.INT8]: 1,
+  [T.UINT8]: 1,
+  [T.BOOL]: 1,
+};
+
+/** Throws unless the tensor holds exactly `count` values (raw) or at least `count` (typed). */
+function checkLength(
+  t: onnxProto.onnx.ITensorProto,
+  options: { file: string; type: number; count: number },
+): void {
+  const { file, type, count } = options;
+  if (!(type in BYTES)) return; // refused by the caller
+  const raw = t.rawData && t.rawData.length ? t.rawData.byteLength : undefined;
+  const typed = type === T.FLOAT
+    ? t.floatData?.length
+    : type === T.DOUBLE
+    ? t.doubleData?.length
+    : type === T.INT64
+    ? t.int64Data?.length
+    : t.int32Data?.length;
+  const ok = raw !== undefined ? raw === count * BYTES[type] : (typed ?? 0) >= count;
+  if (!ok) {
+    const held = raw !== undefined ? `${raw} bytes` : `${typed ?? 0} values`;
+    throw new RangeError(
+      `Cannot convert '${file}' for the WASM path as its tensor '${t.name}' holds ${held}: ` +
+        `expected ${raw !== undefined ? `${count * BYTES[type]} bytes` : `${count} values`} ` +
+        `for its shape [${(t.dims ?? []).map(num).join(", ")}] (external data is not read)`,
+    );
+  }
+}
+
 /** The values of a TensorProto as numbers, and whether they are integers. */
 function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor {
   const shape = (t.dims ?? []).map(num);
@@ -48,6 +88,7 @@ function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor
   const raw = t.rawData && t.rawData.length ? t.rawData : undefined;
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const count = shape.reduce((a, b) => a * b, 1);
+  checkLength(t, { file, type, count });
   const values: number[] = [];
   switch (type) {
     case T.FLOAT:
@@ -86,7 +127,7 @@ function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor
     default:
       throw new RangeError(
         `Cannot convert '${file}' for the WASM path as its tensor '${t.name}' has ONNX data ` +
-          `type ${type}: expected float, float16, double, an integer type or bool`,
+          `type ${type}: expected float, float16, double, int8, int16, int32, int64, uint8, uint16 or bool`,
       );
   }
 }

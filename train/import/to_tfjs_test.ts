@@ -101,3 +101,24 @@ Deno.test("graphSpec() names a tensor type it cannot read", () => {
     /Cannot convert 'm\.onnx' for the WASM path as its tensor 'w' has ONNX data type 16: expected float, float16/,
   );
 });
+
+Deno.test("graphSpec() refuses a tensor whose data does not fit its shape", () => {
+  const short = graphWith({
+    name: "w",
+    dims: [4],
+    dataType: T.FLOAT16,
+    rawData: new Uint8Array(6),
+  });
+  assert.throws(
+    () => graphSpec(short, { file: "m.onnx", outputShape: [4] }),
+    /Cannot convert 'm\.onnx' for the WASM path as its tensor 'w' holds 6 bytes: expected 8 bytes for its shape \[4\]/,
+  );
+  // float32 bytes labelled float16 are refused, not misread.
+  const long = graphWith({ name: "w", dims: [2], dataType: T.FLOAT16, rawData: new Uint8Array(8) });
+  assert.throws(() => graphSpec(long, { file: "m.onnx", outputShape: [2] }), /holds 8 bytes/);
+  const empty = graphWith({ name: "w", dims: [3], dataType: T.FLOAT });
+  assert.throws(
+    () => graphSpec(empty, { file: "m.onnx", outputShape: [3] }),
+    /holds 0 values: expected 3 values for its shape \[3\] \(external data is not read\)/,
+  );
+});
