@@ -228,6 +228,7 @@ async function servedVersion(dir: string, out: string): Promise<void> {
   ]);
   assert.deepEqual(run.code, 0, run.stderr);
   assert.match(run.stdout, /published .*4 \(version 4\) serving 'calibrated MH K=4'/);
+  assert.match(run.stdout + run.stderr, /calibrator:/);
   const served = join(out, "4");
   const manifest = parseManifestText(await Deno.readTextFile(join(served, "manifest.json")));
   assert.deepEqual(manifest.samplers, { default: "mh", k: 4 });
@@ -244,6 +245,11 @@ async function servedVersion(dir: string, out: string): Promise<void> {
   ]);
   assert.deepEqual(typo.code, 1, typo.stderr);
   assert.match(typo.stderr, /Cannot serve 'MH K=9' as the run has no such setting/);
+  assert.doesNotMatch(
+    typo.stdout + typo.stderr,
+    /calibrator:/,
+    "--only names no calibrated setting",
+  );
 }
 
 /** Both serving runtimes open the version and sample class 7 alike through the core. */

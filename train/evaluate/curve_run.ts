@@ -203,7 +203,9 @@ export async function modelCurve(
     const seeds = options.seeds ?? [1, 2, 3];
     let calibration: ModelCurve["calibration"];
     let calibrated: SamplerModel | undefined;
-    if (scorer.held && (options.calibrate ?? !options.quick)) {
+    // A calibrator is fit when a calibrated setting may run (not for an --only that names none).
+    const named = options.only?.some((label) => label.trim().startsWith("calibrated ")) ?? true;
+    if (scorer.held && named && (options.calibrate ?? !options.quick)) {
       const found = await calibratedImageModel(backend, manifest, scorer.held);
       calibrated = found.model;
       const check = { ...found.choice.scores[found.calibrator.kind]?.check };
