@@ -120,8 +120,8 @@ export function namedPoints(
   options: { calibrated?: SamplerModel; why?: string } = {},
 ): CurvePoint[] {
   const named = labels.map((label) => {
-    const point = all.find((p) => p.label === label.trim()) ??
-      curvePoint(label, { calibrated: options.calibrated });
+    const parsed = curvePoint(label, { calibrated: options.calibrated });
+    const point = all.find((p) => p.label === (parsed?.label ?? label.trim())) ?? parsed;
     if (!point) {
       throw new RangeError(
         `Cannot evaluate as '--only' names no setting '${label}': expected labels such as ` +
@@ -129,12 +129,10 @@ export function namedPoints(
           (label.trim().startsWith("calibrated ") && options.why ? ` ${options.why}` : ""),
       );
     }
-    return all.find((p) => p.label === point.label) ?? point;
+    return point;
   });
-  const labelsNamed = new Set(named.map((p) => p.label));
-  const extra = [...new Map(named.filter((p) => !all.includes(p)).map((p) => [p.label, p]))
-    .values()];
-  return [...all.filter((p) => labelsNamed.has(p.label)), ...extra];
+  const once = [...new Map(named.map((p) => [p.label, p])).values()];
+  return [...all.filter((p) => once.includes(p)), ...once.filter((p) => !all.includes(p))];
 }
 
 /** One row of the curve: a setting, its mean metrics and cost over the seeds, and their spread. */

@@ -55,30 +55,30 @@ const BYTES: Record<number, number> = {
   [T.BOOL]: 1,
 };
 
+/** The TensorProto field holding typed (not raw) values; the others use `int32_data`. */
+const TYPED_FIELD: Record<number, keyof onnxProto.onnx.ITensorProto> = {
+  [T.FLOAT]: "floatData",
+  [T.DOUBLE]: "doubleData",
+  [T.INT64]: "int64Data",
+};
+
 /** Throws unless the tensor holds exactly `count` values (raw) or at least `count` (typed). */
 function checkLength(
   t: onnxProto.onnx.ITensorProto,
-  options: { file: string; type: number; count: number },
+  options: { file: string; type: number; count: number; rawBytes?: number },
 ): void {
-  const { file, type, count } = options;
+  const { file, type, count, rawBytes } = options;
   if (!(type in BYTES)) return; // refused by the caller
-  const raw = t.rawData && t.rawData.length ? t.rawData.byteLength : undefined;
-  const typed = type === T.FLOAT
-    ? t.floatData?.length
-    : type === T.DOUBLE
-    ? t.doubleData?.length
-    : type === T.INT64
-    ? t.int64Data?.length
-    : t.int32Data?.length;
-  const ok = raw !== undefined ? raw === count * BYTES[type] : (typed ?? 0) >= count;
-  if (!ok) {
-    const held = raw !== undefined ? `${raw} bytes` : `${typed ?? 0} values`;
-    throw new RangeError(
-      `Cannot convert '${file}' for the WASM path as its tensor '${t.name}' holds ${held}: ` +
-        `expected ${raw !== undefined ? `${count * BYTES[type]} bytes` : `${count} values`} ` +
-        `for its shape [${(t.dims ?? []).map(num).join(", ")}] (external data is not read)`,
-    );
-  }
+  const field = TYPED_FIELD[type] ?? "int32Data";
+  const typed = (t[field] as ArrayLike<unknown> | null | undefined)?.length ?? 0;
+  const want = rawBytes !== undefined ? count * BYTES[type] : count;
+  if (rawBytes !== undefined ? rawBytes === want : typed >= want) return;
+  const unit = rawBytes !== undefined ? "bytes" : "values";
+  throw new RangeError(
+    `Cannot convert '${file}' for the WASM path as its tensor '${t.name}' holds ` +
+      `${rawBytes ?? typed} ${unit}: expected ${want} ${unit} for its shape ` +
+      `[${(t.dims ?? []).map(num).join(", ")}] (external data is not read)`,
+  );
 }
 
 /** The values of a TensorProto as numbers, and whether they are integers. */
@@ -88,7 +88,7 @@ function tensorValues(t: onnxProto.onnx.ITensorProto, file: string): ConstTensor
   const raw = t.rawData && t.rawData.length ? t.rawData : undefined;
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const count = shape.reduce((a, b) => a * b, 1);
-  checkLength(t, { file, type, count });
+  checkLength(t, { file, type, count, rawBytes: raw?.byteLength });
   const values: number[] = [];
   switch (type) {
     case T.FLOAT:

@@ -11,16 +11,17 @@ import { graphSpec, tfjsModelOf } from "./to_tfjs.ts";
 const { onnx } = onnxProto;
 const T = onnx.TensorProto.DataType;
 
-/** A one-node graph `y = Identity(x)` holding `tensor` as an initializer. */
-function graphWith(tensor: onnxProto.onnx.ITensorProto): onnxProto.onnx.ModelProto {
-  return onnx.ModelProto.create({
+/** graphSpec() of a graph `y = Identity(x)` holding `tensor` as its initializer 'w'. */
+function specOf(tensor: Omit<onnxProto.onnx.ITensorProto, "name">) {
+  const model = onnx.ModelProto.create({
     graph: {
       node: [{ opType: "Identity", input: ["x"], output: ["y"] }],
       input: [{ name: "x" }],
       output: [{ name: "y" }],
-      initializer: [tensor],
+      initializer: [{ name: "w", ...tensor }],
     },
   });
+  return graphSpec(model, { file: "m.onnx", outputShape: (tensor.dims ?? []).map(Number) });
 }
 
 Deno.test("tfjsModelOf() runs a graph with float16 initializers as the model it was exported from", async () => {
@@ -65,8 +66,7 @@ Deno.test("graphSpec() reads raw float16, int8 and int16 initializers with their
     [T.UINT8, new Uint8Array([0xff, 0x02, 0x80, 0x7f]), [255, 2, 128, 127], true],
   ];
   for (const [dataType, rawData, values, int] of cases) {
-    const model = graphWith({ name: "w", dims: [4], dataType, rawData });
-    const { spec, weights } = graphSpec(model, { file: "m.onnx", outputShape: [4] });
+    const { spec, weights } = specOf({ dims: [4], dataType, rawData });
     if (int) {
       assert.deepEqual(spec.constants, [{ name: "w", tensor: { shape: [4], values, int } }]);
     } else {
@@ -78,47 +78,30 @@ Deno.test("graphSpec() reads raw float16, int8 and int16 initializers with their
 });
 
 Deno.test("graphSpec() reads float16 stored as int32_data bits", () => {
-  const model = graphWith({
-    name: "w",
-    dims: [2],
-    dataType: T.FLOAT16,
-    int32Data: [0x3c00, 0xbc00],
-  });
-  const { weights } = graphSpec(model, { file: "m.onnx", outputShape: [2] });
+  const { weights } = specOf({ dims: [2], dataType: T.FLOAT16, int32Data: [0x3c00, 0xbc00] });
   assert.deepEqual(Array.from(weights[0].dataSync()), [1, -1]);
   tf.dispose(weights);
 });
 
 Deno.test("graphSpec() names a tensor type it cannot read", () => {
-  const model = graphWith({
-    name: "w",
-    dims: [1],
-    dataType: T.BFLOAT16,
-    rawData: new Uint8Array(2),
-  });
   assert.throws(
-    () => graphSpec(model, { file: "m.onnx", outputShape: [1] }),
+    () => specOf({ dims: [1], dataType: T.BFLOAT16, rawData: new Uint8Array(2) }),
     /Cannot convert 'm\.onnx' for the WASM path as its tensor 'w' has ONNX data type 16: expected float, float16/,
   );
 });
 
 Deno.test("graphSpec() refuses a tensor whose data does not fit its shape", () => {
-  const short = graphWith({
-    name: "w",
-    dims: [4],
-    dataType: T.FLOAT16,
-    rawData: new Uint8Array(6),
-  });
   assert.throws(
-    () => graphSpec(short, { file: "m.onnx", outputShape: [4] }),
+    () => specOf({ dims: [4], dataType: T.FLOAT16, rawData: new Uint8Array(6) }),
     /Cannot convert 'm\.onnx' for the WASM path as its tensor 'w' holds 6 bytes: expected 8 bytes for its shape \[4\]/,
   );
   // float32 bytes labelled float16 are refused, not misread.
-  const long = graphWith({ name: "w", dims: [2], dataType: T.FLOAT16, rawData: new Uint8Array(8) });
-  assert.throws(() => graphSpec(long, { file: "m.onnx", outputShape: [2] }), /holds 8 bytes/);
-  const empty = graphWith({ name: "w", dims: [3], dataType: T.FLOAT });
   assert.throws(
-    () => graphSpec(empty, { file: "m.onnx", outputShape: [3] }),
+    () => specOf({ dims: [2], dataType: T.FLOAT16, rawData: new Uint8Array(8) }),
+    /holds 8 bytes/,
+  );
+  assert.throws(
+    () => specOf({ dims: [3], dataType: T.FLOAT }),
     /holds 0 values: expected 3 values for its shape \[3\] \(external data is not read\)/,
   );
 });
